@@ -1,0 +1,32 @@
+import type { DomainEvent } from '../adapters/contract';
+
+export type EventHandler = (event: DomainEvent) => Promise<void>;
+
+/** Carries domain events from adapters to the subgraphs that apply them. */
+export interface EventBus {
+  /** Resolves once every subscriber has applied the event; rejects if any of them failed. */
+  publish(event: DomainEvent): Promise<void>;
+  /** Returns a function that removes the subscription. */
+  subscribe(handler: EventHandler): () => void;
+}
+
+/**
+ * The embedded bus for one process: every subscriber sees every event, in publish order
+ * (publishers await each publish). A failing subscriber does not keep the event from the others.
+ */
+export function createInProcessBus(): EventBus {
+  const handlers = new Set<EventHandler>();
+  return {
+    async publish(event) {
+      const results = await Promise.allSettled([...handlers].map((handler) => handler(event)));
+      const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+      if (failures.length > 0) {
+        throw new AggregateError(failures, `${failures.length} subscriber(s) failed to apply ${event.type} ${event.eventId}`);
+      }
+    },
+    subscribe(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Logger } from 'pino';
+import type { Adapter, EventSink } from '../adapters/contract';
+import { createInProcessBus } from '../bus/createInProcessBus';
+import { type Gateway, createGateway } from '../gateway/createGateway';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphCatalog';
+import { type Database, type Migration, createDatabase, createEmbeddedPostgres } from '../storage/createDatabase';
+import { avlMigrations, createAvlSubgraph } from '../subgraphs/avl';
+import { cadMigrations, createCadSubgraph } from '../subgraphs/cad';
+import { callsMigrations, createCallsSubgraph } from '../subgraphs/calls';
+import { camerasMigrations, createCamerasSubgraph } from '../subgraphs/cameras';
+import { type SubgraphServer, createSubgraphServer } from '../subgraphs/createSubgraphServer';
+import type { NearbyDefaults, Subgraph, SubgraphDependencies } from '../subgraphs/subgraph';
+import { createEventSink } from './createEventSink';
+import type { HubConfig } from './hubConfig';
+
+export interface HubOptions {
+  readonly config: HubConfig;
+  readonly logger: Logger;
+  /** The clock; defaults to the system clock. */
+  readonly now?: () => Date;
+  /** Vendor adapters (or the simulator) to start once the hub serves. */
+  readonly adapters?: readonly Adapter[];
+}
+
+/** One running subgraph: its definition, its database handle and its HTTP server. */
+export interface RunningSubgraph {
+  readonly subgraph: Subgraph;
+  readonly db: Database;
+  readonly server: SubgraphServer;
+}
+
+/** The whole hub in one process. */
+export interface Hub {
+  readonly gatewayUrl: string;
+  readonly subgraphs: Readonly<Record<SubgraphName, RunningSubgraph>>;
+  /** Where adapters deliver events; tests feed events through it too. */
+  readonly sink: EventSink;
+  /** Stops one subgraph's HTTP server (its data stays), to exercise partial answers. */
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface SubgraphFactory {
+  readonly migrations: readonly Migration[];
+  create(dependencies: SubgraphDependencies): Subgraph & { load?: () => Promise<void> };
+  readonly port: (config: HubConfig) => number;
+}
+
+const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
+  calls: { migrations: callsMigrations, create: createCallsSubgraph, port: (c) => c.callsPort },
+  cad: { migrations: cadMigrations, create: createCadSubgraph, port: (c) => c.cadPort },
+  avl: { migrations: avlMigrations, create: createAvlSubgraph, port: (c) => c.avlPort },
+  cameras: { migrations: camerasMigrations, create: createCamerasSubgraph, port: (c) => c.camerasPort },
+};
+
+/**
+ * Starts the hub: storage, the four subgraphs, the gateway, then the adapters. On failure
+ * everything started so far is stopped again.
+ */
+export async function createHub(options: HubOptions): Promise<Hub> {
+  const { config, logger, now = () => new Date(), adapters = [] } = options;
+  const cleanup: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const step of cleanup.splice(0).reverse()) {
+      await step().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
+    }
+  };
+
+  try {
+    const embedded = await openEmbeddedDatabase(config, cleanup);
+    const bus = createInProcessBus();
+    const running = {} as Record<SubgraphName, RunningSubgraph>;
+    for (const name of SUBGRAPH_NAMES) {
+      running[name] = await startSubgraph(name, { config, logger, now, embedded, cleanup });
+      const unsubscribe = bus.subscribe((event) => running[name].subgraph.handleEvent(event));
+      cleanup.push(async () => void unsubscribe());
+    }
+
+    const gateway: Gateway = await createGateway({
+      supergraphSdl: readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
+      subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, running[name].server.url])),
+      logger,
+      host: config.host,
+      port: config.gatewayPort,
+    });
+    cleanup.push(() => gateway.close());
+
+    const sink = createEventSink({ bus, logger });
+    for (const adapter of adapters) {
+      await adapter.start(sink);
+      cleanup.push(() => adapter.stop());
+    }
+
+    return {
+      gatewayUrl: gateway.url,
+      subgraphs: running,
+      sink,
+      stopSubgraph: (name) => running[name].server.close(),
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function openEmbeddedDatabase(config: HubConfig, cleanup: (() => Promise<void>)[]): Promise<PGlite | undefined> {
+  if (config.databaseUrl) return undefined;
+  const embedded = await createEmbeddedPostgres(config.pgliteDataDir);
+  cleanup.push(() => embedded.close());
+  return embedded;
+}
+
+async function startSubgraph(
+  name: SubgraphName,
+  context: {
+    config: HubConfig;
+    logger: Logger;
+    now: () => Date;
+    embedded: PGlite | undefined;
+    cleanup: (() => Promise<void>)[];
+  },
+): Promise<RunningSubgraph> {
+  const { config, logger, now, embedded, cleanup } = context;
+  const factory = SUBGRAPH_FACTORIES[name];
+  const db = await createDatabase({
+    url: config.databaseUrl,
+    embedded,
+    schema: `${config.schemaPrefix ?? ''}${name}`,
+    migrations: factory.migrations,
+  });
+  cleanup.push(() => db.close());
+  const subgraph = factory.create({ db, now, nearby: nearbyDefaults(config) });
+  await subgraph.load?.();
+  const server = await createSubgraphServer({
+    name,
+    schema: subgraph.schema,
+    createContext: () => subgraph.createContext(),
+    logger,
+    host: config.host,
+    port: factory.port(config),
+  });
+  cleanup.push(() => server.close());
+  return { subgraph, db, server };
+}
+
+function nearbyDefaults(config: HubConfig): NearbyDefaults {
+  return {
+    unitsRadiusMeters: config.nearbyUnitsRadiusMeters,
+    unitsLimit: config.nearbyUnitsLimit,
+    camerasRadiusMeters: config.nearbyCamerasRadiusMeters,
+    camerasLimit: config.nearbyCamerasLimit,
+    cameraDefaultRangeMeters: config.cameraDefaultRangeMeters,
+    staleAfterSeconds: config.staleAfterSeconds,
+  };
+}

@@ -1,0 +1,105 @@
+/** One environment variable the hub reads: its default and what it does. README lists them all. */
+interface Setting<T> {
+  readonly name: string;
+  /** Shown in the README; `undefined` means "unset". */
+  readonly defaultValue: string | undefined;
+  readonly description: string;
+  readonly parse: (raw: string) => T;
+}
+
+const text = (raw: string) => raw;
+const port = (raw: string) => integerIn(raw, 0, 65_535);
+const positiveNumber = (raw: string) => {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error('must be a number greater than 0');
+  return value;
+};
+const positiveInteger = (raw: string) => integerIn(raw, 1, Number.MAX_SAFE_INTEGER);
+const flag = (raw: string) => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error('must be true or false');
+};
+const logLevel = (raw: string) => {
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw)) {
+    throw new Error('must be one of fatal, error, warn, info, debug, trace, silent');
+  }
+  return raw;
+};
+
+function integerIn(raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+const define = <T>(name: string, defaultValue: string | undefined, description: string, parse: (raw: string) => T) =>
+  ({ name, defaultValue, description, parse }) satisfies Setting<T>;
+
+/** Every setting, in the order the README lists them. */
+export const HUB_SETTINGS = {
+  host: define('HOST', '127.0.0.1', 'Address the gateway and subgraphs listen on (0.0.0.0 to accept other machines).', text),
+  gatewayPort: define('PORT', '4000', 'Gateway port; it serves `/graphql` and `/health`.', port),
+  callsPort: define('CALLS_PORT', '4001', 'Port of the calls subgraph (0 picks a free one).', port),
+  cadPort: define('CAD_PORT', '4002', 'Port of the CAD subgraph (0 picks a free one).', port),
+  avlPort: define('AVL_PORT', '4003', 'Port of the AVL subgraph (0 picks a free one).', port),
+  camerasPort: define('CAMERAS_PORT', '4004', 'Port of the cameras subgraph (0 picks a free one).', port),
+  databaseUrl: define(
+    'DATABASE_URL',
+    undefined,
+    'PostgreSQL connection string. Unset: an embedded PGlite database, nothing to install.',
+    text,
+  ),
+  schemaPrefix: define(
+    'DATABASE_SCHEMA_PREFIX',
+    undefined,
+    'Prefix of the PostgreSQL schema each subgraph owns (`calls`, `cad`, `avl`, `cameras`), to share one database between hubs.',
+    (raw) => {
+      if (!/^[a-z_][a-z0-9_]*$/.test(raw)) throw new Error('must be lower-case letters, digits and underscores');
+      return raw;
+    },
+  ),
+  pgliteDataDir: define('PGLITE_DATA_DIR', undefined, 'Where embedded PGlite keeps its files. Unset: in memory, gone at exit.', text),
+  nearbyUnitsRadiusMeters: define('NEARBY_UNITS_RADIUS_METERS', '5000', 'Default `radiusMeters` of `nearbyUnits` and `unitsNear`.', positiveNumber),
+  nearbyUnitsLimit: define('NEARBY_UNITS_LIMIT', '5', 'Default `limit` of `nearbyUnits` and `unitsNear`.', positiveInteger),
+  nearbyCamerasRadiusMeters: define('NEARBY_CAMERAS_RADIUS_METERS', '300', 'Default `radiusMeters` of `nearbyCameras` and `camerasNear`.', positiveNumber),
+  nearbyCamerasLimit: define('NEARBY_CAMERAS_LIMIT', '4', 'Default `limit` of `nearbyCameras` and `camerasNear` (the four closest cameras, as consoles dock them).', positiveInteger),
+  cameraDefaultRangeMeters: define('CAMERA_DEFAULT_RANGE_METERS', '100', 'Range assumed for a camera whose range is unknown, for `inView`.', positiveNumber),
+  staleAfterSeconds: define('AVL_STALE_AFTER_SECONDS', '90', 'A position fix older than this is reported `stale` (Mesa CAD receives unit GPS every 30 s).', positiveNumber),
+  simulator: define('SIM_ENABLED', 'true', 'Run the simulated city (calls, incidents, units, cameras) through the adapter contract.', flag),
+  simSeed: define('SIM_SEED', '1', 'Seed of the simulated city; the same seed gives the same city and events.', positiveInteger),
+  simUnits: define('SIM_UNITS', '40', 'Patrol units in the simulated city.', positiveInteger),
+  simCameras: define('SIM_CAMERAS', '300', 'Cameras in the simulated city.', positiveInteger),
+  simCallsPerMinute: define('SIM_CALLS_PER_MINUTE', '4', 'Mean rate of simulated 911 calls.', positiveNumber),
+  simTickMs: define('SIM_TICK_MS', '1000', 'How often the simulator advances and emits, in milliseconds.', positiveInteger),
+  simPositionIntervalMs: define('SIM_POSITION_INTERVAL_MS', '2000', 'How often each simulated unit reports a position fix, in milliseconds.', positiveInteger),
+  logLevel: define('LOG_LEVEL', 'info', 'pino log level: fatal, error, warn, info, debug, trace or silent.', logLevel),
+} as const;
+
+type Settings = typeof HUB_SETTINGS;
+type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix';
+
+/** The hub's configuration, parsed and validated. */
+export type HubConfig = {
+  readonly [K in Exclude<keyof Settings, Optional>]: ReturnType<Settings[K]['parse']>;
+} & { readonly [K in Optional]: string | undefined };
+
+/** Reads every setting from `env`, applying defaults; throws one error listing every bad value. */
+export function readHubConfig(env: Readonly<Record<string, string | undefined>> = process.env): HubConfig {
+  const problems: string[] = [];
+  const config: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(HUB_SETTINGS)) {
+    const raw = env[setting.name]?.trim() || setting.defaultValue;
+    if (raw === undefined) {
+      config[key] = undefined;
+      continue;
+    }
+    try {
+      config[key] = setting.parse(raw);
+    } catch (error) {
+      problems.push(`${setting.name}=${JSON.stringify(raw)} ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return config as HubConfig;
+}

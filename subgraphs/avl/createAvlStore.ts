@@ -1,0 +1,143 @@
+import type { DomainEvent, UnitStatus } from '../../adapters/contract';
+import { assertNever } from '../../errors/assertNever';
+import { createPointIndex, type Neighbour } from '../../geo/createPointIndex';
+import type { LatLon } from '../../geo/geodesy';
+import type { Database } from '../../storage/createDatabase';
+
+/** A unit's latest fix. */
+export interface PositionRecord {
+  readonly point: LatLon;
+  readonly headingDegrees: number | null;
+  readonly speedKph: number | null;
+  readonly fixAt: Date;
+}
+
+/** What the spatial index holds per unit. */
+export interface TrackedUnit {
+  readonly unitId: string;
+  readonly position: PositionRecord;
+  status: UnitStatus | null;
+}
+
+interface PositionRow {
+  unit_id: string;
+  lat: number;
+  lon: number;
+  heading_deg: number | null;
+  speed_kph: number | null;
+  fix_at: Date;
+}
+
+export interface AvlStore {
+  /** Loads the latest positions and statuses into the spatial index. Call once at start. */
+  load(): Promise<void>;
+  positionsByUnitIds(ids: readonly string[]): Promise<(PositionRecord | null)[]>;
+  /** Units with a position within `radiusMeters` of `point`, closest first. */
+  nearestUnits(query: {
+    point: LatLon;
+    radiusMeters: number;
+    limit: number;
+    status?: readonly UnitStatus[] | null;
+  }): Neighbour<TrackedUnit>[];
+  apply(event: DomainEvent): Promise<void>;
+}
+
+/**
+ * AVL storage: PostgreSQL keeps the latest fix per unit; an in-memory kd-tree answers the
+ * nearby searches, updated from the same events, so that searches never scan the table.
+ */
+export function createAvlStore(db: Database): AvlStore {
+  const positions = () => db.table('unit_positions');
+  const statuses = () => db.table('unit_status');
+  const index = createPointIndex<TrackedUnit>();
+  const statusByUnit = new Map<string, { status: UnitStatus; updatedAt: Date }>();
+
+  const track = (unitId: string, position: PositionRecord) => {
+    const current = index.get(unitId);
+    if (current && current.position.fixAt >= position.fixAt) return;
+    index.upsert(unitId, position.point, { unitId, position, status: statusByUnit.get(unitId)?.status ?? null });
+  };
+
+  return {
+    async load() {
+      for (const row of (await statuses().select()) as { unit_id: string; status: UnitStatus; updated_at: Date }[]) {
+        statusByUnit.set(row.unit_id, { status: row.status, updatedAt: row.updated_at });
+      }
+      for (const row of (await positions().select()) as PositionRow[]) track(row.unit_id, positionFromRow(row));
+    },
+    async positionsByUnitIds(ids) {
+      const rows: PositionRow[] = await positions().whereIn('unit_id', ids);
+      const byId = new Map(rows.map((row) => [row.unit_id, positionFromRow(row)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    nearestUnits({ point, radiusMeters, limit, status }) {
+      const wanted = status?.length ? new Set(status) : null;
+      return index.nearest({
+        point,
+        radiusMeters,
+        limit,
+        ...(wanted ? { accept: (unit: TrackedUnit) => unit.status !== null && wanted.has(unit.status) } : {}),
+      });
+    },
+    async apply(event) {
+      switch (event.type) {
+        case 'position.fix': {
+          // Device-to-unit mapping arrives with the AVL protocol adapters; until then a fix must name its unit.
+          if (!event.unitId) return;
+          const position: PositionRecord = {
+            point: event.point,
+            headingDegrees: event.headingDegrees,
+            speedKph: event.speedKph,
+            fixAt: new Date(event.fixAt),
+          };
+          await positions()
+            .insert({
+              unit_id: event.unitId,
+              lat: position.point.lat,
+              lon: position.point.lon,
+              heading_deg: position.headingDegrees,
+              speed_kph: position.speedKph,
+              fix_at: position.fixAt,
+            })
+            .onConflict('unit_id')
+            .merge()
+            .whereRaw('unit_positions.fix_at < excluded.fix_at');
+          track(event.unitId, position);
+          return;
+        }
+        case 'unit.statusChanged': {
+          const updatedAt = new Date(event.occurredAt);
+          await statuses()
+            .insert({ unit_id: event.unitId, status: event.status, updated_at: updatedAt })
+            .onConflict('unit_id')
+            .merge()
+            .whereRaw('unit_status.updated_at <= excluded.updated_at');
+          const known = statusByUnit.get(event.unitId);
+          if (known && known.updatedAt > updatedAt) return;
+          statusByUnit.set(event.unitId, { status: event.status, updatedAt });
+          const tracked = index.get(event.unitId);
+          if (tracked) tracked.status = event.status;
+          return;
+        }
+        case 'call.received':
+        case 'call.updated':
+        case 'incident.created':
+        case 'incident.updated':
+        case 'camera.discovered':
+        case 'camera.statusChanged':
+          return;
+        default:
+          return assertNever(event);
+      }
+    },
+  };
+}
+
+function positionFromRow(row: PositionRow): PositionRecord {
+  return {
+    point: { lat: row.lat, lon: row.lon },
+    headingDegrees: row.heading_deg,
+    speedKph: row.speed_kph,
+    fixAt: row.fix_at,
+  };
+}

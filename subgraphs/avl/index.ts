@@ -1,0 +1,82 @@
+import DataLoader from 'dataloader';
+import type { UnitStatus } from '../../adapters/contract';
+import type { LatLon } from '../../geo/geodesy';
+import { createSubgraphSchema } from '../createSubgraphSchema';
+import { type NearbyArguments, requireValidPoint, resolveNearbyArguments } from '../nearbyArguments';
+import type { Subgraph, SubgraphDependencies } from '../subgraph';
+import { type PositionRecord, createAvlStore } from './createAvlStore';
+
+export { avlMigrations } from './avlMigrations';
+
+interface AvlContext {
+  position: DataLoader<string, PositionRecord | null>;
+}
+
+/** A unit as this subgraph resolves it: its id and, when known, its latest position. */
+interface UnitView {
+  readonly id: string;
+  readonly position: PositionRecord | null;
+}
+
+type NearbyUnitsArgs = NearbyArguments & { status?: UnitStatus[] | null };
+
+/** A federation representation whose `location` was supplied through `@requires`. */
+interface LocatedRepresentation {
+  readonly id: string;
+  readonly location?: { readonly point: LatLon } | null;
+}
+
+/** The AVL subgraph: unit positions and the units near incidents, calls and points. */
+export interface AvlSubgraph extends Subgraph {
+  /** Loads stored positions into the spatial index; call before serving. */
+  load(): Promise<void>;
+}
+
+export function createAvlSubgraph({ db, now, nearby }: SubgraphDependencies): AvlSubgraph {
+  const store = createAvlStore(db);
+  const defaults = { radiusMeters: nearby.unitsRadiusMeters, limit: nearby.unitsLimit };
+
+  const nearbyUnits = (point: LatLon, args: NearbyUnitsArgs) =>
+    store
+      .nearestUnits({ point, ...resolveNearbyArguments(args, defaults), status: args.status ?? null })
+      .map(({ item, distanceMeters }) => ({
+        unit: { id: item.unitId, position: item.position } satisfies UnitView,
+        distanceMeters,
+      }));
+
+  const nearbyFromRepresentation = (parent: LocatedRepresentation, args: NearbyUnitsArgs) =>
+    parent.location ? nearbyUnits(parent.location.point, args) : [];
+
+  const resolvers = {
+    Query: {
+      unitsNear: (_: unknown, args: NearbyUnitsArgs & { point: LatLon }) =>
+        nearbyUnits(requireValidPoint(args.point), args),
+    },
+    Unit: {
+      __resolveReference: async (ref: { id: string }, ctx: AvlContext): Promise<UnitView> => ({
+        id: ref.id,
+        position: await ctx.position.load(ref.id),
+      }),
+    },
+    Position: {
+      stale: (position: PositionRecord) =>
+        now().getTime() - position.fixAt.getTime() > nearby.staleAfterSeconds * 1000,
+    },
+    Incident: {
+      __resolveReference: (ref: LocatedRepresentation) => ref,
+      nearbyUnits: nearbyFromRepresentation,
+    },
+    Call: {
+      __resolveReference: (ref: LocatedRepresentation) => ref,
+      nearbyUnits: nearbyFromRepresentation,
+    },
+  };
+
+  return {
+    name: 'avl',
+    schema: createSubgraphSchema<AvlContext>('avl', resolvers),
+    createContext: (): AvlContext => ({ position: new DataLoader((ids) => store.positionsByUnitIds(ids)) }),
+    handleEvent: (event) => store.apply(event),
+    load: () => store.load(),
+  };
+}

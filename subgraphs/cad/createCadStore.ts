@@ -1,0 +1,253 @@
+import type { DomainEvent, IncidentStatus, UnitStatus } from '../../adapters/contract';
+import { assertNever } from '../../errors/assertNever';
+import type { Database } from '../../storage/createDatabase';
+import { type Connection, fetchKeysetConnection } from '../keysetConnection';
+import { type LocationRecord, locationColumns, locationFromRow } from '../locationColumns';
+
+export interface IncidentRecord {
+  readonly id: string;
+  readonly number: string;
+  readonly typeCode: string;
+  readonly typeText: string;
+  readonly priority: number;
+  readonly status: IncidentStatus;
+  readonly location: LocationRecord;
+  readonly narrative: string | null;
+  readonly reportedAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface UnitRecord {
+  readonly id: string;
+  readonly callSign: string;
+  readonly status: UnitStatus;
+  readonly incidentId: string | null;
+  readonly updatedAt: Date;
+}
+
+export interface IncidentFilter {
+  readonly status?: readonly IncidentStatus[] | null;
+  readonly maxPriority?: number | null;
+  readonly reportedSince?: Date | null;
+}
+
+export interface UnitFilter {
+  readonly status?: readonly UnitStatus[] | null;
+}
+
+interface IncidentRow {
+  id: string;
+  number: string;
+  type_code: string;
+  type_text: string;
+  priority: number;
+  status: string;
+  lat: number;
+  lon: number;
+  address: string | null;
+  uncertainty_m: number | null;
+  narrative: string | null;
+  reported_at: Date;
+  updated_at: Date;
+}
+
+interface UnitRow {
+  id: string;
+  call_sign: string;
+  status: string;
+  incident_id: string | null;
+  updated_at: Date;
+}
+
+/** CAD storage: every read takes a list of keys and issues one query, for DataLoader batching. */
+export interface CadStore {
+  incidentsByIds(ids: readonly string[]): Promise<(IncidentRecord | null)[]>;
+  unitsByIds(ids: readonly string[]): Promise<(UnitRecord | null)[]>;
+  unitsByIncidentIds(ids: readonly string[]): Promise<UnitRecord[][]>;
+  callIdsByIncidentIds(ids: readonly string[]): Promise<string[][]>;
+  incidentIdsByCallIds(ids: readonly string[]): Promise<(string | null)[]>;
+  listIncidents(filter: IncidentFilter, first: number, after: string | null | undefined): Promise<Connection<IncidentRecord>>;
+  listUnits(filter: UnitFilter, first: number, after: string | null | undefined): Promise<Connection<UnitRecord>>;
+  /** Applies an incident or unit event; older events never overwrite newer state. */
+  apply(event: DomainEvent): Promise<void>;
+}
+
+export function createCadStore(db: Database): CadStore {
+  const incidents = () => db.table('incidents');
+  const units = () => db.table('units');
+  const incidentCalls = () => db.table('incident_calls');
+
+  const linkCalls = async (incidentId: string, callIds: readonly string[] | undefined) => {
+    if (!callIds || callIds.length === 0) return;
+    await incidentCalls()
+      .insert(callIds.map((callId) => ({ incident_id: incidentId, call_id: callId })))
+      .onConflict(['incident_id', 'call_id'])
+      .ignore();
+  };
+
+  return {
+    async incidentsByIds(ids) {
+      const rows: IncidentRow[] = await incidents().whereIn('id', ids);
+      const byId = new Map(rows.map((row) => [row.id, incidentFromRow(row)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    async unitsByIds(ids) {
+      const rows: UnitRow[] = await units().whereIn('id', ids);
+      const byId = new Map(rows.map((row) => [row.id, unitFromRow(row)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    async unitsByIncidentIds(ids) {
+      const rows: UnitRow[] = await units().whereIn('incident_id', ids).orderBy('call_sign');
+      return groupBy(ids, rows, (row) => row.incident_id, unitFromRow);
+    },
+    async callIdsByIncidentIds(ids) {
+      const rows: { incident_id: string; call_id: string }[] = await incidentCalls()
+        .whereIn('incident_id', ids)
+        .orderBy('call_id');
+      return groupBy(ids, rows, (row) => row.incident_id, (row) => row.call_id);
+    },
+    async incidentIdsByCallIds(ids) {
+      // A call normally leads to one incident; if CAD linked it to several, the newest wins.
+      const rows: { incident_id: string; call_id: string }[] = await incidentCalls()
+        .join(db.knex.raw('??.incidents as i', [db.schema]), 'i.id', 'incident_calls.incident_id')
+        .whereIn('call_id', ids)
+        .orderBy('i.reported_at', 'asc')
+        .select('incident_calls.incident_id', 'incident_calls.call_id');
+      const byCall = new Map(rows.map((row) => [row.call_id, row.incident_id]));
+      return ids.map((id) => byCall.get(id) ?? null);
+    },
+    listIncidents(filter, first, after) {
+      const query = incidents();
+      if (filter.status?.length) query.whereIn('status', filter.status);
+      if (filter.maxPriority != null) query.where('priority', '<=', filter.maxPriority);
+      if (filter.reportedSince) query.where('reported_at', '>=', filter.reportedSince);
+      return fetchKeysetConnection<IncidentRow, IncidentRecord>({
+        query,
+        sortColumn: 'reported_at',
+        idColumn: 'id',
+        descending: true,
+        first,
+        after,
+        keyOf: (row) => [row.reported_at.toISOString(), row.id],
+        toNode: incidentFromRow,
+      });
+    },
+    listUnits(filter, first, after) {
+      const query = units();
+      if (filter.status?.length) query.whereIn('status', filter.status);
+      return fetchKeysetConnection<UnitRow, UnitRecord>({
+        query,
+        sortColumn: 'call_sign',
+        idColumn: 'id',
+        descending: false,
+        first,
+        after,
+        keyOf: (row) => [row.call_sign, row.id],
+        toNode: unitFromRow,
+      });
+    },
+    async apply(event) {
+      switch (event.type) {
+        case 'incident.created': {
+          await incidents()
+            .insert({
+              id: event.incidentId,
+              number: event.number,
+              type_code: event.typeCode,
+              type_text: event.typeText,
+              priority: event.priority,
+              status: event.status,
+              ...locationColumns(event.location),
+              narrative: event.narrative,
+              reported_at: new Date(event.reportedAt),
+              updated_at: new Date(event.occurredAt),
+            })
+            .onConflict('id')
+            .merge()
+            .whereRaw('incidents.updated_at <= excluded.updated_at');
+          await linkCalls(event.incidentId, event.callIds);
+          return;
+        }
+        case 'incident.updated': {
+          const patch: Record<string, unknown> = { updated_at: new Date(event.occurredAt) };
+          if (event.number !== undefined) patch.number = event.number;
+          if (event.typeCode !== undefined) patch.type_code = event.typeCode;
+          if (event.typeText !== undefined) patch.type_text = event.typeText;
+          if (event.priority !== undefined) patch.priority = event.priority;
+          if (event.status !== undefined) patch.status = event.status;
+          if (event.location !== undefined) Object.assign(patch, locationColumns(event.location));
+          if (event.narrative !== undefined) patch.narrative = event.narrative;
+          if (event.reportedAt !== undefined) patch.reported_at = new Date(event.reportedAt);
+          await incidents()
+            .where('id', event.incidentId)
+            .where('updated_at', '<=', new Date(event.occurredAt))
+            .update(patch);
+          await linkCalls(event.incidentId, event.callIds);
+          return;
+        }
+        case 'unit.statusChanged': {
+          await units()
+            .insert({
+              id: event.unitId,
+              call_sign: event.callSign,
+              status: event.status,
+              incident_id: event.incidentId,
+              updated_at: new Date(event.occurredAt),
+            })
+            .onConflict('id')
+            .merge()
+            .whereRaw('units.updated_at <= excluded.updated_at');
+          return;
+        }
+        case 'call.received':
+        case 'call.updated':
+        case 'position.fix':
+        case 'camera.discovered':
+        case 'camera.statusChanged':
+          return;
+        default:
+          return assertNever(event);
+      }
+    },
+  };
+}
+
+function incidentFromRow(row: IncidentRow): IncidentRecord {
+  return {
+    id: row.id,
+    number: row.number,
+    typeCode: row.type_code,
+    typeText: row.type_text,
+    priority: row.priority,
+    status: row.status as IncidentStatus,
+    location: locationFromRow(row),
+    narrative: row.narrative,
+    reportedAt: row.reported_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function unitFromRow(row: UnitRow): UnitRecord {
+  return {
+    id: row.id,
+    callSign: row.call_sign,
+    status: row.status as UnitStatus,
+    incidentId: row.incident_id,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Groups rows under the keys they belong to, in the keys' order (DataLoader's contract). */
+function groupBy<Row, Out>(
+  keys: readonly string[],
+  rows: readonly Row[],
+  keyOf: (row: Row) => string | null,
+  map: (row: Row) => Out,
+): Out[][] {
+  const groups = new Map<string, Out[]>(keys.map((key) => [key, []]));
+  for (const row of rows) {
+    const key = keyOf(row);
+    if (key !== null) groups.get(key)?.push(map(row));
+  }
+  return keys.map((key) => groups.get(key) ?? []);
+}

@@ -1,0 +1,192 @@
+import type { CameraSource, CameraStatus, CameraStream, DomainEvent } from '../../adapters/contract';
+import { assertNever } from '../../errors/assertNever';
+import { type CameraSight, sightOf } from '../../geo/cameraView';
+import { createPointIndex } from '../../geo/createPointIndex';
+import type { LatLon } from '../../geo/geodesy';
+import type { Database } from '../../storage/createDatabase';
+import { type Connection, fetchKeysetConnection } from '../keysetConnection';
+import { type LocationRecord, locationColumns, locationFromRow } from '../locationColumns';
+
+export interface CameraRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly source: CameraSource;
+  readonly location: LocationRecord;
+  readonly headingDegrees: number | null;
+  readonly fieldOfViewDegrees: number | null;
+  readonly rangeMeters: number | null;
+  readonly mountHeightMeters: number | null;
+  readonly ptz: boolean;
+  readonly status: CameraStatus;
+  readonly streams: readonly CameraStream[];
+  readonly snapshotUrl: string | null;
+  readonly updatedAt: Date;
+}
+
+export interface CameraFilter {
+  readonly source?: readonly CameraSource[] | null;
+  readonly status?: readonly CameraStatus[] | null;
+}
+
+/** A camera near a point, with how it sees that point. */
+export interface NearbyCameraRecord extends CameraSight {
+  readonly camera: CameraRecord;
+}
+
+interface CameraRow {
+  id: string;
+  name: string;
+  source: string;
+  lat: number;
+  lon: number;
+  address: string | null;
+  uncertainty_m: number | null;
+  heading_deg: number | null;
+  fov_deg: number | null;
+  range_m: number | null;
+  mount_height_m: number | null;
+  ptz: boolean;
+  status: string;
+  streams: CameraStream[] | string;
+  snapshot_url: string | null;
+  updated_at: Date;
+}
+
+export interface CamerasStore {
+  /** Loads stored cameras into the spatial index. Call once at start. */
+  load(): Promise<void>;
+  camerasByIds(ids: readonly string[]): Promise<(CameraRecord | null)[]>;
+  listCameras(filter: CameraFilter, first: number, after: string | null | undefined): Promise<Connection<CameraRecord>>;
+  nearestCameras(query: { point: LatLon; radiusMeters: number; limit: number; inViewOnly: boolean }): NearbyCameraRecord[];
+  apply(event: DomainEvent): Promise<void>;
+}
+
+/**
+ * Camera storage: PostgreSQL holds the cameras; an in-memory kd-tree of them answers the
+ * nearby searches and is kept current by the same events that write the table.
+ */
+export function createCamerasStore(db: Database, defaultRangeMeters: number): CamerasStore {
+  const cameras = () => db.table('cameras');
+  const index = createPointIndex<CameraRecord>();
+  const track = (camera: CameraRecord) => index.upsert(camera.id, camera.location.point, camera);
+
+  return {
+    async load() {
+      for (const row of (await cameras().select()) as CameraRow[]) track(cameraFromRow(row));
+    },
+    async camerasByIds(ids) {
+      const rows: CameraRow[] = await cameras().whereIn('id', ids);
+      const byId = new Map(rows.map((row) => [row.id, cameraFromRow(row)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    listCameras(filter, first, after) {
+      const query = cameras();
+      if (filter.source?.length) query.whereIn('source', filter.source);
+      if (filter.status?.length) query.whereIn('status', filter.status);
+      return fetchKeysetConnection<CameraRow, CameraRecord>({
+        query,
+        sortColumn: 'id',
+        idColumn: 'id',
+        descending: false,
+        first,
+        after,
+        keyOf: (row) => [row.id, row.id],
+        toNode: cameraFromRow,
+      });
+    },
+    nearestCameras({ point, radiusMeters, limit, inViewOnly }) {
+      const sights = new Map<string, CameraSight>();
+      const hits = index.nearest({
+        point,
+        radiusMeters,
+        limit,
+        accept: (camera) => {
+          const sight = sightOf(
+            {
+              point: camera.location.point,
+              headingDegrees: camera.headingDegrees,
+              fieldOfViewDegrees: camera.fieldOfViewDegrees,
+              rangeMeters: camera.rangeMeters,
+              ptz: camera.ptz,
+            },
+            point,
+            defaultRangeMeters,
+          );
+          if (inViewOnly && !sight.inView) return false;
+          sights.set(camera.id, sight);
+          return true;
+        },
+      });
+      return hits.flatMap(({ item }) => {
+        const sight = sights.get(item.id);
+        return sight ? [{ camera: item, ...sight }] : [];
+      });
+    },
+    async apply(event) {
+      switch (event.type) {
+        case 'camera.discovered': {
+          const updatedAt = new Date(event.occurredAt);
+          const [row] = (await cameras()
+            .insert({
+              id: event.cameraId,
+              name: event.name,
+              source: event.cameraSource,
+              ...locationColumns(event.location),
+              heading_deg: event.headingDegrees,
+              fov_deg: event.fieldOfViewDegrees,
+              range_m: event.rangeMeters,
+              mount_height_m: event.mountHeightMeters,
+              ptz: event.ptz,
+              status: event.status,
+              streams: JSON.stringify(event.streams),
+              snapshot_url: event.snapshotUrl,
+              updated_at: updatedAt,
+            })
+            .onConflict('id')
+            .merge()
+            .whereRaw('cameras.updated_at <= excluded.updated_at')
+            .returning('*')) as CameraRow[];
+          if (row) track(cameraFromRow(row));
+          return;
+        }
+        case 'camera.statusChanged': {
+          const [row] = (await cameras()
+            .where('id', event.cameraId)
+            .where('updated_at', '<=', new Date(event.occurredAt))
+            .update({ status: event.status, updated_at: new Date(event.occurredAt) })
+            .returning('*')) as CameraRow[];
+          if (row) track(cameraFromRow(row));
+          return;
+        }
+        case 'call.received':
+        case 'call.updated':
+        case 'incident.created':
+        case 'incident.updated':
+        case 'unit.statusChanged':
+        case 'position.fix':
+          return;
+        default:
+          return assertNever(event);
+      }
+    },
+  };
+}
+
+function cameraFromRow(row: CameraRow): CameraRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    source: row.source as CameraSource,
+    location: locationFromRow(row),
+    headingDegrees: row.heading_deg,
+    fieldOfViewDegrees: row.fov_deg,
+    rangeMeters: row.range_m,
+    mountHeightMeters: row.mount_height_m,
+    ptz: row.ptz,
+    status: row.status as CameraStatus,
+    // pg parses jsonb; PGlite may hand back the text.
+    streams: typeof row.streams === 'string' ? (JSON.parse(row.streams) as CameraStream[]) : row.streams,
+    snapshotUrl: row.snapshot_url,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,77 @@
+import DataLoader from 'dataloader';
+import type { CameraSource, CameraStatus } from '../../adapters/contract';
+import type { LatLon } from '../../geo/geodesy';
+import { createSubgraphSchema } from '../createSubgraphSchema';
+import { type NearbyArguments, requireValidPoint, resolveNearbyArguments } from '../nearbyArguments';
+import type { Subgraph, SubgraphDependencies } from '../subgraph';
+import { type CameraRecord, createCamerasStore } from './createCamerasStore';
+
+export { camerasMigrations } from './camerasMigrations';
+
+interface CamerasContext {
+  camera: DataLoader<string, CameraRecord | null>;
+}
+
+type NearbyCamerasArgs = NearbyArguments & { inViewOnly?: boolean | null };
+
+/** Representations of other subgraphs' entities, with the location fields `@requires` asked for. */
+interface LocatedRepresentation {
+  readonly id: string;
+  readonly location?: { readonly point: LatLon } | null;
+  readonly position?: { readonly point: LatLon } | null;
+}
+
+/** The cameras subgraph: city VMS and community cameras, and the cameras near things. */
+export interface CamerasSubgraph extends Subgraph {
+  /** Loads stored cameras into the spatial index; call before serving. */
+  load(): Promise<void>;
+}
+
+export function createCamerasSubgraph({ db, nearby }: SubgraphDependencies): CamerasSubgraph {
+  const store = createCamerasStore(db, nearby.cameraDefaultRangeMeters);
+  const defaults = { radiusMeters: nearby.camerasRadiusMeters, limit: nearby.camerasLimit };
+
+  const nearbyCameras = (point: LatLon, args: NearbyCamerasArgs) =>
+    store.nearestCameras({ point, ...resolveNearbyArguments(args, defaults), inViewOnly: args.inViewOnly ?? false });
+
+  const nearbyFrom = (pointOf: (parent: LocatedRepresentation) => LatLon | undefined) =>
+    (parent: LocatedRepresentation, args: NearbyCamerasArgs) => {
+      const point = pointOf(parent);
+      return point ? nearbyCameras(point, args) : [];
+    };
+
+  const resolvers = {
+    Query: {
+      camera: (_: unknown, { id }: { id: string }, ctx: CamerasContext) => ctx.camera.load(id),
+      cameras: (
+        _: unknown,
+        args: { first: number; after?: string | null; filter?: { source?: CameraSource[]; status?: CameraStatus[] } | null },
+      ) => store.listCameras(args.filter ?? {}, args.first, args.after),
+      camerasNear: (_: unknown, args: NearbyCamerasArgs & { point: LatLon }) =>
+        nearbyCameras(requireValidPoint(args.point), args),
+    },
+    Camera: {
+      __resolveReference: (ref: { id: string }, ctx: CamerasContext) => ctx.camera.load(ref.id),
+    },
+    Incident: {
+      __resolveReference: (ref: LocatedRepresentation) => ref,
+      nearbyCameras: nearbyFrom((incident) => incident.location?.point),
+    },
+    Call: {
+      __resolveReference: (ref: LocatedRepresentation) => ref,
+      nearbyCameras: nearbyFrom((call) => call.location?.point),
+    },
+    Unit: {
+      __resolveReference: (ref: LocatedRepresentation) => ref,
+      nearbyCameras: nearbyFrom((unit) => unit.position?.point),
+    },
+  };
+
+  return {
+    name: 'cameras',
+    schema: createSubgraphSchema<CamerasContext>('cameras', resolvers),
+    createContext: (): CamerasContext => ({ camera: new DataLoader((ids) => store.camerasByIds(ids)) }),
+    handleEvent: (event) => store.apply(event),
+    load: () => store.load(),
+  };
+}

@@ -1,0 +1,34 @@
+import type { GraphQLSchema } from 'graphql';
+import type { DomainEvent } from '../adapters/contract';
+import type { SubgraphName } from '../schema/subgraphCatalog';
+import type { Database } from '../storage/createDatabase';
+
+/** A subgraph, ready to serve: its schema, its per-request context and its event intake. */
+export interface Subgraph {
+  readonly name: SubgraphName;
+  readonly schema: GraphQLSchema;
+  /** Fresh per-request state (DataLoaders). */
+  createContext(): object;
+  /** Applies a domain event the subgraph owns or projects; ignores the rest. Idempotent. */
+  handleEvent(event: DomainEvent): Promise<void>;
+}
+
+/** Defaults for the `nearby*` fields, from the hub's settings. */
+export interface NearbyDefaults {
+  readonly unitsRadiusMeters: number;
+  readonly unitsLimit: number;
+  readonly camerasRadiusMeters: number;
+  readonly camerasLimit: number;
+  /** Range assumed for a camera whose own range is unknown. */
+  readonly cameraDefaultRangeMeters: number;
+  /** A position fix older than this is reported as stale. */
+  readonly staleAfterSeconds: number;
+}
+
+/** What every subgraph factory is given. */
+export interface SubgraphDependencies {
+  readonly db: Database;
+  /** The clock; injected so that tests and the simulator control time. */
+  readonly now: () => Date;
+  readonly nearby: NearbyDefaults;
+}

@@ -1,0 +1,95 @@
+import type { Knex } from 'knex';
+import { INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
+import { type TestHub, startTestHub } from '../support/startTestHub';
+import { STORAGE_TARGETS } from '../support/storageTargets';
+
+/** Counts the SQL statements a knex instance sends while `work` runs. */
+async function countQueries(db: Knex, work: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const listener = (query: { sql: string }) => seen.push(query.sql);
+  db.on('query', listener);
+  try {
+    await work();
+  } finally {
+    db.removeListener('query', listener);
+  }
+  return seen;
+}
+
+async function postToSubgraph(url: string, query: string, variables: Record<string, unknown>) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: { _entities: unknown[] }; errors?: unknown[] };
+}
+
+describe.each(STORAGE_TARGETS)('entity references are resolved in batches ($name)', (target) => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startTestHub(target);
+    await loadCityFixture(hub.sink);
+  });
+  afterAll(() => hub?.close());
+
+  it('one _entities request for seven units costs CAD one query', async () => {
+    const representations = ['unit-a', 'unit-b', 'unit-c', 'unit-d', 'unit-e', 'unit-f', 'unit-g'].map((id) => ({
+      __typename: 'Unit',
+      id,
+    }));
+    let body: Awaited<ReturnType<typeof postToSubgraph>> | undefined;
+    const queries = await countQueries(hub.subgraphs.cad.db.knex, async () => {
+      body = await postToSubgraph(
+        hub.subgraphs.cad.server.url,
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { id callSign status } } }',
+        { r: representations },
+      );
+    });
+    expect(body?.errors).toBeUndefined();
+    expect(body?.data?._entities).toHaveLength(7);
+    expect(queries).toHaveLength(1);
+    expect(queries[0]).toMatch(/from "[a-z0-9_]+"\."units" where "id" in/);
+  });
+
+  it('one _entities request for cameras and units costs each subgraph one query per type', async () => {
+    const cameraQueries = await countQueries(hub.subgraphs.cameras.db.knex, async () => {
+      const body = await postToSubgraph(
+        hub.subgraphs.cameras.server.url,
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Camera { id name } } }',
+        { r: ['cam-east', 'cam-north', 'cam-ptz', 'cam-missing'].map((id) => ({ __typename: 'Camera', id })) },
+      );
+      expect(body.data?._entities).toEqual([
+        { id: 'cam-east', name: 'Camera cam-east' },
+        { id: 'cam-north', name: 'Camera cam-north' },
+        { id: 'cam-ptz', name: 'Camera cam-ptz' },
+        null,
+      ]);
+    });
+    expect(cameraQueries).toHaveLength(1);
+
+    const avlQueries = await countQueries(hub.subgraphs.avl.db.knex, async () => {
+      const body = await postToSubgraph(
+        hub.subgraphs.avl.server.url,
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { id position { point { lat } } } } }',
+        { r: ['unit-a', 'unit-b', 'unit-c'].map((id) => ({ __typename: 'Unit', id })) },
+      );
+      expect(body.data?._entities).toHaveLength(3);
+    });
+    expect(avlQueries).toHaveLength(1);
+  });
+
+  it('a gateway query that fans out to many units batches each hop', async () => {
+    const queries = await countQueries(hub.subgraphs.cad.db.knex, async () => {
+      const body = await hub.query<{ unitsNear: { unit: { callSign: string; incident: { number: string } | null } }[] }>(
+        'query ($p: GeoPointInput!) { unitsNear(point: $p, radiusMeters: 10000, limit: 10) { unit { callSign incident { number } } } }',
+        { p: INCIDENT_POINT },
+      );
+      expect(body.errors).toBeUndefined();
+      expect(body.data?.unitsNear).toHaveLength(7);
+    });
+    // One query for the seven units, one for the incident that one of them is assigned to.
+    expect(queries).toHaveLength(2);
+  });
+});
