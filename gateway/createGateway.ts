@@ -44,6 +44,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const apollo = new ApolloServer({
     gateway,
     formatError: createErrorMasker(logger),
+    // The hub stops its parts in order on SIGINT/SIGTERM; Apollo must not race it.
+    stopOnTerminationSignals: false,
     plugins: [fastifyApolloDrainPlugin(app)],
   });
   await apollo.start();
@@ -53,9 +55,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     app,
     url,
-    close: async () => {
-      await app.close();
-      await apollo.stop();
-    },
+    // Stopping Apollo Server drains and closes the fastify app (fastifyApolloDrainPlugin).
+    close: () => apollo.stop(),
   };
 }

@@ -43,6 +43,12 @@ export interface Hub {
   close(): Promise<void>;
 }
 
+/** Something to undo at shutdown, named for the log. */
+interface CleanupStep {
+  readonly name: string;
+  run(): Promise<void>;
+}
+
 interface SubgraphFactory {
   readonly migrations: readonly Migration[];
   create(dependencies: SubgraphDependencies): Subgraph & { load?: () => Promise<void> };
@@ -62,10 +68,11 @@ const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
  */
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, logger, now = () => new Date(), adapters = [] } = options;
-  const cleanup: (() => Promise<void>)[] = [];
+  const cleanup: CleanupStep[] = [];
   const closeAll = async () => {
-    for (const step of cleanup.splice(0).reverse()) {
-      await step().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
+    for (const { name, run } of cleanup.splice(0).reverse()) {
+      logger.debug({ step: name }, 'stopping');
+      await run().catch((error: unknown) => logger.warn({ err: error, step: name }, 'error while stopping'));
     }
   };
 
@@ -76,7 +83,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     for (const name of SUBGRAPH_NAMES) {
       running[name] = await startSubgraph(name, { config, logger, now, embedded, cleanup });
       const unsubscribe = bus.subscribe((event) => running[name].subgraph.handleEvent(event));
-      cleanup.push(async () => void unsubscribe());
+      cleanup.push({ name: `${name} bus subscription`, run: async () => void unsubscribe() });
     }
 
     const gateway: Gateway = await createGateway({
@@ -86,12 +93,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       host: config.host,
       port: config.gatewayPort,
     });
-    cleanup.push(() => gateway.close());
+    cleanup.push({ name: 'gateway', run: () => gateway.close() });
 
     const sink = createEventSink({ bus, logger });
     for (const adapter of adapters) {
       await adapter.start(sink);
-      cleanup.push(() => adapter.stop());
+      cleanup.push({ name: `adapter ${adapter.name}`, run: () => adapter.stop() });
     }
 
     return {
@@ -107,10 +114,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   }
 }
 
-async function openEmbeddedDatabase(config: HubConfig, cleanup: (() => Promise<void>)[]): Promise<PGlite | undefined> {
+async function openEmbeddedDatabase(config: HubConfig, cleanup: CleanupStep[]): Promise<PGlite | undefined> {
   if (config.databaseUrl) return undefined;
   const embedded = await createEmbeddedPostgres(config.pgliteDataDir);
-  cleanup.push(() => embedded.close());
+  cleanup.push({ name: 'embedded PGlite', run: () => embedded.close() });
   return embedded;
 }
 
@@ -121,7 +128,7 @@ async function startSubgraph(
     logger: Logger;
     now: () => Date;
     embedded: PGlite | undefined;
-    cleanup: (() => Promise<void>)[];
+    cleanup: CleanupStep[];
   },
 ): Promise<RunningSubgraph> {
   const { config, logger, now, embedded, cleanup } = context;
@@ -132,7 +139,7 @@ async function startSubgraph(
     schema: `${config.schemaPrefix ?? ''}${name}`,
     migrations: factory.migrations,
   });
-  cleanup.push(() => db.close());
+  cleanup.push({ name: `${name} database`, run: () => db.close() });
   const subgraph = factory.create({ db, now, nearby: nearbyDefaults(config) });
   await subgraph.load?.();
   const server = await createSubgraphServer({
@@ -143,7 +150,7 @@ async function startSubgraph(
     host: config.host,
     port: factory.port(config),
   });
-  cleanup.push(() => server.close());
+  cleanup.push({ name: `${name} server`, run: () => server.close() });
   return { subgraph, db, server };
 }
 

@@ -1,0 +1,323 @@
+import { isValidLatLon } from '../geo/geodesy';
+import {
+  type CallState,
+  type CameraSource,
+  type CameraStatus,
+  type DomainEvent,
+  type DomainEventType,
+  type IncidentStatus,
+  type UnitStatus,
+} from './contract';
+
+/** Why an input is not a valid {@link DomainEvent}. */
+export type ValidationReason =
+  | 'unknown-type'
+  | 'missing-field'
+  | 'bad-type'
+  | 'bad-enum'
+  | 'out-of-range'
+  | 'bad-timestamp';
+
+export type DomainEventValidation =
+  | { readonly ok: true; readonly event: DomainEvent }
+  | { readonly ok: false; readonly reason: ValidationReason; readonly detail: string };
+
+interface Failure {
+  readonly reason: ValidationReason;
+  readonly detail: string;
+}
+
+/** A check passes with the value it accepts (objects copied with their known fields only), or fails. */
+type Checked = { readonly value: unknown } | Failure;
+type Check = (value: unknown, path: string) => Checked;
+
+interface Field {
+  readonly check: Check;
+  readonly required: boolean;
+}
+type Shape = Readonly<Record<string, Field>>;
+
+const fail = (reason: ValidationReason, path: string, expected: string, value: unknown): Failure => ({
+  reason,
+  detail: `${path}: expected ${expected}, got ${describe(value)}`,
+});
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined || typeof value === 'object') {
+    return Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+  }
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+const isFailure = (checked: Checked): checked is Failure => 'reason' in checked;
+
+// ---- leaf checks --------------------------------------------------------------------------
+
+const string: Check = (value, path) =>
+  typeof value === 'string' ? { value } : fail('bad-type', path, 'a string', value);
+
+/** A non-empty string: identifiers and codes. */
+const id: Check = (value, path) => {
+  if (typeof value !== 'string') return fail('bad-type', path, 'a string', value);
+  return value.length > 0 ? { value } : fail('missing-field', path, 'a non-empty string', value);
+};
+
+const boolean: Check = (value, path) =>
+  typeof value === 'boolean' ? { value } : fail('bad-type', path, 'a boolean', value);
+
+// ISO 8601 date-time with an explicit offset: a time without a zone is ambiguous.
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+const timestamp: Check = (value, path) => {
+  if (typeof value !== 'string') return fail('bad-type', path, 'an ISO 8601 string', value);
+  return ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))
+    ? { value }
+    : fail('bad-timestamp', path, 'an ISO 8601 date-time with offset', value);
+};
+
+interface NumberRange {
+  readonly min?: number;
+  /** Exclusive upper bound. */
+  readonly below?: number;
+  readonly max?: number;
+  /** Exclusive lower bound. */
+  readonly above?: number;
+  readonly integer?: boolean;
+}
+
+function number(range: NumberRange = {}): Check {
+  const { min = -Infinity, max = Infinity, below = Infinity, above = -Infinity, integer = false } = range;
+  const expected = [
+    integer ? 'an integer' : 'a number',
+    min > -Infinity && `>= ${min}`,
+    above > -Infinity && `> ${above}`,
+    max < Infinity && `<= ${max}`,
+    below < Infinity && `< ${below}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (value, path) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return fail('bad-type', path, expected, value);
+    if (integer && !Number.isInteger(value)) return fail('bad-type', path, expected, value);
+    const inRange = value >= min && value <= max && value < below && value > above;
+    return inRange ? { value } : fail('out-of-range', path, expected, value);
+  };
+}
+
+/** An enum given as a record, so that the compiler proves every member is listed. */
+function oneOf<T extends string>(members: Readonly<Record<T, true>>): Check {
+  const allowed = Object.keys(members);
+  return (value, path) => {
+    if (typeof value !== 'string') return fail('bad-type', path, 'a string', value);
+    return Object.hasOwn(members, value) ? { value } : fail('bad-enum', path, `one of ${allowed.join(', ')}`, value);
+  };
+}
+
+// ---- combinators --------------------------------------------------------------------------
+
+const nullable =
+  (check: Check): Check =>
+  (value, path) =>
+    value === null ? { value } : check(value, path);
+
+const arrayOf =
+  (check: Check): Check =>
+  (value, path) => {
+    if (!Array.isArray(value)) return fail('bad-type', path, 'an array', value);
+    const items: unknown[] = [];
+    for (const [index, item] of value.entries()) {
+      const checked = check(item, `${path}[${index}]`);
+      if (isFailure(checked)) return checked;
+      items.push(checked.value);
+    }
+    return { value: items };
+  };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Checks the fields of `shape` and copies only them: unknown vendor fields never pass through. */
+const object =
+  (shape: Shape): Check =>
+  (value, path) => {
+    if (!isRecord(value)) return fail('bad-type', path, 'an object', value);
+    const copy: Record<string, unknown> = {};
+    for (const [name, field] of Object.entries(shape)) {
+      const fieldPath = path ? `${path}.${name}` : name;
+      const fieldValue = value[name];
+      if (fieldValue === undefined) {
+        if (field.required) return { reason: 'missing-field', detail: `${fieldPath} is required` };
+        continue;
+      }
+      const checked = field.check(fieldValue, fieldPath);
+      if (isFailure(checked)) return checked;
+      copy[name] = checked.value;
+    }
+    return { value: copy };
+  };
+
+const required = (check: Check): Field => ({ check, required: true });
+const optional = (check: Check): Field => ({ check, required: false });
+const allOptional = (shape: Shape): Shape =>
+  Object.fromEntries(Object.entries(shape).map(([name, field]) => [name, optional(field.check)]));
+
+// ---- the contract -------------------------------------------------------------------------
+
+const CALL_STATES: Record<CallState, true> = {
+  RINGING: true,
+  ACTIVE: true,
+  ON_HOLD: true,
+  ENDED: true,
+  ABANDONED: true,
+};
+const INCIDENT_STATUSES: Record<IncidentStatus, true> = {
+  PENDING: true,
+  DISPATCHED: true,
+  ENROUTE: true,
+  ON_SCENE: true,
+  CLOSED: true,
+};
+const UNIT_STATUSES: Record<UnitStatus, true> = {
+  AVAILABLE: true,
+  DISPATCHED: true,
+  ENROUTE: true,
+  ON_SCENE: true,
+  TRANSPORTING: true,
+  OUT_OF_SERVICE: true,
+};
+const CAMERA_SOURCES: Record<CameraSource, true> = { CITY_VMS: true, COMMUNITY_LIVE: true, COMMUNITY_REGISTERED: true };
+const CAMERA_STATUSES: Record<CameraStatus, true> = { ONLINE: true, OFFLINE: true, UNKNOWN: true };
+
+const pointShape = object({ lat: required(number()), lon: required(number()) });
+const geoPoint: Check = (value, path) => {
+  const checked = pointShape(value, path);
+  if (isFailure(checked)) return checked;
+  const point = checked.value as { lat: number; lon: number };
+  if (isValidLatLon(point)) return checked;
+  return Math.abs(point.lat) > 90
+    ? fail('out-of-range', `${path}.lat`, 'a latitude in [-90, 90]', point.lat)
+    : fail('out-of-range', `${path}.lon`, 'a longitude in [-180, 180]', point.lon);
+};
+
+const location = object({
+  point: required(geoPoint),
+  uncertaintyMeters: optional(nullable(number({ min: 0 }))),
+  address: optional(nullable(string)),
+});
+const heading = number({ min: 0, below: 360 });
+const nonNegative = number({ min: 0 });
+
+const envelope: Shape = {
+  eventId: required(id),
+  source: required(id),
+  occurredAt: required(timestamp),
+};
+
+const incidentFields: Shape = {
+  number: required(id),
+  typeCode: required(id),
+  typeText: required(string),
+  priority: required(number({ min: 1, max: 9, integer: true })),
+  status: required(oneOf(INCIDENT_STATUSES)),
+  location: required(location),
+  reportedAt: required(timestamp),
+  narrative: required(nullable(string)),
+  callIds: required(arrayOf(id)),
+};
+
+/** The fields of each event type; the record type makes the compiler demand every type. */
+const SHAPES: Readonly<Record<DomainEventType, Shape>> = {
+  'call.received': {
+    callId: required(id),
+    state: required(oneOf(CALL_STATES)),
+    location: required(nullable(location)),
+    classOfService: required(nullable(id)),
+    callbackNumber: required(nullable(string)),
+  },
+  'call.updated': {
+    callId: required(id),
+    state: optional(oneOf(CALL_STATES)),
+    location: optional(location),
+    classOfService: optional(nullable(id)),
+  },
+  'incident.created': { incidentId: required(id), ...incidentFields },
+  'incident.updated': { incidentId: required(id), ...allOptional(incidentFields) },
+  'unit.statusChanged': {
+    unitId: required(id),
+    callSign: required(id),
+    status: required(oneOf(UNIT_STATUSES)),
+    incidentId: required(nullable(id)),
+  },
+  'position.fix': {
+    unitId: optional(id),
+    deviceId: optional(id),
+    point: required(geoPoint),
+    headingDegrees: required(nullable(heading)),
+    speedKph: required(nullable(nonNegative)),
+    fixAt: required(timestamp),
+  },
+  'camera.discovered': {
+    cameraId: required(id),
+    name: required(string),
+    cameraSource: required(oneOf(CAMERA_SOURCES)),
+    location: required(location),
+    headingDegrees: required(nullable(heading)),
+    fieldOfViewDegrees: required(nullable(number({ above: 0, max: 360 }))),
+    rangeMeters: required(nullable(nonNegative)),
+    mountHeightMeters: required(nullable(nonNegative)),
+    ptz: required(boolean),
+    status: required(oneOf(CAMERA_STATUSES)),
+    streams: required(
+      arrayOf(object({ protocol: required(id), url: required(id), profile: optional(nullable(string)) })),
+    ),
+    snapshotUrl: required(nullable(string)),
+  },
+  'camera.statusChanged': {
+    cameraId: required(id),
+    status: required(oneOf(CAMERA_STATUSES)),
+  },
+};
+
+/** Rules that span fields, one case per event type. */
+function crossFieldFailure(event: DomainEvent): Failure | null {
+  switch (event.type) {
+    case 'position.fix':
+      // The AVL subgraph needs one of the two to know whose position this is.
+      return event.unitId === undefined && event.deviceId === undefined
+        ? { reason: 'missing-field', detail: 'position.fix needs unitId or deviceId' }
+        : null;
+    case 'call.received':
+    case 'call.updated':
+    case 'incident.created':
+    case 'incident.updated':
+    case 'unit.statusChanged':
+    case 'camera.discovered':
+    case 'camera.statusChanged':
+      return null;
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+}
+
+const isEventType = (type: string): type is DomainEventType => Object.hasOwn(SHAPES, type);
+
+/**
+ * Checks untrusted input against the adapter contract. On success `event` is a copy holding
+ * only the contract's fields (anything else a vendor sent, e.g. analytics, is dropped).
+ */
+export function validateDomainEvent(input: unknown): DomainEventValidation {
+  if (!isRecord(input)) return { ok: false, ...fail('bad-type', 'event', 'an object', input) };
+  const { type } = input;
+  if (type === undefined) return { ok: false, reason: 'missing-field', detail: 'type is required' };
+  if (typeof type !== 'string') return { ok: false, ...fail('bad-type', 'type', 'a string', type) };
+  if (!isEventType(type)) return { ok: false, ...fail('unknown-type', 'type', 'a domain event type', type) };
+  const checked = object({ ...envelope, ...SHAPES[type] })(input, '');
+  if (isFailure(checked)) return { ok: false, ...checked };
+  // Every field of the type's shape has been checked above.
+  const event = { type, ...(checked.value as object) } as DomainEvent;
+  const failure = crossFieldFailure(event);
+  return failure ? { ok: false, ...failure } : { ok: true, event };
+}

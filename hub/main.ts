@@ -1,0 +1,69 @@
+// `npm start`: the whole hub in one process — four subgraphs, the gateway and the simulated city.
+import pino from 'pino';
+import type { Adapter } from '../adapters/contract';
+import { createCitySimulation, createSimulatorAdapter } from '../adapters/simulator';
+import { createHub } from './createHub';
+import { type HubConfig, readHubConfig } from './hubConfig';
+
+function createSimulator(config: HubConfig, logger: pino.Logger): Adapter {
+  const simulation = createCitySimulation({
+    seed: config.simSeed,
+    startAt: new Date(),
+    unitCount: config.simUnits,
+    cameraCount: config.simCameras,
+    callsPerMinute: config.simCallsPerMinute,
+    positionIntervalMs: config.simPositionIntervalMs,
+  });
+  return createSimulatorAdapter({
+    simulation,
+    now: () => new Date(),
+    schedule: (everyMs, fn) => {
+      const timer = setInterval(fn, everyMs);
+      return () => clearInterval(timer);
+    },
+    tickMs: config.simTickMs,
+    onError: (error, event) => logger.warn({ err: error, eventId: event?.eventId }, 'simulator event not applied'),
+  });
+}
+
+async function main(): Promise<void> {
+  let config: HubConfig;
+  try {
+    config = readHubConfig();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  const logger = pino({ level: config.logLevel });
+  console.log(
+    `Starting RTCC Hub on ${config.databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}` +
+      (config.simulator ? ` with the simulated city (seed ${config.simSeed}, ${config.simUnits} units, ${config.simCameras} cameras)` : '') +
+      ' …',
+  );
+  const hub = await createHub({ config, logger, adapters: config.simulator ? [createSimulator(config, logger)] : [] });
+  const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host;
+  const port = new URL(hub.gatewayUrl).port;
+  console.log(`RTCC Hub ready: http://${shownHost}:${port}/graphql  (Ctrl-C to stop)`);
+
+  let stoppingSince: number | null = null;
+  const stop = async (signal: string) => {
+    // Ctrl-C reaches us twice (from the terminal and relayed by npm): only a later one forces exit.
+    if (stoppingSince !== null) {
+      if (Date.now() - stoppingSince < 1000) return;
+      console.error('Forced exit.');
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
+    console.log(`\n${signal}: stopping …`);
+    await hub.close();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('RTCC Hub failed to start:', error);
+  process.exit(1);
+});
