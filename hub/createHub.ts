@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
-import type { Adapter, EventSink } from '../adapters/contract';
+import type { Adapter } from '../adapters/contract';
 import { createInProcessBus } from '../bus/createInProcessBus';
 import { type Gateway, createGateway } from '../gateway/createGateway';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphCatalog';
@@ -13,7 +13,7 @@ import { callsMigrations, createCallsSubgraph } from '../subgraphs/calls';
 import { camerasMigrations, createCamerasSubgraph } from '../subgraphs/cameras';
 import { type SubgraphServer, createSubgraphServer } from '../subgraphs/createSubgraphServer';
 import type { NearbyDefaults, Subgraph, SubgraphDependencies } from '../subgraphs/subgraph';
-import { createEventSink } from './createEventSink';
+import { type IngestSink, createEventSink } from './createEventSink';
 import type { HubConfig } from './hubConfig';
 
 export interface HubOptions {
@@ -37,7 +37,7 @@ export interface Hub {
   readonly gatewayUrl: string;
   readonly subgraphs: Readonly<Record<SubgraphName, RunningSubgraph>>;
   /** Where adapters deliver events; tests feed events through it too. */
-  readonly sink: EventSink;
+  readonly sink: IngestSink;
   /** Stops one subgraph's HTTP server (its data stays), to exercise partial answers. */
   stopSubgraph(name: SubgraphName): Promise<void>;
   close(): Promise<void>;
