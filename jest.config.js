@@ -4,10 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // swc strips types only; `npm run typecheck` (tsc --noEmit) is the type gate.
-    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    // Transpile only (TypeScript 5.9 through ts-jest); `npm run typecheck` (tsc --noEmit) is the type gate.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node10' } }],
   },
-  // kdbush and geokdbush ship ES modules only; let swc turn them into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!(kdbush|geokdbush|tinyqueue|content-disposition)/)'],
   testTimeout: 60000,
 };

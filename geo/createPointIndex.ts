@@ -41,16 +41,7 @@ interface Entry<T> {
  */
 export function createPointIndex<T>(): PointIndex<T> {
   const entries = new Map<string, Entry<T>>();
-  let tree: KDBush | undefined;
-  let slots: Entry<T>[] = [];
-
-  // Called only when the index holds at least one entry.
-  const build = (): KDBush => {
-    slots = [...entries.values()];
-    const kd = new KDBush(slots.length);
-    for (const { point } of slots) kd.add(point.lon, point.lat);
-    return kd.finish();
-  };
+  let tree: KDBush<Entry<T>> | undefined;
 
   return {
     upsert(key, point, item) {
@@ -66,25 +57,19 @@ export function createPointIndex<T>(): PointIndex<T> {
     },
     nearest({ point, radiusMeters, limit, accept }) {
       if (limit <= 0 || entries.size === 0) return [];
-      tree ??= build();
-      const measured = new Map<number, number>();
+      tree ??= new KDBush([...entries.values()], (entry) => entry.point.lon, (entry) => entry.point.lat);
+      const measured = new Map<Entry<T>, number>();
       // geokdbush measures on a 6371 km sphere; widen its cut by a metre and apply ours.
-      const slotIds = around(tree, point.lon, point.lat, limit, (radiusMeters + 1) / 1000, (slot: number) => {
-        const entry = slots[slot];
-        if (!entry) return false;
+      const found = around(tree, point.lon, point.lat, limit, (radiusMeters + 1) / 1000, (entry: Entry<T>) => {
         const distanceMeters = haversineMeters(point, entry.point);
         if (distanceMeters > radiusMeters) return false;
         if (accept && !accept(entry.item, distanceMeters)) return false;
-        measured.set(slot, distanceMeters);
+        measured.set(entry, distanceMeters);
         return true;
       });
-      const hits: Neighbour<T>[] = [];
-      for (const slot of slotIds) {
-        const entry = slots[slot];
-        const distanceMeters = measured.get(slot);
-        if (entry && distanceMeters !== undefined) hits.push({ item: entry.item, distanceMeters });
-      }
-      return hits.sort((a, b) => a.distanceMeters - b.distanceMeters);
+      return found
+        .map((entry) => ({ item: entry.item, distanceMeters: measured.get(entry) ?? haversineMeters(point, entry.point) }))
+        .sort((a, b) => a.distanceMeters - b.distanceMeters);
     },
   };
 }
