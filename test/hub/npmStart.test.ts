@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/** Waits until the child prints a line matching `pattern`, and returns the match. */
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const match = buffered.match(pattern);
+      if (match) {
+        child.stdout?.off('data', onData);
+        resolve(match);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before printing ${pattern}:\n${buffered}`)));
+  });
+}
+
+describe('npm start (hub/main.ts)', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('starts the whole hub with the simulated city, prints the gateway URL, and stops cleanly on SIGINT', async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'hub', 'main.ts')], {
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        PORT: '0',
+        CALLS_PORT: '0',
+        CAD_PORT: '0',
+        AVL_PORT: '0',
+        CAMERAS_PORT: '0',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [, url] = await waitForLine(child, /RTCC Hub ready: (http:\/\/localhost:\d+\/graphql)/);
+    const response = await fetch(url!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ units(first: 100) { edges { cursor } } cameras(first: 5) { edges { node { id } } } }' }),
+    });
+    const body = (await response.json()) as { data: { units: { edges: unknown[] }; cameras: { edges: unknown[] } } };
+    expect(body.data.units.edges).toHaveLength(40);
+    expect(body.data.cameras.edges).toHaveLength(5);
+
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
+    const stopped = waitForLine(child, /Stopped\./);
+    child.kill('SIGINT');
+    await stopped;
+    expect(await exited).toBe(0);
+  });
+});
