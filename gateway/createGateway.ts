@@ -1,11 +1,16 @@
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
+import type { ExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import { createHttpApp, listenForGraphQL } from '../http/createHttpApp';
 import { createSubgraphDataSource } from './createSubgraphDataSource';
 import { createErrorMasker } from './maskErrors';
+import { attachSubscriptionServer } from './subscriptions/attachSubscriptionServer';
+import { createSharedSubscriptions } from './subscriptions/createSharedSubscriptions';
+import { createSubscriptionPlanner } from './subscriptions/createSubscriptionPlanner';
+import { createUpstreamSubscriber } from './subscriptions/createUpstreamSubscriber';
 
 export interface GatewayOptions {
   /** The composed supergraph SDL (schema/supergraph.graphql). */
@@ -16,28 +21,49 @@ export interface GatewayOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
+  /** Events that may wait for one subscribed client before it is disconnected as too slow. */
+  readonly subscriptionQueueLimit?: number;
+  /** Reconnect backoff towards subgraphs for subscriptions: first delay and ceiling, in ms. */
+  readonly resubscribeDelayMs?: number;
+  readonly resubscribeMaxDelayMs?: number;
+}
+
+/** Counters for the live side of the gateway. */
+export interface SubscriptionStats {
+  /** Connected WebSocket clients. */
+  readonly clients: number;
+  /** Distinct (document, variables) subscriptions, each one upstream subscription. */
+  readonly sharedStreams: number;
+  /** Open WebSocket connections to subgraphs. */
+  readonly upstreamConnections: number;
 }
 
 export interface Gateway {
   readonly app: FastifyInstance;
-  /** `http://host:port/graphql`, once listening. */
+  /** `http://host:port/graphql`, once listening; WebSocket clients use the same path. */
   readonly url: string;
+  subscriptionStats(): SubscriptionStats;
   close(): Promise<void>;
 }
 
 /**
  * The hub's gateway: `@apollo/gateway` plans each operation over the supergraph and fetches
- * from the subgraphs; `@apollo/server` serves it on fastify at `/graphql`, with `/health`.
+ * from the subgraphs; `@apollo/server` serves queries and mutations on fastify at `/graphql`,
+ * with `/health`; subscriptions are served over graphql-ws on the same path and executed from
+ * the planner's `SubscriptionNode` (see ./subscriptions).
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const { supergraphSdl, subgraphUrls, logger, host = '127.0.0.1', port = 0 } = options;
+  const { supergraphSdl, subgraphUrls, logger, host = '127.0.0.1', port = 0, subscriptionQueueLimit = 1000 } = options;
+  const dataSources: Record<string, GraphQLDataSource> = Object.fromEntries(
+    Object.entries(subgraphUrls).map(([name, url]) => [name, createSubgraphDataSource({ name, url })]),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name }) => {
-      const url = subgraphUrls[name];
-      if (!url) throw new Error(`No URL configured for subgraph "${name}"`);
-      return createSubgraphDataSource({ name, url });
+      const source = dataSources[name];
+      if (!source) throw new Error(`No URL configured for subgraph "${name}"`);
+      return source;
     },
   });
   const app = createHttpApp(logger.child({ component: 'gateway' }));
@@ -51,11 +77,45 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await apollo.start();
   await app.register(fastifyApollo(apollo), { path: '/graphql' });
   app.get('/health', async () => ({ status: 'ok' }));
+
+  const upstream = createUpstreamSubscriber({
+    urls: subgraphUrls,
+    logger: logger.child({ component: 'subscriptions' }),
+    ...(options.resubscribeDelayMs !== undefined ? { retryDelayMs: options.resubscribeDelayMs } : {}),
+    ...(options.resubscribeMaxDelayMs !== undefined ? { maxRetryDelayMs: options.resubscribeMaxDelayMs } : {}),
+  });
+  const planner = createSubscriptionPlanner({ supergraphSdl, dataSources, logger });
+  const shared = createSharedSubscriptions({ planner, upstream, logger });
+  const subscriptions = attachSubscriptionServer({
+    server: app.server,
+    path: '/graphql',
+    schema: planner.schema,
+    shared,
+    queueLimit: subscriptionQueueLimit,
+    logger: logger.child({ component: 'subscriptions' }),
+    executeOperation: async (request) => {
+      const response = await apollo.executeOperation(request);
+      return response.body.kind === 'single'
+        ? (response.body.singleResult as ExecutionResult)
+        : { errors: [{ message: 'Incremental delivery is not supported over WebSocket' }] } as unknown as ExecutionResult;
+    },
+  });
+
   const url = await listenForGraphQL(app, host, port);
   return {
     app,
     url,
-    // Stopping Apollo Server drains and closes the fastify app (fastifyApolloDrainPlugin).
-    close: () => apollo.stop(),
+    subscriptionStats: () => ({
+      clients: subscriptions.clientCount(),
+      sharedStreams: shared.streamCount,
+      upstreamConnections: upstream.openConnections(),
+    }),
+    close: async () => {
+      await subscriptions.close();
+      shared.close();
+      await upstream.close();
+      // Stopping Apollo Server drains and closes the fastify app (fastifyApolloDrainPlugin).
+      await apollo.stop();
+    },
   };
 }

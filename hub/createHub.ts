@@ -38,8 +38,11 @@ export interface Hub {
   readonly subgraphs: Readonly<Record<SubgraphName, RunningSubgraph>>;
   /** Where adapters deliver events; tests feed events through it too. */
   readonly sink: IngestSink;
+  readonly gateway: Gateway;
   /** Stops one subgraph's HTTP server (its data stays), to exercise partial answers. */
   stopSubgraph(name: SubgraphName): Promise<void>;
+  /** Serves a stopped subgraph again on the port it had. */
+  startSubgraph(name: SubgraphName): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,6 +95,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       logger,
       host: config.host,
       port: config.gatewayPort,
+      subscriptionQueueLimit: config.subscriptionQueueLimit,
+      resubscribeDelayMs: config.resubscribeDelayMs,
+      resubscribeMaxDelayMs: config.resubscribeMaxDelayMs,
     });
     cleanup.push({ name: 'gateway', run: () => gateway.close() });
 
@@ -103,9 +109,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
     return {
       gatewayUrl: gateway.url,
+      gateway,
       subgraphs: running,
       sink,
       stopSubgraph: (name) => running[name].server.close(),
+      async startSubgraph(name) {
+        const { subgraph, db, server } = running[name];
+        const port = Number(new URL(server.url).port);
+        const restarted = await serveSubgraph(name, subgraph, { config, logger, port });
+        running[name] = { subgraph, db, server: restarted };
+        cleanup.push({ name: `${name} server (restarted)`, run: () => restarted.close() });
+      },
       close: closeAll,
     };
   } catch (error) {
@@ -142,16 +156,24 @@ async function startSubgraph(
   cleanup.push({ name: `${name} database`, run: () => db.close() });
   const subgraph = factory.create({ db, now, nearby: nearbyDefaults(config) });
   await subgraph.load?.();
-  const server = await createSubgraphServer({
+  const server = await serveSubgraph(name, subgraph, { config, logger, port: factory.port(config) });
+  cleanup.push({ name: `${name} server`, run: () => server.close() });
+  return { subgraph, db, server };
+}
+
+function serveSubgraph(
+  name: SubgraphName,
+  subgraph: Subgraph,
+  { config, logger, port }: { config: HubConfig; logger: Logger; port: number },
+): Promise<SubgraphServer> {
+  return createSubgraphServer({
     name,
     schema: subgraph.schema,
     createContext: () => subgraph.createContext(),
     logger,
     host: config.host,
-    port: factory.port(config),
+    port,
   });
-  cleanup.push({ name: `${name} server`, run: () => server.close() });
-  return { subgraph, db, server };
 }
 
 function nearbyDefaults(config: HubConfig): NearbyDefaults {

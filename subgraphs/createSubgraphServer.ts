@@ -33,6 +33,8 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
     path: '/graphql',
     graphiql: false,
     context: () => createContext(),
+    // Subscriptions over graphql-ws (graphql-transport-ws protocol) on the same path.
+    subscription: { context: () => createContext() },
   });
   app.get('/health', async () => ({ status: 'ok', subgraph: name }));
   const url = await listenForGraphQL(app, host, port);

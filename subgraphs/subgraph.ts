@@ -11,6 +11,8 @@ export interface Subgraph {
   createContext(): object;
   /** Applies a domain event the subgraph owns or projects; ignores the rest. Idempotent. */
   handleEvent(event: DomainEvent): Promise<void>;
+  /** How many GraphQL subscriptions this subgraph is serving right now. */
+  activeSubscriptions(): number;
 }
 
 /** Defaults for the `nearby*` fields, from the hub's settings. */

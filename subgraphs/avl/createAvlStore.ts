@@ -39,7 +39,15 @@ export interface AvlStore {
     limit: number;
     status?: readonly UnitStatus[] | null;
   }): Neighbour<TrackedUnit>[];
-  apply(event: DomainEvent): Promise<void>;
+  /** Applies a fix or a unit status; returns the unit's new position when the fix was newer. */
+  apply(event: DomainEvent): Promise<AvlChange | null>;
+}
+
+/** A unit that moved, for the subgraph's subscriptions. */
+export interface AvlChange {
+  readonly kind: 'unitPosition';
+  readonly unitId: string;
+  readonly position: PositionRecord;
 }
 
 /**
@@ -52,10 +60,12 @@ export function createAvlStore(db: Database): AvlStore {
   const index = createPointIndex<TrackedUnit>();
   const statusByUnit = new Map<string, { status: UnitStatus; updatedAt: Date }>();
 
-  const track = (unitId: string, position: PositionRecord) => {
+  /** Indexes the fix unless the unit already has a newer one; says whether it did. */
+  const track = (unitId: string, position: PositionRecord): boolean => {
     const current = index.get(unitId);
-    if (current && current.position.fixAt >= position.fixAt) return;
+    if (current && current.position.fixAt >= position.fixAt) return false;
     index.upsert(unitId, position.point, { unitId, position, status: statusByUnit.get(unitId)?.status ?? null });
+    return true;
   };
 
   return {
@@ -83,7 +93,7 @@ export function createAvlStore(db: Database): AvlStore {
       switch (event.type) {
         case 'position.fix': {
           // Device-to-unit mapping arrives with the AVL protocol adapters; until then a fix must name its unit.
-          if (!event.unitId) return;
+          if (!event.unitId) return null;
           const position: PositionRecord = {
             point: event.point,
             headingDegrees: event.headingDegrees,
@@ -102,8 +112,7 @@ export function createAvlStore(db: Database): AvlStore {
             .onConflict('unit_id')
             .merge()
             .whereRaw('unit_positions.fix_at < excluded.fix_at');
-          track(event.unitId, position);
-          return;
+          return track(event.unitId, position) ? { kind: 'unitPosition', unitId: event.unitId, position } : null;
         }
         case 'unit.statusChanged': {
           const updatedAt = new Date(event.occurredAt);
@@ -113,11 +122,11 @@ export function createAvlStore(db: Database): AvlStore {
             .merge()
             .whereRaw('unit_status.updated_at <= excluded.updated_at');
           const known = statusByUnit.get(event.unitId);
-          if (known && known.updatedAt > updatedAt) return;
+          if (known && known.updatedAt > updatedAt) return null;
           statusByUnit.set(event.unitId, { status: event.status, updatedAt });
           const tracked = index.get(event.unitId);
           if (tracked) tracked.status = event.status;
-          return;
+          return null;
         }
         case 'call.received':
         case 'call.updated':
@@ -125,7 +134,7 @@ export function createAvlStore(db: Database): AvlStore {
         case 'incident.updated':
         case 'camera.discovered':
         case 'camera.statusChanged':
-          return;
+          return null;
         default:
           return assertNever(event);
       }

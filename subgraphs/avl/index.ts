@@ -1,10 +1,12 @@
 import DataLoader from 'dataloader';
 import type { UnitStatus } from '../../adapters/contract';
 import type { LatLon } from '../../geo/geodesy';
+import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';
+import { subscribeInArea } from '../subscribeInArea';
 import { type NearbyArguments, requireValidPoint, resolveNearbyArguments } from '../nearbyArguments';
 import type { Subgraph, SubgraphDependencies } from '../subgraph';
-import { type PositionRecord, createAvlStore } from './createAvlStore';
+import { type AvlChange, type PositionRecord, createAvlStore } from './createAvlStore';
 
 export { avlMigrations } from './avlMigrations';
 
@@ -34,6 +36,7 @@ export interface AvlSubgraph extends Subgraph {
 
 export function createAvlSubgraph({ db, now, nearby }: SubgraphDependencies): AvlSubgraph {
   const store = createAvlStore(db);
+  const changes = createChangeFeed<AvlChange>();
   const defaults = { radiusMeters: nearby.unitsRadiusMeters, limit: nearby.unitsLimit };
 
   const nearbyUnits = (point: LatLon, args: NearbyUnitsArgs) =>
@@ -51,6 +54,22 @@ export function createAvlSubgraph({ db, now, nearby }: SubgraphDependencies): Av
     Query: {
       unitsNear: (_: unknown, args: NearbyUnitsArgs & { point: LatLon }) =>
         nearbyUnits(requireValidPoint(args.point), args),
+    },
+    Subscription: {
+      unitPositions: {
+        subscribe: (_: unknown, args: { area?: unknown; unitIds?: string[] | null }) => {
+          const unitIds = args.unitIds ? new Set(args.unitIds) : null;
+          return subscribeInArea({
+            feed: changes,
+            area: args.area,
+            pick: (change): UnitView | undefined =>
+              !unitIds || unitIds.has(change.unitId) ? { id: change.unitId, position: change.position } : undefined,
+            keyOf: (unit) => unit.id,
+            pointOf: (unit) => unit.position?.point ?? null,
+          });
+        },
+        resolve: (unit: UnitView) => unit,
+      },
     },
     Unit: {
       __resolveReference: async (ref: { id: string }, ctx: AvlContext): Promise<UnitView> => ({
@@ -76,7 +95,11 @@ export function createAvlSubgraph({ db, now, nearby }: SubgraphDependencies): Av
     name: 'avl',
     schema: createSubgraphSchema<AvlContext>('avl', resolvers),
     createContext: (): AvlContext => ({ position: new DataLoader((ids) => store.positionsByUnitIds(ids)) }),
-    handleEvent: (event) => store.apply(event),
+    handleEvent: async (event) => {
+      const change = await store.apply(event);
+      if (change) changes.publish(change);
+    },
+    activeSubscriptions: () => changes.subscriberCount,
     load: () => store.load(),
   };
 }

@@ -25,6 +25,11 @@ export interface UnitRecord {
   readonly updatedAt: Date;
 }
 
+/** An incident or unit that an event created or changed, for the subgraph's subscriptions. */
+export type CadChange =
+  | { readonly kind: 'incidentChanged'; readonly incident: IncidentRecord }
+  | { readonly kind: 'unitStatusChanged'; readonly unit: UnitRecord };
+
 export interface IncidentFilter {
   readonly status?: readonly IncidentStatus[] | null;
   readonly maxPriority?: number | null;
@@ -68,8 +73,8 @@ export interface CadStore {
   incidentIdsByCallIds(ids: readonly string[]): Promise<(string | null)[]>;
   listIncidents(filter: IncidentFilter, first: number, after: string | null | undefined): Promise<Connection<IncidentRecord>>;
   listUnits(filter: UnitFilter, first: number, after: string | null | undefined): Promise<Connection<UnitRecord>>;
-  /** Applies an incident or unit event; older events never overwrite newer state. */
-  apply(event: DomainEvent): Promise<void>;
+  /** Applies an incident or unit event; older events never overwrite newer state. Returns what changed. */
+  apply(event: DomainEvent): Promise<CadChange | null>;
 }
 
 export function createCadStore(db: Database): CadStore {
@@ -149,7 +154,7 @@ export function createCadStore(db: Database): CadStore {
     async apply(event) {
       switch (event.type) {
         case 'incident.created': {
-          await incidents()
+          const rows: IncidentRow[] = await incidents()
             .insert({
               id: event.incidentId,
               number: event.number,
@@ -164,9 +169,10 @@ export function createCadStore(db: Database): CadStore {
             })
             .onConflict('id')
             .merge()
-            .whereRaw('incidents.updated_at <= excluded.updated_at');
+            .whereRaw('incidents.updated_at <= excluded.updated_at')
+            .returning('*');
           await linkCalls(event.incidentId, event.callIds);
-          return;
+          return rows[0] ? { kind: 'incidentChanged', incident: incidentFromRow(rows[0]) } : null;
         }
         case 'incident.updated': {
           const patch: Record<string, unknown> = { updated_at: new Date(event.occurredAt) };
@@ -178,15 +184,16 @@ export function createCadStore(db: Database): CadStore {
           if (event.location !== undefined) Object.assign(patch, locationColumns(event.location));
           if (event.narrative !== undefined) patch.narrative = event.narrative;
           if (event.reportedAt !== undefined) patch.reported_at = new Date(event.reportedAt);
-          await incidents()
+          const rows: IncidentRow[] = await incidents()
             .where('id', event.incidentId)
             .where('updated_at', '<=', new Date(event.occurredAt))
-            .update(patch);
+            .update(patch)
+            .returning('*');
           await linkCalls(event.incidentId, event.callIds);
-          return;
+          return rows[0] ? { kind: 'incidentChanged', incident: incidentFromRow(rows[0]) } : null;
         }
         case 'unit.statusChanged': {
-          await units()
+          const rows: UnitRow[] = await units()
             .insert({
               id: event.unitId,
               call_sign: event.callSign,
@@ -196,15 +203,16 @@ export function createCadStore(db: Database): CadStore {
             })
             .onConflict('id')
             .merge()
-            .whereRaw('units.updated_at <= excluded.updated_at');
-          return;
+            .whereRaw('units.updated_at <= excluded.updated_at')
+            .returning('*');
+          return rows[0] ? { kind: 'unitStatusChanged', unit: unitFromRow(rows[0]) } : null;
         }
         case 'call.received':
         case 'call.updated':
         case 'position.fix':
         case 'camera.discovered':
         case 'camera.statusChanged':
-          return;
+          return null;
         default:
           return assertNever(event);
       }

@@ -1,8 +1,11 @@
 import DataLoader from 'dataloader';
 import type { IncidentStatus, UnitStatus } from '../../adapters/contract';
+import type { LatLon } from '../../geo/geodesy';
+import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';
+import { subscribeInArea } from '../subscribeInArea';
 import type { Subgraph, SubgraphDependencies } from '../subgraph';
-import { type IncidentRecord, type UnitRecord, createCadStore } from './createCadStore';
+import { type CadChange, type IncidentRecord, type UnitRecord, createCadStore } from './createCadStore';
 
 export { cadMigrations } from './cadMigrations';
 
@@ -22,6 +25,9 @@ interface PageArgs {
 /** The CAD subgraph: incidents and units, and the link from 911 calls to incidents. */
 export function createCadSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): Subgraph {
   const store = createCadStore(db);
+  const changes = createChangeFeed<CadChange>();
+  // Where each unit was last seen (from AVL fixes), so that unit subscriptions can filter by area.
+  const lastSeen = new Map<string, { point: LatLon; fixAt: number }>();
   const entityRef = (typename: string) => (id: string) => ({ __typename: typename, id });
 
   const resolvers = {
@@ -34,6 +40,42 @@ export function createCadSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): Sub
       unit: (_: unknown, { id }: { id: string }, ctx: CadContext) => ctx.unit.load(id),
       units: (_: unknown, args: PageArgs & { filter?: { status?: UnitStatus[] } | null }) =>
         store.listUnits(args.filter ?? {}, args.first, args.after),
+    },
+    Subscription: {
+      incidentChanged: {
+        subscribe: (_: unknown, args: { area?: unknown; minPriority?: number | null }) =>
+          subscribeInArea({
+            feed: changes,
+            area: args.area,
+            pick: (change) =>
+              change.kind === 'incidentChanged' &&
+              (args.minPriority == null || change.incident.priority <= args.minPriority)
+                ? change.incident
+                : undefined,
+            keyOf: (incident) => incident.id,
+            pointOf: (incident) => incident.location.point,
+          }),
+        resolve: (incident: IncidentRecord) => incident,
+      },
+      unitStatusChanged: {
+        subscribe: (_: unknown, args: { area?: unknown; unitIds?: string[] | null; status?: UnitStatus[] | null }) => {
+          const unitIds = args.unitIds ? new Set(args.unitIds) : null;
+          const statuses = args.status ? new Set(args.status) : null;
+          return subscribeInArea({
+            feed: changes,
+            area: args.area,
+            pick: (change) =>
+              change.kind === 'unitStatusChanged' &&
+              (!unitIds || unitIds.has(change.unit.id)) &&
+              (!statuses || statuses.has(change.unit.status))
+                ? change.unit
+                : undefined,
+            keyOf: (unit) => unit.id,
+            pointOf: (unit) => lastSeen.get(unit.id)?.point ?? null,
+          });
+        },
+        resolve: (unit: UnitRecord) => unit,
+      },
     },
     Incident: {
       __resolveReference: (ref: { id: string }, ctx: CadContext) => ctx.incident.load(ref.id),
@@ -65,6 +107,15 @@ export function createCadSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): Sub
       callIdsByIncident: new DataLoader((ids) => store.callIdsByIncidentIds(ids)),
       incidentIdByCall: new DataLoader((ids) => store.incidentIdsByCallIds(ids)),
     }),
-    handleEvent: (event) => store.apply(event),
+    handleEvent: async (event) => {
+      if (event.type === 'position.fix' && event.unitId) {
+        const fixAt = Date.parse(event.fixAt);
+        if ((lastSeen.get(event.unitId)?.fixAt ?? -Infinity) <= fixAt) lastSeen.set(event.unitId, { point: event.point, fixAt });
+        return;
+      }
+      const change = await store.apply(event);
+      if (change) changes.publish(change);
+    },
+    activeSubscriptions: () => changes.subscriberCount,
   };
 }

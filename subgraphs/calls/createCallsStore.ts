@@ -14,6 +14,12 @@ export interface CallRecord {
   readonly callbackNumber: string | null;
 }
 
+/** A call that an event created or changed, for the subgraph's subscriptions. */
+export interface CallChange {
+  readonly kind: 'callReceived' | 'callUpdated';
+  readonly call: CallRecord;
+}
+
 export interface CallFilter {
   readonly state?: readonly CallState[] | null;
   readonly receivedSince?: Date | null;
@@ -36,8 +42,8 @@ interface CallRow {
 export interface CallsStore {
   callsByIds(ids: readonly string[]): Promise<(CallRecord | null)[]>;
   listCalls(filter: CallFilter, first: number, after: string | null | undefined): Promise<Connection<CallRecord>>;
-  /** Applies a call event; older events never overwrite newer state. */
-  apply(event: DomainEvent): Promise<void>;
+  /** Applies a call event; older events never overwrite newer state. Returns what changed. */
+  apply(event: DomainEvent): Promise<CallChange | null>;
 }
 
 export function createCallsStore(db: Database): CallsStore {
@@ -65,8 +71,8 @@ export function createCallsStore(db: Database): CallsStore {
     },
     async apply(event) {
       switch (event.type) {
-        case 'call.received':
-          await calls()
+        case 'call.received': {
+          const rows: CallRow[] = await calls()
             .insert({
               id: event.callId,
               state: event.state,
@@ -78,18 +84,21 @@ export function createCallsStore(db: Database): CallsStore {
             })
             .onConflict('id')
             .merge()
-            .whereRaw('calls.updated_at <= excluded.updated_at');
-          return;
+            .whereRaw('calls.updated_at <= excluded.updated_at')
+            .returning('*');
+          return changed('callReceived', rows);
+        }
         case 'call.updated': {
           const patch: Record<string, unknown> = { updated_at: new Date(event.occurredAt) };
           if (event.state !== undefined) patch.state = event.state;
           if (event.location !== undefined) Object.assign(patch, locationColumns(event.location));
           if (event.classOfService !== undefined) patch.class_of_service = event.classOfService;
-          await calls()
+          const rows: CallRow[] = await calls()
             .where('id', event.callId)
             .where('updated_at', '<=', new Date(event.occurredAt))
-            .update(patch);
-          return;
+            .update(patch)
+            .returning('*');
+          return changed('callUpdated', rows);
         }
         case 'incident.created':
         case 'incident.updated':
@@ -97,12 +106,17 @@ export function createCallsStore(db: Database): CallsStore {
         case 'position.fix':
         case 'camera.discovered':
         case 'camera.statusChanged':
-          return;
+          return null;
         default:
           return assertNever(event);
       }
     },
   };
+}
+
+function changed(kind: CallChange['kind'], rows: readonly CallRow[]): CallChange | null {
+  const [row] = rows;
+  return row ? { kind, call: callFromRow(row) } : null;
 }
 
 function callFromRow(row: CallRow): CallRecord {

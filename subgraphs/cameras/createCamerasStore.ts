@@ -58,7 +58,14 @@ export interface CamerasStore {
   camerasByIds(ids: readonly string[]): Promise<(CameraRecord | null)[]>;
   listCameras(filter: CameraFilter, first: number, after: string | null | undefined): Promise<Connection<CameraRecord>>;
   nearestCameras(query: { point: LatLon; radiusMeters: number; limit: number; inViewOnly: boolean }): NearbyCameraRecord[];
-  apply(event: DomainEvent): Promise<void>;
+  /** Applies a camera event; returns the camera when its status changed. */
+  apply(event: DomainEvent): Promise<CameraChange | null>;
+}
+
+/** A camera whose status changed, for the subgraph's subscriptions. */
+export interface CameraChange {
+  readonly kind: 'cameraStatusChanged';
+  readonly camera: CameraRecord;
 }
 
 /**
@@ -147,16 +154,19 @@ export function createCamerasStore(db: Database, defaultRangeMeters: number): Ca
             .whereRaw('cameras.updated_at <= excluded.updated_at')
             .returning('*')) as CameraRow[];
           if (row) track(cameraFromRow(row));
-          return;
+          return null;
         }
         case 'camera.statusChanged': {
+          const before = index.get(event.cameraId)?.status;
           const [row] = (await cameras()
             .where('id', event.cameraId)
             .where('updated_at', '<=', new Date(event.occurredAt))
             .update({ status: event.status, updated_at: new Date(event.occurredAt) })
             .returning('*')) as CameraRow[];
-          if (row) track(cameraFromRow(row));
-          return;
+          if (!row) return null;
+          const camera = cameraFromRow(row);
+          track(camera);
+          return camera.status === before ? null : { kind: 'cameraStatusChanged', camera };
         }
         case 'call.received':
         case 'call.updated':
@@ -164,7 +174,7 @@ export function createCamerasStore(db: Database, defaultRangeMeters: number): Ca
         case 'incident.updated':
         case 'unit.statusChanged':
         case 'position.fix':
-          return;
+          return null;
         default:
           return assertNever(event);
       }

@@ -1,10 +1,12 @@
 import DataLoader from 'dataloader';
 import type { CameraSource, CameraStatus } from '../../adapters/contract';
 import type { LatLon } from '../../geo/geodesy';
+import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';
+import { subscribeInArea } from '../subscribeInArea';
 import { type NearbyArguments, requireValidPoint, resolveNearbyArguments } from '../nearbyArguments';
 import type { Subgraph, SubgraphDependencies } from '../subgraph';
-import { type CameraRecord, createCamerasStore } from './createCamerasStore';
+import { type CameraChange, type CameraRecord, createCamerasStore } from './createCamerasStore';
 
 export { camerasMigrations } from './camerasMigrations';
 
@@ -29,6 +31,7 @@ export interface CamerasSubgraph extends Subgraph {
 
 export function createCamerasSubgraph({ db, nearby }: SubgraphDependencies): CamerasSubgraph {
   const store = createCamerasStore(db, nearby.cameraDefaultRangeMeters);
+  const changes = createChangeFeed<CameraChange>();
   const defaults = { radiusMeters: nearby.camerasRadiusMeters, limit: nearby.camerasLimit };
 
   const nearbyCameras = (point: LatLon, args: NearbyCamerasArgs) =>
@@ -49,6 +52,19 @@ export function createCamerasSubgraph({ db, nearby }: SubgraphDependencies): Cam
       ) => store.listCameras(args.filter ?? {}, args.first, args.after),
       camerasNear: (_: unknown, args: NearbyCamerasArgs & { point: LatLon }) =>
         nearbyCameras(requireValidPoint(args.point), args),
+    },
+    Subscription: {
+      cameraStatusChanged: {
+        subscribe: (_: unknown, { area }: { area?: unknown }) =>
+          subscribeInArea({
+            feed: changes,
+            area,
+            pick: (change) => change.camera,
+            keyOf: (camera) => camera.id,
+            pointOf: (camera) => camera.location.point,
+          }),
+        resolve: (camera: CameraRecord) => camera,
+      },
     },
     Camera: {
       __resolveReference: (ref: { id: string }, ctx: CamerasContext) => ctx.camera.load(ref.id),
@@ -71,7 +87,11 @@ export function createCamerasSubgraph({ db, nearby }: SubgraphDependencies): Cam
     name: 'cameras',
     schema: createSubgraphSchema<CamerasContext>('cameras', resolvers),
     createContext: (): CamerasContext => ({ camera: new DataLoader((ids) => store.camerasByIds(ids)) }),
-    handleEvent: (event) => store.apply(event),
+    handleEvent: async (event) => {
+      const change = await store.apply(event);
+      if (change) changes.publish(change);
+    },
+    activeSubscriptions: () => changes.subscriberCount,
     load: () => store.load(),
   };
 }

@@ -1,0 +1,143 @@
+import stableStringify from 'fast-json-stable-stringify';
+import { type DocumentNode, type ExecutionResult, GraphQLError, print } from 'graphql';
+import type { Logger } from 'pino';
+import type { SubscriptionPlanner } from './createSubscriptionPlanner';
+import type { UpstreamSubscriber } from './createUpstreamSubscriber';
+
+/** One client's end of a shared subscription. */
+export interface SubscriptionListener {
+  /** `coalesceKey` is set for events that a slow client may see only the latest of (positions). */
+  next(result: ExecutionResult, coalesceKey: string | undefined): void;
+  error(errors: readonly GraphQLError[]): void;
+  complete(): void;
+}
+
+export interface SubscriptionRequest {
+  readonly document: DocumentNode;
+  readonly operationName?: string | null;
+  readonly variables: Record<string, unknown>;
+}
+
+export interface SharedSubscriptions {
+  /** Joins (or opens) the shared stream for this operation and variables; returns a function to leave. */
+  subscribe(request: SubscriptionRequest, listener: SubscriptionListener): () => void;
+  /** Shared streams open now, each one upstream subscription. */
+  readonly streamCount: number;
+  close(): void;
+}
+
+export interface SharedSubscriptionsOptions {
+  readonly planner: SubscriptionPlanner;
+  readonly upstream: UpstreamSubscriber;
+  readonly logger: Logger;
+  /** Root fields whose events coalesce per entity id for slow clients (latest wins). */
+  readonly coalescedFields?: ReadonlySet<string>;
+}
+
+interface Stream {
+  readonly listeners: Set<SubscriptionListener>;
+  stop(): void;
+}
+
+/**
+ * Shares one upstream subscription, and one completion of each event through the query plan,
+ * among every client that subscribed with the same document, operation name and variables.
+ * Events are delivered in upstream order even though their completions run concurrently.
+ * The upstream subscription ends when the last client leaves.
+ */
+export function createSharedSubscriptions(options: SharedSubscriptionsOptions): SharedSubscriptions {
+  const { planner, upstream, logger, coalescedFields = new Set(['unitPositions']) } = options;
+  const streams = new Map<string, Stream>();
+
+  const open = (key: string, request: SubscriptionRequest): Stream => {
+    const planned = planner.plan(request.document, request.operationName, request.variables);
+    const listeners = new Set<SubscriptionListener>();
+    let delivered: Promise<void> = Promise.resolve();
+    const close = () => {
+      if (streams.get(key) === stream) streams.delete(key);
+    };
+
+    const stopUpstream = upstream.subscribe(planned.service, planned.operation, planned.variables, {
+      next: (event) => {
+        const coalesceKey = coalesceKeyOf(event, coalescedFields);
+        const completed = planned.complete(event).catch((error: unknown): ExecutionResult => {
+          logger.error({ err: error, service: planned.service }, 'completing a subscription event failed');
+          return { errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+        });
+        delivered = delivered
+          .then(() => completed)
+          .then((result) => {
+            for (const listener of listeners) listener.next(result, coalesceKey);
+          });
+      },
+      error: (error) => {
+        close();
+        const errors = toGraphQLErrors(error, planned.service);
+        void delivered.then(() => {
+          for (const listener of listeners) listener.error(errors);
+        });
+      },
+      complete: () => {
+        close();
+        void delivered.then(() => {
+          for (const listener of listeners) listener.complete();
+        });
+      },
+    });
+    const stream: Stream = { listeners, stop: stopUpstream };
+    return stream;
+  };
+
+  return {
+    subscribe(request, listener) {
+      const key = `${print(request.document)}\n${request.operationName ?? ''}\n${stableStringify(request.variables)}`;
+      let stream = streams.get(key);
+      if (!stream) {
+        stream = open(key, request);
+        streams.set(key, stream);
+      }
+      const joined = stream;
+      joined.listeners.add(listener);
+      return () => {
+        joined.listeners.delete(listener);
+        if (joined.listeners.size === 0) {
+          if (streams.get(key) === joined) streams.delete(key);
+          joined.stop();
+        }
+      };
+    },
+    get streamCount() {
+      return streams.size;
+    },
+    close() {
+      for (const stream of streams.values()) stream.stop();
+      streams.clear();
+    },
+  };
+}
+
+/** `field:id` for an event of a coalesced root field that carries an id. */
+function coalesceKeyOf(event: ExecutionResult, fields: ReadonlySet<string>): string | undefined {
+  const data = event.data as Record<string, unknown> | null | undefined;
+  if (!data) return undefined;
+  for (const [field, value] of Object.entries(data)) {
+    if (!fields.has(field) || typeof value !== 'object' || value === null) continue;
+    const id = (value as { id?: unknown }).id;
+    if (typeof id === 'string') return `${field}:${id}`;
+  }
+  return undefined;
+}
+
+/** What an upstream subscription failed with, as GraphQL errors naming the subgraph. */
+function toGraphQLErrors(error: unknown, service: string): GraphQLError[] {
+  if (Array.isArray(error)) {
+    return error.map((item: { message?: string; extensions?: Record<string, unknown> }) =>
+      new GraphQLError(item.message ?? 'Subscription failed', { extensions: { ...item.extensions, serviceName: service } }),
+    );
+  }
+  return [
+    new GraphQLError(`Subgraph "${service}" ended the subscription`, {
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service, reason: error instanceof Error ? error.message : String(error) },
+    }),
+  ];
+}

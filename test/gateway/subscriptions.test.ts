@@ -1,0 +1,212 @@
+import type { Client } from 'graphql-ws';
+import type { DomainEvent } from '../../adapters/contract';
+import { destinationPoint } from '../../geo/geodesy';
+import { FIXTURE_TIME, INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
+import { type TestHub, startTestHub } from '../support/startTestHub';
+import { STORAGE_TARGETS } from '../support/storageTargets';
+import { createGatewayClient, record, waitUntil } from '../support/subscribeThroughGateway';
+
+const AREA = { circle: { center: { lat: 33.415, lon: -111.831 }, radiusMeters: 3000 } };
+const FAR_AWAY = { lat: 33.3, lon: -111.6 }; // about 25 km from the area
+let sequence = 0;
+const at = (seconds: number) => new Date(FIXTURE_TIME.getTime() + seconds * 1000).toISOString();
+const envelope = (seconds: number) => ({ eventId: `sub-${(sequence += 1)}`, source: 'test', occurredAt: at(seconds) });
+
+function callReceived(callId: string, point: { lat: number; lon: number }, seconds = 100): DomainEvent {
+  return {
+    type: 'call.received',
+    ...envelope(seconds),
+    callId,
+    state: 'RINGING',
+    location: { point, uncertaintyMeters: 30 },
+    classOfService: 'WPH2',
+    callbackNumber: '4805550123',
+  };
+}
+
+describe.each(STORAGE_TARGETS)('subscriptions through the gateway ($name)', (target) => {
+  let hub: TestHub;
+  let client: Client;
+
+  beforeAll(async () => {
+    hub = await startTestHub(target);
+    await loadCityFixture(hub.sink);
+    client = createGatewayClient(hub.gatewayUrl);
+  });
+  afterAll(async () => {
+    await client?.dispose();
+    await hub?.close();
+  });
+
+  it('pushes each new 911 call in the area with its cameras and units already resolved', async () => {
+    const subscription = record<{
+      callReceived: {
+        id: string;
+        location: { point: { lat: number; lon: number }; uncertaintyMeters: number };
+        nearbyCameras: { camera: { id: string; streams: { url: string }[] }; distanceMeters: number }[];
+        nearbyUnits: { unit: { callSign: string }; distanceMeters: number }[];
+      };
+    }>(
+      client,
+      `subscription ($area: AreaInput) { callReceived(area: $area) {
+        id receivedAt location { point { lat lon } uncertaintyMeters }
+        nearbyCameras(limit: 4, inViewOnly: true) { camera { id name streams { url } } distanceMeters }
+        nearbyUnits(limit: 3, status: [AVAILABLE]) { unit { callSign } distanceMeters } } }`,
+      { area: AREA },
+    );
+    await waitUntil(() => hub.subgraphs.calls.subgraph.activeSubscriptions() === 1);
+    await hub.sink.emit(callReceived('live-1', INCIDENT_POINT));
+    await hub.sink.emit(callReceived('live-far', FAR_AWAY));
+    await hub.sink.emit(callReceived('live-2', destinationPoint(INCIDENT_POINT, 90, 50)));
+    const [first, second] = await subscription.waitFor(2);
+    expect(first?.callReceived).toMatchObject({ id: 'live-1', location: { point: INCIDENT_POINT, uncertaintyMeters: 30 } });
+    // The same answer the fixture gives for a call at the incident (see the flagship test).
+    expect(first?.callReceived.nearbyCameras.map((hit) => hit.camera.id)).toEqual(['cam-east', 'cam-ptz']);
+    expect(first?.callReceived.nearbyCameras[0]?.camera.streams).toEqual([{ url: 'rtsp://vms.test.invalid/cam-east' }]);
+    expect(first?.callReceived.nearbyUnits.map((hit) => hit.unit.callSign)).toEqual(['1A11', '1A13', '2B22']);
+    expect(second?.callReceived.id).toBe('live-2');
+    subscription.stop();
+    expect(subscription.events.map((event) => event.callReceived.id)).not.toContain('live-far');
+  });
+});
+
+describe.each(STORAGE_TARGETS)('each subscription field, filtered by area ($name)', (target) => {
+  let hub: TestHub;
+  let client: Client;
+
+  beforeAll(async () => {
+    hub = await startTestHub(target);
+    await loadCityFixture(hub.sink);
+    client = createGatewayClient(hub.gatewayUrl);
+  });
+  afterAll(async () => {
+    await client?.dispose();
+    await hub?.close();
+  });
+
+  const ready = (subgraph: keyof TestHub['subgraphs'], count: number) =>
+    waitUntil(() => hub.subgraphs[subgraph].subgraph.activeSubscriptions() === count);
+
+  it('callUpdated: delivers changes inside, then once when the call leaves, then nothing', async () => {
+    const updates = record<{ callUpdated: { id: string; state: string; location: { point: { lat: number } } } }>(
+      client,
+      'subscription ($area: AreaInput) { callUpdated(area: $area) { id state location { point { lat lon } } } }',
+      { area: AREA },
+    );
+    await ready('calls', 1);
+    const update = (seconds: number, point: { lat: number; lon: number }, state: 'ACTIVE' | 'ENDED' = 'ACTIVE'): DomainEvent => ({
+      type: 'call.updated',
+      ...envelope(seconds),
+      callId: 'call-1',
+      state,
+      location: { point, uncertaintyMeters: 10 },
+    });
+    await hub.sink.emit(update(200, INCIDENT_POINT));
+    await hub.sink.emit(update(201, FAR_AWAY)); // leaves: delivered once
+    await hub.sink.emit(update(202, FAR_AWAY, 'ENDED')); // still outside: not delivered
+    await hub.sink.emit(update(203, INCIDENT_POINT, 'ENDED')); // back inside
+    const events = await updates.waitFor(3);
+    expect(events.map((event) => [event.callUpdated.state, event.callUpdated.location.point.lat])).toEqual([
+      ['ACTIVE', INCIDENT_POINT.lat],
+      ['ACTIVE', FAR_AWAY.lat],
+      ['ENDED', INCIDENT_POINT.lat],
+    ]);
+    updates.stop();
+    await ready('calls', 0);
+  });
+
+  it('incidentChanged: only incidents in the area and at least as urgent as minPriority', async () => {
+    const changes = record<{ incidentChanged: { number: string; status: string; priority: number } }>(
+      client,
+      'subscription ($area: AreaInput) { incidentChanged(area: $area, minPriority: 2) { number status priority } }',
+      { area: AREA },
+    );
+    await ready('cad', 1);
+    const incident = (id: string, priority: number, point: { lat: number; lon: number }, seconds: number): DomainEvent => ({
+      type: 'incident.created',
+      ...envelope(seconds),
+      incidentId: id,
+      number: `N-${id}`,
+      typeCode: 'THEFT',
+      typeText: 'Theft',
+      priority,
+      status: 'PENDING',
+      location: { point },
+      reportedAt: at(seconds),
+      narrative: null,
+      callIds: [],
+    });
+    await hub.sink.emit(incident('low', 4, INCIDENT_POINT, 300)); // not urgent enough
+    await hub.sink.emit(incident('far', 1, FAR_AWAY, 301)); // outside
+    await hub.sink.emit({ type: 'incident.updated', ...envelope(302), incidentId: 'inc-1', status: 'ON_SCENE' });
+    const [event] = await changes.waitFor(1);
+    expect(event?.incidentChanged).toEqual({ number: 'MPD2611230001', status: 'ON_SCENE', priority: 1 });
+    changes.stop();
+    expect(changes.events).toHaveLength(1);
+  });
+
+  it('unitStatusChanged and unitPositions: filtered by unit and area, enriched with the unit from CAD', async () => {
+    const statuses = record<{ unitStatusChanged: { callSign: string; status: string; position: { point: { lat: number } } } }>(
+      client,
+      'subscription ($area: AreaInput) { unitStatusChanged(area: $area, status: [OUT_OF_SERVICE]) { callSign status position { point { lat } } } }',
+      { area: AREA },
+    );
+    const positions = record<{ unitPositions: { callSign: string; status: string; position: { point: { lat: number; lon: number } } } }>(
+      client,
+      'subscription { unitPositions(unitIds: ["unit-a"]) { callSign status position { point { lat lon } } } }',
+    );
+    await ready('cad', 1);
+    await ready('avl', 1);
+    await hub.sink.emit({ type: 'unit.statusChanged', ...envelope(400), unitId: 'unit-a', callSign: '1A11', status: 'OUT_OF_SERVICE', incidentId: null });
+    await hub.sink.emit({ type: 'unit.statusChanged', ...envelope(401), unitId: 'unit-g', callSign: '3C31', status: 'OUT_OF_SERVICE', incidentId: null }); // 7 km out
+    await hub.sink.emit({ type: 'unit.statusChanged', ...envelope(402), unitId: 'unit-c', callSign: '1A13', status: 'ENROUTE', incidentId: 'inc-1' }); // other status
+    const moved = destinationPoint(INCIDENT_POINT, 0, 100);
+    await hub.sink.emit({ type: 'position.fix', ...envelope(403), unitId: 'unit-a', point: moved, headingDegrees: 0, speedKph: 30, fixAt: at(403) });
+    await hub.sink.emit({ type: 'position.fix', ...envelope(404), unitId: 'unit-b', point: moved, headingDegrees: 0, speedKph: 30, fixAt: at(404) });
+    const [status] = await statuses.waitFor(1);
+    const [position] = await positions.waitFor(1);
+    expect(status?.unitStatusChanged).toMatchObject({ callSign: '1A11', status: 'OUT_OF_SERVICE' });
+    expect(position?.unitPositions).toEqual({ callSign: '1A11', status: 'OUT_OF_SERVICE', position: { point: moved } });
+    statuses.stop();
+    positions.stop();
+    expect(statuses.events).toHaveLength(1);
+    expect(positions.events).toHaveLength(1);
+  });
+
+  it('cameraStatusChanged: cameras in the area going offline and back', async () => {
+    const cameras = record<{ cameraStatusChanged: { id: string; status: string } }>(
+      client,
+      'subscription ($area: AreaInput) { cameraStatusChanged(area: $area) { id status } }',
+      { area: { circle: { center: INCIDENT_POINT, radiusMeters: 100 } } },
+    );
+    await ready('cameras', 1);
+    await hub.sink.emit({ type: 'camera.statusChanged', ...envelope(500), cameraId: 'cam-west', status: 'OFFLINE' }); // 400 m away
+    await hub.sink.emit({ type: 'camera.statusChanged', ...envelope(501), cameraId: 'cam-east', status: 'OFFLINE' });
+    await hub.sink.emit({ type: 'camera.statusChanged', ...envelope(502), cameraId: 'cam-east', status: 'OFFLINE' }); // no change
+    await hub.sink.emit({ type: 'camera.statusChanged', ...envelope(503), cameraId: 'cam-east', status: 'ONLINE' });
+    const events = await cameras.waitFor(2);
+    expect(events.map((event) => event.cameraStatusChanged)).toEqual([
+      { id: 'cam-east', status: 'OFFLINE' },
+      { id: 'cam-east', status: 'ONLINE' },
+    ]);
+    cameras.stop();
+  });
+
+  it('rejects a bad area with BAD_USER_INPUT', async () => {
+    const bad = record(client, 'subscription { callReceived(area: {circle: {center: {lat: 33.4, lon: -111.8}, radiusMeters: -5}}) { id } }');
+    await waitUntil(() => bad.errors.length > 0 || bad.completed);
+    expect(JSON.stringify(bad.errors)).toContain('radiusMeters');
+  });
+
+  it('keeps answering queries, over HTTP and over the socket, while subscriptions run', async () => {
+    const live = record(client, 'subscription { unitPositions { id } }');
+    await ready('avl', 1);
+    const overHttp = await hub.query<{ incident: { number: string } }>('{ incident(id: "inc-1") { number } }');
+    expect(overHttp.data?.incident.number).toBe('MPD2611230001');
+    const overSocket = await new Promise<unknown>((resolve, reject) => {
+      client.subscribe({ query: '{ unit(id: "unit-b") { callSign position { point { lat } } } }' }, { next: resolve, error: reject, complete: () => undefined });
+    });
+    expect(overSocket).toMatchObject({ data: { unit: { callSign: '1A12' } } });
+    live.stop();
+  });
+});

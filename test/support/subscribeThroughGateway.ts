@@ -1,0 +1,60 @@
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+/** A graphql-ws client on the gateway's `/graphql`, recording what one subscription delivers. */
+export interface RecordedSubscription<T> {
+  readonly events: T[];
+  readonly errors: unknown[];
+  completed: boolean;
+  /** Resolves once at least `count` events have arrived (rejects after `timeoutMs`). */
+  waitFor(count: number, timeoutMs?: number): Promise<T[]>;
+  stop(): void;
+}
+
+export function createGatewayClient(httpUrl: string, options: { retry?: boolean } = {}): Client {
+  return createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: options.retry ? 5 : 0,
+    lazy: true,
+  });
+}
+
+export function record<T = Record<string, unknown>>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): RecordedSubscription<T> {
+  const recorded: RecordedSubscription<T> = {
+    events: [],
+    errors: [],
+    completed: false,
+    waitFor: (count, timeoutMs = 10_000) => waitUntil(() => recorded.events.length >= count, timeoutMs, () =>
+      `expected ${count} events, got ${recorded.events.length}: ${JSON.stringify(recorded.events)} errors: ${JSON.stringify(recorded.errors)}`,
+    ).then(() => recorded.events),
+    stop: () => undefined,
+  };
+  recorded.stop = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => {
+        if (result.errors) recorded.errors.push(...result.errors);
+        if (result.data) recorded.events.push(result.data as T);
+      },
+      error: (error) => recorded.errors.push(error),
+      complete: () => {
+        recorded.completed = true;
+      },
+    },
+  );
+  return recorded;
+}
+
+/** Polls `condition` every 10 ms until it holds; fails with `describe()` after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean, timeoutMs = 10_000, describe: () => string = () => 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting: ${describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
