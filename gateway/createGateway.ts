@@ -36,6 +36,8 @@ export interface SubscriptionStats {
   readonly sharedStreams: number;
   /** Open WebSocket connections to subgraphs. */
   readonly upstreamConnections: number;
+  /** Clients disconnected so far for falling too far behind. */
+  readonly slowClientsDisconnected: number;
 }
 
 export interface Gateway {
@@ -109,6 +111,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       clients: subscriptions.clientCount(),
       sharedStreams: shared.streamCount,
       upstreamConnections: upstream.openConnections(),
+      slowClientsDisconnected: subscriptions.slowClientsDisconnected(),
     }),
     close: async () => {
       await subscriptions.close();

@@ -25,6 +25,8 @@ export interface SubscriptionServerOptions {
 export interface SubscriptionServer {
   /** Connected WebSocket clients. */
   clientCount(): number;
+  /** Clients disconnected so far because their queue overflowed. */
+  slowClientsDisconnected(): number;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ interface SocketContext {
 export function attachSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { server, path, schema, shared, executeOperation, queueLimit, logger } = options;
   const wss = new WebSocketServer({ server, path });
+  let slowClients = 0;
   const disposable = useServer<Record<string, unknown>, Record<PropertyKey, never>>(
     {
       schema,
@@ -60,6 +63,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     const queue = createClientQueue({
       limit: queueLimit,
       onOverflow: (limit) => {
+        slowClients += 1;
         logger.warn({ limit }, 'subscriber too slow; disconnecting');
         socket.close(SLOW_CLIENT_CLOSE_CODE, `Subscriber too slow: more than ${limit} events waiting`);
       },
@@ -101,6 +105,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
 
   return {
     clientCount: () => wss.clients.size,
+    slowClientsDisconnected: () => slowClients,
     async close() {
       for (const client of wss.clients) client.terminate();
       await disposable.dispose();

@@ -68,6 +68,26 @@ describe.each(STORAGE_TARGETS)('subscriptions through the gateway ($name)', (tar
     subscription.stop();
     expect(subscription.events.map((event) => event.callReceived.id)).not.toContain('live-far');
   });
+  it('batches the entity fetches of events that arrive together', async () => {
+    await waitUntil(() => hub.subgraphs.calls.subgraph.activeSubscriptions() === 0);
+    const subscription = record<{ callReceived: { id: string; nearbyUnits: { unit: { callSign: string } }[] } }>(
+      client,
+      'subscription { callReceived { id nearbyUnits(limit: 3) { unit { callSign } } } }',
+    );
+    await waitUntil(() => hub.subgraphs.calls.subgraph.activeSubscriptions() === 1);
+    const unitQueries: string[] = [];
+    const listener = (query: { sql: string }) => {
+      if (/"units"/.test(query.sql)) unitQueries.push(query.sql);
+    };
+    hub.subgraphs.cad.db.knex.on('query', listener);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => hub.sink.emit(callReceived(`burst-${i}`, INCIDENT_POINT, 150))));
+    const events = await subscription.waitFor(20);
+    hub.subgraphs.cad.db.knex.removeListener('query', listener);
+    subscription.stop();
+    expect(events.every((event) => event.callReceived.nearbyUnits.length === 3)).toBe(true);
+    // Unbatched, each of the 20 events would cost CAD its own units query.
+    expect(unitQueries.length).toBeLessThan(20);
+  });
 });
 
 describe.each(STORAGE_TARGETS)('each subscription field, filtered by area ($name)', (target) => {

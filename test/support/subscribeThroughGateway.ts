@@ -30,7 +30,7 @@ export function record<T = Record<string, unknown>>(
     errors: [],
     completed: false,
     waitFor: (count, timeoutMs = 10_000) => waitUntil(() => recorded.events.length >= count, timeoutMs, () =>
-      `expected ${count} events, got ${recorded.events.length}: ${JSON.stringify(recorded.events)} errors: ${JSON.stringify(recorded.errors)}`,
+      `expected ${count} events, got ${recorded.events.length}; errors: ${JSON.stringify(recorded.errors).slice(0, 500)}`,
     ).then(() => recorded.events),
     stop: () => undefined,
   };
@@ -41,7 +41,13 @@ export function record<T = Record<string, unknown>>(
         if (result.errors) recorded.errors.push(...result.errors);
         if (result.data) recorded.events.push(result.data as T);
       },
-      error: (error) => recorded.errors.push(error),
+      // A closed socket arrives as a CloseEvent; keep what explains it.
+      error: (error) =>
+        recorded.errors.push(
+          error instanceof Error || Array.isArray(error)
+            ? error
+            : { code: (error as { code?: number }).code, reason: (error as { reason?: string }).reason },
+        ),
       complete: () => {
         recorded.completed = true;
       },
