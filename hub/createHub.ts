@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/contract';
-import { createInProcessBus } from '../bus/createInProcessBus';
+import { createDuplicateFilter } from '../bus/createDuplicateFilter';
+import { type EventBus, createInProcessBus } from '../bus/createInProcessBus';
+import { createNatsBus } from '../bus/createNatsBus';
 import { type Gateway, createGateway } from '../gateway/createGateway';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphCatalog';
 import { type Database, type Migration, createDatabase, createEmbeddedPostgres } from '../storage/createDatabase';
@@ -81,13 +83,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   try {
     const embedded = await openEmbeddedDatabase(config, cleanup);
-    const bus = createInProcessBus();
+    const bus = await openBus(config, logger, cleanup);
     const running = {} as Record<SubgraphName, RunningSubgraph>;
     for (const name of SUBGRAPH_NAMES) {
       running[name] = await startSubgraph(name, { config, logger, now, embedded, cleanup });
-      const unsubscribe = bus.subscribe((event) => running[name].subgraph.handleEvent(event));
+      const isNew = createDuplicateFilter();
+      const unsubscribe = bus.subscribe(async (event) => {
+        if (isNew(event)) await running[name].subgraph.handleEvent(event);
+      });
       cleanup.push({ name: `${name} bus subscription`, run: async () => void unsubscribe() });
     }
+    await bus.ready?.();
 
     const gateway: Gateway = await createGateway({
       supergraphSdl: readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
@@ -126,6 +132,23 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     await closeAll();
     throw error;
   }
+}
+
+/** NATS JetStream when NATS_URL is set (several replicas), else the in-process bus (one process). */
+async function openBus(
+  config: HubConfig,
+  logger: Logger,
+  cleanup: CleanupStep[],
+): Promise<EventBus & { ready?: () => Promise<void> }> {
+  if (!config.natsUrl) return createInProcessBus();
+  const bus = await createNatsBus({
+    url: config.natsUrl,
+    stream: config.natsStream,
+    subjectPrefix: config.natsSubjectPrefix,
+    logger: logger.child({ component: 'nats-bus' }),
+  });
+  cleanup.push({ name: 'NATS bus', run: () => bus.close() });
+  return bus;
 }
 
 async function openEmbeddedDatabase(config: HubConfig, cleanup: CleanupStep[]): Promise<PGlite | undefined> {

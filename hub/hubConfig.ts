@@ -60,6 +60,14 @@ export const HUB_SETTINGS = {
     },
   ),
   pgliteDataDir: define('PGLITE_DATA_DIR', undefined, 'Where embedded PGlite keeps its files. Unset: in memory, gone at exit.', text),
+  natsUrl: define(
+    'NATS_URL',
+    undefined,
+    'NATS server(s) with JetStream, e.g. nats://127.0.0.1:4222, so that every replica sees every event. Unset: the in-process bus of one process.',
+    text,
+  ),
+  natsStream: define('NATS_STREAM', 'RTCC_EVENTS', 'JetStream stream that carries domain events (created when missing).', text),
+  natsSubjectPrefix: define('NATS_SUBJECT_PREFIX', 'rtcc.events', 'Subject prefix of domain events; an event goes to `<prefix>.<type>`.', text),
   nearbyUnitsRadiusMeters: define('NEARBY_UNITS_RADIUS_METERS', '5000', 'Default `radiusMeters` of `nearbyUnits` and `unitsNear`.', positiveNumber),
   nearbyUnitsLimit: define('NEARBY_UNITS_LIMIT', '5', 'Default `limit` of `nearbyUnits` and `unitsNear`.', positiveInteger),
   nearbyCamerasRadiusMeters: define('NEARBY_CAMERAS_RADIUS_METERS', '300', 'Default `radiusMeters` of `nearbyCameras` and `camerasNear`.', positiveNumber),
@@ -85,7 +93,7 @@ export const HUB_SETTINGS = {
 } as const;
 
 type Settings = typeof HUB_SETTINGS;
-type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix';
+type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl';
 
 /** The hub's configuration, parsed and validated. */
 export type HubConfig = {

@@ -64,3 +64,12 @@ export async function waitUntil(condition: () => boolean, timeoutMs = 10_000, de
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** Like {@link waitUntil} for a condition that has to ask something asynchronously. */
+export async function eventually(condition: () => Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
