@@ -27,5 +27,5 @@ const stop = client.subscribe(
 );
 process.on('SIGINT', () => {
   stop();
-  void client.dispose().then(() => process.exit(0));
+  void Promise.resolve(client.dispose()).then(() => process.exit(0));
 });
