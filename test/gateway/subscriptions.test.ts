@@ -212,6 +212,35 @@ describe.each(STORAGE_TARGETS)('each subscription field, filtered by area ($name
     cameras.stop();
   });
 
+  it('takes a bounding box or a GeoJSON polygon as the area', async () => {
+    const near = destinationPoint(INCIDENT_POINT, 45, 100);
+    const box = record<{ unitPositions: { id: string } }>(
+      client,
+      'subscription ($area: AreaInput) { unitPositions(area: $area) { id } }',
+      { area: { boundingBox: { southWest: { lat: 33.41, lon: -111.84 }, northEast: { lat: 33.42, lon: -111.82 } } } },
+    );
+    // A triangle east of the incident, in GeoJSON [lon, lat] order.
+    const triangle = [[[-111.8310, 33.4140], [-111.8200, 33.4152], [-111.8310, 33.4165], [-111.8310, 33.4140]]];
+    const polygon = record<{ unitPositions: { id: string } }>(
+      client,
+      'subscription ($area: AreaInput) { unitPositions(area: $area) { id } }',
+      { area: { polygon: { type: 'Polygon', coordinates: triangle } } },
+    );
+    await ready('avl', 2);
+    const fix = (unitId: string, point: { lat: number; lon: number }, seconds: number): DomainEvent => ({
+      type: 'position.fix', ...envelope(seconds), unitId, point, headingDegrees: 0, speedKph: 10, fixAt: at(seconds),
+    });
+    await hub.sink.emit(fix('unit-c', near, 600)); // in the box and in the triangle
+    await hub.sink.emit(fix('unit-d', destinationPoint(INCIDENT_POINT, 270, 300), 601)); // in the box, west of the triangle
+    await hub.sink.emit(fix('unit-e', { lat: 33.5, lon: -111.83 }, 602)); // in neither
+    await hub.sink.emit(fix('unit-f', destinationPoint(INCIDENT_POINT, 100, 150), 603)); // in both
+    expect((await box.waitFor(3)).map((event) => event.unitPositions.id)).toEqual(['unit-c', 'unit-d', 'unit-f']);
+    expect((await polygon.waitFor(2)).map((event) => event.unitPositions.id)).toEqual(['unit-c', 'unit-f']);
+    box.stop();
+    polygon.stop();
+    await ready('avl', 0);
+  });
+
   it('rejects a bad area with BAD_USER_INPUT', async () => {
     const bad = record(client, 'subscription { callReceived(area: {circle: {center: {lat: 33.4, lon: -111.8}, radiusMeters: -5}}) { id } }');
     await waitUntil(() => bad.errors.length > 0 || bad.completed);
