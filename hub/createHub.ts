@@ -13,6 +13,7 @@ import { avlMigrations, createAvlSubgraph } from '../subgraphs/avl';
 import { cadMigrations, createCadSubgraph } from '../subgraphs/cad';
 import { callsMigrations, createCallsSubgraph } from '../subgraphs/calls';
 import { camerasMigrations, createCamerasSubgraph } from '../subgraphs/cameras';
+import { createDeadLetterStore, createIngestSubgraph, ingestMigrations } from '../subgraphs/ingest';
 import { type SubgraphServer, createSubgraphServer } from '../subgraphs/createSubgraphServer';
 import type { NearbyDefaults, Subgraph, SubgraphDependencies } from '../subgraphs/subgraph';
 import { type IngestSink, createEventSink } from './createEventSink';
@@ -54,9 +55,16 @@ interface CleanupStep {
   run(): Promise<void>;
 }
 
+/** What the hub itself provides to the subgraphs that need it (ingest). */
+interface HubServices {
+  readonly sink: IngestSink;
+  readonly deadLetters: ReturnType<typeof createDeadLetterStore>;
+  readonly adapters: () => readonly Adapter[];
+}
+
 interface SubgraphFactory {
   readonly migrations: readonly Migration[];
-  create(dependencies: SubgraphDependencies): Subgraph & { load?: () => Promise<void> };
+  create(dependencies: SubgraphDependencies, services: HubServices): Subgraph & { load?: () => Promise<void> };
   readonly port: (config: HubConfig) => number;
 }
 
@@ -65,6 +73,11 @@ const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
   cad: { migrations: cadMigrations, create: createCadSubgraph, port: (c) => c.cadPort },
   avl: { migrations: avlMigrations, create: createAvlSubgraph, port: (c) => c.avlPort },
   cameras: { migrations: camerasMigrations, create: createCamerasSubgraph, port: (c) => c.camerasPort },
+  ingest: {
+    migrations: ingestMigrations,
+    create: ({ now }, services) => createIngestSubgraph({ now, ...services }),
+    port: (c) => c.ingestPort,
+  },
 };
 
 /**
@@ -83,10 +96,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   try {
     const embedded = await openEmbeddedDatabase(config, cleanup);
+    // Rejections are kept from the first event on, so the dead-letter store opens first.
+    const ingestDb = await openSubgraphDatabase('ingest', { config, embedded, cleanup });
     const bus = await openBus(config, logger, cleanup);
+    const deadLetters = createDeadLetterStore(ingestDb);
+    const sink = createEventSink({ bus, deadLetters, logger });
+    const services: HubServices = { sink, deadLetters, adapters: () => adapters };
     const running = {} as Record<SubgraphName, RunningSubgraph>;
     for (const name of SUBGRAPH_NAMES) {
-      running[name] = await startSubgraph(name, { config, logger, now, embedded, cleanup });
+      const db = name === 'ingest' ? ingestDb : undefined;
+      running[name] = await startSubgraph(name, { config, logger, now, embedded, cleanup, services, db });
       const isNew = createDuplicateFilter();
       const unsubscribe = bus.subscribe(async (event) => {
         if (isNew(event)) await running[name].subgraph.handleEvent(event);
@@ -107,7 +126,6 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     });
     cleanup.push({ name: 'gateway', run: () => gateway.close() });
 
-    const sink = createEventSink({ bus, logger });
     for (const adapter of adapters) {
       await adapter.start(sink);
       cleanup.push({ name: `adapter ${adapter.name}`, run: () => adapter.stop() });
@@ -166,22 +184,33 @@ async function startSubgraph(
     now: () => Date;
     embedded: PGlite | undefined;
     cleanup: CleanupStep[];
+    services: HubServices;
+    /** An already open database for the subgraph, if the hub needed it earlier. */
+    db: Database | undefined;
   },
 ): Promise<RunningSubgraph> {
-  const { config, logger, now, embedded, cleanup } = context;
+  const { config, logger, now, embedded, cleanup, services } = context;
   const factory = SUBGRAPH_FACTORIES[name];
-  const db = await createDatabase({
-    url: config.databaseUrl,
-    embedded,
-    schema: `${config.schemaPrefix ?? ''}${name}`,
-    migrations: factory.migrations,
-  });
-  cleanup.push({ name: `${name} database`, run: () => db.close() });
-  const subgraph = factory.create({ db, now, nearby: nearbyDefaults(config) });
+  const db = context.db ?? (await openSubgraphDatabase(name, { config, embedded, cleanup }));
+  const subgraph = factory.create({ db, now, nearby: nearbyDefaults(config) }, services);
   await subgraph.load?.();
   const server = await serveSubgraph(name, subgraph, { config, logger, port: factory.port(config) });
   cleanup.push({ name: `${name} server`, run: () => server.close() });
   return { subgraph, db, server };
+}
+
+async function openSubgraphDatabase(
+  name: SubgraphName,
+  { config, embedded, cleanup }: { config: HubConfig; embedded: PGlite | undefined; cleanup: CleanupStep[] },
+): Promise<Database> {
+  const db = await createDatabase({
+    url: config.databaseUrl,
+    embedded,
+    schema: `${config.schemaPrefix ?? ''}${name}`,
+    migrations: SUBGRAPH_FACTORIES[name].migrations,
+  });
+  cleanup.push({ name: `${name} database`, run: () => db.close() });
+  return db;
 }
 
 function serveSubgraph(

@@ -44,6 +44,7 @@ export const HUB_SETTINGS = {
   cadPort: define('CAD_PORT', '4002', 'Port of the CAD subgraph (0 picks a free one).', port),
   avlPort: define('AVL_PORT', '4003', 'Port of the AVL subgraph (0 picks a free one).', port),
   camerasPort: define('CAMERAS_PORT', '4004', 'Port of the cameras subgraph (0 picks a free one).', port),
+  ingestPort: define('INGEST_PORT', '4005', 'Port of the ingest subgraph: adapter status and dead letters (0 picks a free one).', port),
   databaseUrl: define(
     'DATABASE_URL',
     undefined,

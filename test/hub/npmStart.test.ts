@@ -34,6 +34,7 @@ describe('npm start (hub/main.ts)', () => {
         CAD_PORT: '0',
         AVL_PORT: '0',
         CAMERAS_PORT: '0',
+        INGEST_PORT: '0',
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
