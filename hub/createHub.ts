@@ -9,7 +9,7 @@ import { createNatsBus } from '../bus/createNatsBus';
 import { type Gateway, createGateway } from '../gateway/createGateway';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphCatalog';
 import { type Database, type Migration, createDatabase, createEmbeddedPostgres } from '../storage/createDatabase';
-import { avlMigrations, createAvlSubgraph } from '../subgraphs/avl';
+import { type AvlSubgraph, type DeviceDirectory, avlMigrations, createAvlSubgraph } from '../subgraphs/avl';
 import { cadMigrations, createCadSubgraph } from '../subgraphs/cad';
 import { callsMigrations, createCallsSubgraph } from '../subgraphs/calls';
 import { camerasMigrations, createCamerasSubgraph } from '../subgraphs/cameras';
@@ -24,8 +24,16 @@ export interface HubOptions {
   readonly logger: Logger;
   /** The clock; defaults to the system clock. */
   readonly now?: () => Date;
-  /** Vendor adapters (or the simulator) to start once the hub serves. */
-  readonly adapters?: readonly Adapter[];
+  /**
+   * Vendor adapters (or the simulator) to start once the hub serves; a function receives the
+   * hub's lookups that adapters need at the edge (AVL device → unit).
+   */
+  readonly adapters?: readonly Adapter[] | ((lookups: AdapterLookups) => readonly Adapter[]);
+}
+
+/** What adapters may consult while translating. */
+export interface AdapterLookups {
+  readonly devices: DeviceDirectory;
 }
 
 /** One running subgraph: its definition, its database handle and its HTTP server. */
@@ -42,6 +50,8 @@ export interface Hub {
   /** Where adapters deliver events; tests feed events through it too. */
   readonly sink: IngestSink;
   readonly gateway: Gateway;
+  /** AVL device → unit assignments. */
+  readonly devices: DeviceDirectory;
   /** Stops one subgraph's HTTP server (its data stays), to exercise partial answers. */
   stopSubgraph(name: SubgraphName): Promise<void>;
   /** Serves a stopped subgraph again on the port it had. */
@@ -85,7 +95,8 @@ const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
  * everything started so far is stopped again.
  */
 export async function createHub(options: HubOptions): Promise<Hub> {
-  const { config, logger, now = () => new Date(), adapters = [] } = options;
+  const { config, logger, now = () => new Date() } = options;
+  let adapters: readonly Adapter[] = [];
   const cleanup: CleanupStep[] = [];
   const closeAll = async () => {
     for (const { name, run } of cleanup.splice(0).reverse()) {
@@ -126,6 +137,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     });
     cleanup.push({ name: 'gateway', run: () => gateway.close() });
 
+    const devices = (running.avl.subgraph as AvlSubgraph).devices;
+    adapters = typeof options.adapters === 'function' ? options.adapters({ devices }) : (options.adapters ?? []);
     for (const adapter of adapters) {
       await adapter.start(sink);
       cleanup.push({ name: `adapter ${adapter.name}`, run: () => adapter.stop() });
@@ -134,6 +147,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     return {
       gatewayUrl: gateway.url,
       gateway,
+      devices,
       subgraphs: running,
       sink,
       stopSubgraph: (name) => running[name].server.close(),

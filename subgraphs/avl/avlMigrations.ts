@@ -26,4 +26,19 @@ export const avlMigrations: readonly Migration[] = [
       await db.schema.withSchema(schema).dropTable('unit_positions');
     },
   },
+  {
+    name: '002_devices',
+    async up(db, schema) {
+      // Which vehicle modem (AVL device id) is in which unit's car; dispatch edits it as cars change hands.
+      await db.schema.withSchema(schema).createTable('devices', (t) => {
+        t.text('device_id').primary();
+        t.text('unit_id').notNullable();
+        t.timestamp('updated_at', { useTz: true }).notNullable();
+        t.index(['unit_id']);
+      });
+    },
+    async down(db, schema) {
+      await db.schema.withSchema(schema).dropTable('devices');
+    },
+  },
 ];

@@ -1,14 +1,17 @@
 import DataLoader from 'dataloader';
 import type { UnitStatus } from '../../adapters/contract';
 import type { LatLon } from '../../geo/geodesy';
+import { badUserInput } from '../../errors/hubErrors';
 import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';
 import { subscribeInArea } from '../subscribeInArea';
 import { type NearbyArguments, requireValidPoint, resolveNearbyArguments } from '../nearbyArguments';
 import type { Subgraph, SubgraphDependencies } from '../subgraph';
 import { type AvlChange, type PositionRecord, createAvlStore } from './createAvlStore';
+import { type DeviceAssignment, type DeviceDirectory, createDeviceDirectory } from './createDeviceDirectory';
 
 export { avlMigrations } from './avlMigrations';
+export type { DeviceDirectory, DeviceAssignment } from './createDeviceDirectory';
 
 interface AvlContext {
   position: DataLoader<string, PositionRecord | null>;
@@ -30,12 +33,15 @@ interface LocatedRepresentation {
 
 /** The AVL subgraph: unit positions and the units near incidents, calls and points. */
 export interface AvlSubgraph extends Subgraph {
-  /** Loads stored positions into the spatial index; call before serving. */
+  /** Loads stored positions and device assignments; call before serving. */
   load(): Promise<void>;
+  /** Device → unit assignments, for AVL adapters to resolve fixes at the edge. */
+  readonly devices: DeviceDirectory;
 }
 
 export function createAvlSubgraph({ db, now, nearby }: SubgraphDependencies): AvlSubgraph {
   const store = createAvlStore(db);
+  const devices = createDeviceDirectory(db);
   const changes = createChangeFeed<AvlChange>();
   const defaults = { radiusMeters: nearby.unitsRadiusMeters, limit: nearby.unitsLimit };
 
@@ -52,8 +58,19 @@ export function createAvlSubgraph({ db, now, nearby }: SubgraphDependencies): Av
 
   const resolvers = {
     Query: {
+      devices: () => devices.list(),
       unitsNear: (_: unknown, args: NearbyUnitsArgs & { point: LatLon }) =>
         nearbyUnits(requireValidPoint(args.point), args),
+    },
+    Mutation: {
+      assignDevice: (_: unknown, args: { deviceId: string; unitId: string }) => {
+        if (!args.deviceId.trim() || !args.unitId.trim()) throw badUserInput('deviceId', 'and unitId must not be empty');
+        return devices.assign(args.deviceId, args.unitId, now());
+      },
+      unassignDevice: (_: unknown, { deviceId }: { deviceId: string }) => devices.unassign(deviceId),
+    },
+    DeviceAssignment: {
+      unit: (assignment: DeviceAssignment) => ({ id: assignment.unitId }),
     },
     Subscription: {
       unitPositions: {
@@ -76,6 +93,9 @@ export function createAvlSubgraph({ db, now, nearby }: SubgraphDependencies): Av
         id: ref.id,
         position: await ctx.position.load(ref.id),
       }),
+      // Units built here from the index carry their position; others are loaded in a batch.
+      position: (unit: Partial<UnitView> & { id: string }, _: unknown, ctx: AvlContext) =>
+        unit.position !== undefined ? unit.position : ctx.position.load(unit.id),
     },
     Position: {
       stale: (position: PositionRecord) =>
@@ -100,6 +120,10 @@ export function createAvlSubgraph({ db, now, nearby }: SubgraphDependencies): Av
       if (change) changes.publish(change);
     },
     activeSubscriptions: () => changes.subscriberCount,
-    load: () => store.load(),
+    load: async () => {
+      await store.load();
+      await devices.load();
+    },
+    devices,
   };
 }

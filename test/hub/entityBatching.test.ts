@@ -93,3 +93,27 @@ describe.each(STORAGE_TARGETS)('entity references are resolved in batches ($name
     expect(queries).toHaveLength(2);
   });
 });
+
+describe('AVL device assignments', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub(STORAGE_TARGETS[0]!);
+    await loadCityFixture(hub.sink);
+  });
+  afterAll(() => hub?.close());
+
+  it('are edited through the API, kept in the database and resolved in memory for adapters', async () => {
+    const assigned = await hub.query<{ assignDevice: { deviceId: string; unit: { callSign: string; position: { point: { lat: number } } } } }>(
+      'mutation { assignDevice(deviceId: "modem-77", unitId: "unit-b") { deviceId unit { callSign position { point { lat } } } } }',
+    );
+    expect(assigned.errors).toBeUndefined();
+    expect(assigned.data?.assignDevice.unit.callSign).toBe('1A12');
+    expect(assigned.data?.assignDevice.unit.position.point.lat).toBeCloseTo(33.41, 1);
+    expect(hub.devices.unitFor('modem-77')).toBe('unit-b');
+    const listed = await hub.query<{ devices: { deviceId: string }[] }>('{ devices { deviceId } }');
+    expect(listed.data?.devices).toEqual([{ deviceId: 'modem-77' }]);
+    const removed = await hub.query<{ unassignDevice: boolean }>('mutation { unassignDevice(deviceId: "modem-77") }');
+    expect(removed.data?.unassignDevice).toBe(true);
+    expect(hub.devices.unitFor('modem-77')).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { Adapter } from '../../adapters/contract';
-import { type Hub, createHub } from '../../hub/createHub';
+import { type AdapterLookups, type Hub, createHub } from '../../hub/createHub';
 import { readHubConfig } from '../../hub/hubConfig';
 import { type StorageTarget, dropSchemas, uniqueSchemaPrefix } from './storageTargets';
 
@@ -17,7 +17,7 @@ export interface GraphQLBody<T> {
 /** Starts a whole hub on free ports against `target`, without the simulator. */
 export async function startTestHub(
   target: StorageTarget,
-  options: { now?: () => Date; adapters?: Adapter[]; env?: Record<string, string> } = {},
+  options: { now?: () => Date; adapters?: Adapter[] | ((lookups: AdapterLookups) => Adapter[]); env?: Record<string, string> } = {},
 ): Promise<TestHub> {
   const schemaPrefix = uniqueSchemaPrefix();
   const config = readHubConfig({
