@@ -207,6 +207,7 @@ async function startSubgraph(
   const factory = SUBGRAPH_FACTORIES[name];
   const db = context.db ?? (await openSubgraphDatabase(name, { config, embedded, cleanup }));
   const subgraph = factory.create({ db, now, nearby: nearbyDefaults(config) }, services);
+  cleanup.push({ name: `${name} pending writes`, run: async () => subgraph.close?.() });
   await subgraph.load?.();
   const server = await serveSubgraph(name, subgraph, { config, logger, port: factory.port(config) });
   cleanup.push({ name: `${name} server`, run: () => server.close() });

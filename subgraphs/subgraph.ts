@@ -13,6 +13,8 @@ export interface Subgraph {
   handleEvent(event: DomainEvent): Promise<void>;
   /** How many GraphQL subscriptions this subgraph is serving right now. */
   activeSubscriptions(): number;
+  /** Finishes pending writes; called before the database closes. */
+  close?(): Promise<void>;
 }
 
 /** Defaults for the `nearby*` fields, from the hub's settings. */

@@ -32,6 +32,8 @@ export interface AvlStore {
   /** Loads the latest positions and statuses into the spatial index. Call once at start. */
   load(): Promise<void>;
   positionsByUnitIds(ids: readonly string[]): Promise<(PositionRecord | null)[]>;
+  /** Writes the fixes still waiting for the database; resolves when they are stored. */
+  flush(): Promise<void>;
   /** Units with a position within `radiusMeters` of `point`, closest first. */
   nearestUnits(query: {
     point: LatLon;
@@ -54,11 +56,57 @@ export interface AvlChange {
  * AVL storage: PostgreSQL keeps the latest fix per unit; an in-memory kd-tree answers the
  * nearby searches, updated from the same events, so that searches never scan the table.
  */
-export function createAvlStore(db: Database): AvlStore {
+export function createAvlStore(db: Database, onWriteError: (error: unknown) => void = () => undefined): AvlStore {
   const positions = () => db.table('unit_positions');
   const statuses = () => db.table('unit_status');
   const index = createPointIndex<TrackedUnit>();
   const statusByUnit = new Map<string, { status: UnitStatus; updatedAt: Date }>();
+
+  // Write-behind: fixes are indexed and published at once and stored in multi-row upserts, the
+  // latest per unit, as soon as the previous batch is written. A crash can lose the last few
+  // milliseconds of positions, which the next fix of each vehicle (seconds later) replaces.
+  const pending = new Map<string, PositionRecord>();
+  let writing: Promise<void> | null = null;
+  const BATCH_ROWS = 1000;
+  const writeBatch = async (): Promise<void> => {
+    while (pending.size > 0) {
+      const batch = [...pending].slice(0, BATCH_ROWS);
+      for (const [unitId] of batch) pending.delete(unitId);
+      await positions()
+        .insert(
+          batch.map(([unitId, position]) => ({
+            unit_id: unitId,
+            lat: position.point.lat,
+            lon: position.point.lon,
+            heading_deg: position.headingDegrees,
+            speed_kph: position.speedKph,
+            fix_at: position.fixAt,
+          })),
+        )
+        .onConflict('unit_id')
+        .merge()
+        .whereRaw('unit_positions.fix_at < excluded.fix_at');
+    }
+  };
+  const flush = async (): Promise<void> => {
+    while (writing || pending.size > 0) {
+      writing ??= writeBatch().finally(() => {
+        writing = null;
+      });
+      await writing;
+    }
+  };
+  const writeBehind = (unitId: string, position: PositionRecord) => {
+    pending.set(unitId, position);
+    if (!writing) {
+      writing = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(writeBatch)
+        .catch((error: unknown) => onWriteError(error))
+        .finally(() => {
+          writing = null;
+        });
+    }
+  };
 
   /** Indexes the fix unless the unit already has a newer one; says whether it did. */
   const track = (unitId: string, position: PositionRecord): boolean => {
@@ -75,7 +123,9 @@ export function createAvlStore(db: Database): AvlStore {
       }
       for (const row of (await positions().select()) as PositionRow[]) track(row.unit_id, positionFromRow(row));
     },
+    flush,
     async positionsByUnitIds(ids) {
+      await flush();
       const rows: PositionRow[] = await positions().whereIn('unit_id', ids);
       const byId = new Map(rows.map((row) => [row.unit_id, positionFromRow(row)]));
       return ids.map((id) => byId.get(id) ?? null);
@@ -100,19 +150,9 @@ export function createAvlStore(db: Database): AvlStore {
             speedKph: event.speedKph,
             fixAt: new Date(event.fixAt),
           };
-          await positions()
-            .insert({
-              unit_id: event.unitId,
-              lat: position.point.lat,
-              lon: position.point.lon,
-              heading_deg: position.headingDegrees,
-              speed_kph: position.speedKph,
-              fix_at: position.fixAt,
-            })
-            .onConflict('unit_id')
-            .merge()
-            .whereRaw('unit_positions.fix_at < excluded.fix_at');
-          return track(event.unitId, position) ? { kind: 'unitPosition', unitId: event.unitId, position } : null;
+          if (!track(event.unitId, position)) return null;
+          writeBehind(event.unitId, position);
+          return { kind: 'unitPosition', unitId: event.unitId, position };
         }
         case 'unit.statusChanged': {
           const updatedAt = new Date(event.occurredAt);

@@ -40,7 +40,10 @@ export interface AvlSubgraph extends Subgraph {
 }
 
 export function createAvlSubgraph({ db, now, nearby }: SubgraphDependencies): AvlSubgraph {
-  const store = createAvlStore(db);
+  const store = createAvlStore(db, (error) => {
+    // Surfaces on the next read too (positionsByUnitIds flushes first); nothing else to do here.
+    void error;
+  });
   const devices = createDeviceDirectory(db);
   const changes = createChangeFeed<AvlChange>();
   const defaults = { radiusMeters: nearby.unitsRadiusMeters, limit: nearby.unitsLimit };
@@ -125,5 +128,6 @@ export function createAvlSubgraph({ db, now, nearby }: SubgraphDependencies): Av
       await devices.load();
     },
     devices,
+    close: () => store.flush(),
   };
 }
