@@ -8,6 +8,12 @@ interface Setting<T> {
 }
 
 const text = (raw: string) => raw;
+/** A port, or `off` to disable the listener. */
+const portOrOff = (raw: string): number | null => (/^off$/i.test(raw) ? null : port(raw));
+const url = (raw: string) => {
+  if (!/^(https?|wss?):\/\/\S+$/.test(raw)) throw new Error('must be an http(s):// or ws(s):// URL');
+  return raw;
+};
 const port = (raw: string) => integerIn(raw, 0, 65_535);
 const positiveNumber = (raw: string) => {
   const value = Number(raw);
@@ -83,6 +89,14 @@ export const HUB_SETTINGS = {
   ),
   resubscribeDelayMs: define('RESUBSCRIBE_DELAY_MS', '200', 'First wait before the gateway reconnects a dropped subscription to a subgraph; doubles per failure.', positiveInteger),
   resubscribeMaxDelayMs: define('RESUBSCRIBE_MAX_DELAY_MS', '10000', 'Longest wait between the gateway\'s reconnection attempts to a subgraph.', positiveInteger),
+  avlUdpPort: define('AVL_UDP_PORT', '5500', 'UDP port for NMEA 0183 / TAIP datagrams from vehicle modems (`off` to disable).', portOrOff),
+  avlTcpPort: define('AVL_TCP_PORT', 'off', 'TCP port for modems that stream NMEA / TAIP lines (`off` to disable).', portOrOff),
+  eidoHttpPort: define('EIDO_HTTP_PORT', '5600', 'HTTP port where CADs POST EIDO documents to `/eido` (`off` to disable).', portOrOff),
+  eidoPollUrl: define('EIDO_POLL_URL', undefined, 'URL of a CAD that cannot push: GET answers one EIDO document or an array.', url),
+  eidoPollIntervalMs: define('EIDO_POLL_INTERVAL_MS', '5000', 'How often to poll EIDO_POLL_URL.', positiveInteger),
+  eidoCodeTable: define('EIDO_CODE_TABLE', undefined, 'CSV (code,text,category,priority) mapping CAD incident type codes. Unset: the built-in APCO common incident type codes.', text),
+  callFeedUrl: define('CALL_FEED_URL', undefined, 'WebSocket URL of a Live911-style 911 call feed (with the simulator in protocol mode, its own feed).', url),
+  callFeedApiKey: define('CALL_FEED_API_KEY', undefined, 'Sent as the `authorization: Bearer …` header to the call feed.', text),
   simulator: define('SIM_ENABLED', 'true', 'Run the simulated city (calls, incidents, units, cameras) through the adapter contract.', flag),
   simSeed: define('SIM_SEED', '1', 'Seed of the simulated city; the same seed gives the same city and events.', positiveInteger),
   simUnits: define('SIM_UNITS', '40', 'Patrol units in the simulated city.', positiveInteger),
@@ -94,7 +108,7 @@ export const HUB_SETTINGS = {
 } as const;
 
 type Settings = typeof HUB_SETTINGS;
-type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl';
+type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'callFeedUrl' | 'callFeedApiKey';
 
 /** The hub's configuration, parsed and validated. */
 export type HubConfig = {

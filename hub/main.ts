@@ -2,6 +2,7 @@
 import pino from 'pino';
 import type { Adapter } from '../adapters/contract';
 import { createCitySimulation, createSimulatorAdapter } from '../adapters/simulator';
+import { createConfiguredAdapters } from './createConfiguredAdapters';
 import { createHub } from './createHub';
 import { type HubConfig, readHubConfig } from './hubConfig';
 
@@ -26,6 +27,17 @@ function createSimulator(config: HubConfig, logger: pino.Logger): Adapter {
   });
 }
 
+/** Where vendors reach an adapter, for the start-up banner. */
+function describeEndpoint(adapter: Adapter, host: string): string {
+  const withPorts = adapter as Partial<{ addresses(): { udpPort: number | null; tcpPort: number | null }; url(): string }>;
+  if (withPorts.addresses) {
+    const { udpPort, tcpPort } = withPorts.addresses();
+    return [udpPort !== null ? ` udp://${host}:${udpPort}` : '', tcpPort !== null ? ` tcp://${host}:${tcpPort}` : ''].join('');
+  }
+  if (withPorts.url) return ` ${withPorts.url().replace('127.0.0.1', host)}`;
+  return '';
+}
+
 async function main(): Promise<void> {
   let config: HubConfig;
   try {
@@ -40,9 +52,18 @@ async function main(): Promise<void> {
       (config.simulator ? ` with the simulated city (seed ${config.simSeed}, ${config.simUnits} units, ${config.simCameras} cameras)` : '') +
       ' …',
   );
-  const hub = await createHub({ config, logger, adapters: config.simulator ? [createSimulator(config, logger)] : [] });
+  const now = () => new Date();
+  let adapters: Adapter[] = [];
+  const hub = await createHub({
+    config,
+    logger,
+    now,
+    adapters: (lookups) =>
+      (adapters = [...(config.simulator ? [createSimulator(config, logger)] : []), ...createConfiguredAdapters(config, lookups, { now })]),
+  });
   const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host;
   const port = new URL(hub.gatewayUrl).port;
+  for (const adapter of adapters) console.log(`  adapter ${adapter.name}${describeEndpoint(adapter, shownHost)}`);
   console.log(`RTCC Hub ready: http://${shownHost}:${port}/graphql  (Ctrl-C to stop)`);
 
   let stoppingSince: number | null = null;

@@ -35,11 +35,15 @@ describe('npm start (hub/main.ts)', () => {
         AVL_PORT: '0',
         CAMERAS_PORT: '0',
         INGEST_PORT: '0',
+        AVL_UDP_PORT: '0',
+        EIDO_HTTP_PORT: '0',
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    const banner = waitForLine(child, /adapter eido-http (http:\/\/localhost:\d+\/eido)/);
     const [, url] = await waitForLine(child, /RTCC Hub ready: (http:\/\/localhost:\d+\/graphql)/);
+    const [, eidoUrl] = await banner;
     const response = await fetch(url!, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -48,6 +52,37 @@ describe('npm start (hub/main.ts)', () => {
     const body = (await response.json()) as { data: { units: { edges: unknown[] }; cameras: { edges: unknown[] } } };
     expect(body.data.units.edges).toHaveLength(40);
     expect(body.data.cameras.edges).toHaveLength(5);
+
+    // A CAD pushes an EIDO document to the adapter; the incident appears in the API.
+    const eido = await fetch(eidoUrl!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        $id: 'urn:emergency:uid:incidentid:npmstart:psap.mesa.az.us',
+        lastUpdateTimeStamp: '2026-11-23T15:05:00.0-07:00',
+        incidentComponent: {
+          $id: 'ic-1',
+          incidentTypeCommonRegistryText: 'ROBBERY',
+          internalIncidentId: 'MPD-NPMSTART',
+          locationReference: [{ $ref: 'loc-1' }],
+        },
+        locationComponent: [
+          {
+            $id: 'loc-1',
+            locationByValue:
+              '<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:gp="urn:ietf:params:xml:ns:pidf:geopriv10" xmlns:gml="http://www.opengis.net/gml" entity="pres:x@y"><tuple id="t"><status><gp:geopriv><gp:location-info><gml:Point><gml:pos>33.4152 -111.8315</gml:pos></gml:Point></gp:location-info></gp:geopriv></status></tuple></presence>',
+          },
+        ],
+      }),
+    });
+    expect(eido.status).toBe(202);
+    const incident = await fetch(url!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ incident(id: "urn:emergency:uid:incidentid:npmstart:psap.mesa.az.us") { number typeText nearbyCameras { distanceMeters } } }' }),
+    });
+    const incidentBody = (await incident.json()) as { data: { incident: { number: string; nearbyCameras: unknown[] } | null } };
+    expect(incidentBody.data.incident?.number).toBe('MPD-NPMSTART');
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
     const stopped = waitForLine(child, /Stopped\./);
