@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 export const ERROR_CODES = {
   BAD_USER_INPUT: 'An argument is out of range or malformed; fix the request.',
   SUBGRAPH_UNAVAILABLE: 'A subgraph could not be reached; the answer holds what the others returned.',
+  CAMERA_UNAVAILABLE: 'The camera could not be commanded: no adapter here controls it, or the device did not answer.',
   INTERNAL_SERVER_ERROR: 'Something failed inside the hub; details are in its log, not in the answer.',
 } as const;
 

@@ -15,7 +15,7 @@ import { callsMigrations, createCallsSubgraph } from '../subgraphs/calls';
 import { camerasMigrations, createCamerasSubgraph } from '../subgraphs/cameras';
 import { createDeadLetterStore, createIngestSubgraph, ingestMigrations } from '../subgraphs/ingest';
 import { type SubgraphServer, createSubgraphServer } from '../subgraphs/createSubgraphServer';
-import type { NearbyDefaults, Subgraph, SubgraphDependencies } from '../subgraphs/subgraph';
+import type { CameraControl, NearbyDefaults, Subgraph, SubgraphDependencies } from '../subgraphs/subgraph';
 import { type IngestSink, createEventSink } from './createEventSink';
 import type { HubConfig } from './hubConfig';
 
@@ -67,6 +67,7 @@ interface CleanupStep {
 
 /** What the hub itself provides to the subgraphs that need it (ingest). */
 interface HubServices {
+  readonly cameraControl: CameraControl;
   readonly sink: IngestSink;
   readonly deadLetters: ReturnType<typeof createDeadLetterStore>;
   readonly adapters: () => readonly Adapter[];
@@ -82,7 +83,11 @@ const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
   calls: { migrations: callsMigrations, create: createCallsSubgraph, port: (c) => c.callsPort },
   cad: { migrations: cadMigrations, create: createCadSubgraph, port: (c) => c.cadPort },
   avl: { migrations: avlMigrations, create: createAvlSubgraph, port: (c) => c.avlPort },
-  cameras: { migrations: camerasMigrations, create: createCamerasSubgraph, port: (c) => c.camerasPort },
+  cameras: {
+    migrations: camerasMigrations,
+    create: (dependencies, services) => createCamerasSubgraph(dependencies, { cameraControl: services.cameraControl }),
+    port: (c) => c.camerasPort,
+  },
   ingest: {
     migrations: ingestMigrations,
     create: ({ now }, services) => createIngestSubgraph({ now, ...services }),
@@ -112,7 +117,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const bus = await openBus(config, logger, cleanup);
     const deadLetters = createDeadLetterStore(ingestDb);
     const sink = createEventSink({ bus, deadLetters, logger });
-    const services: HubServices = { sink, deadLetters, adapters: () => adapters };
+    const services: HubServices = { sink, deadLetters, adapters: () => adapters, cameraControl: createCameraControl(() => adapters) };
     const running = {} as Record<SubgraphName, RunningSubgraph>;
     for (const name of SUBGRAPH_NAMES) {
       const db = name === 'ingest' ? ingestDb : undefined;
@@ -251,5 +256,22 @@ function nearbyDefaults(config: HubConfig): NearbyDefaults {
     camerasLimit: config.nearbyCamerasLimit,
     cameraDefaultRangeMeters: config.cameraDefaultRangeMeters,
     staleAfterSeconds: config.staleAfterSeconds,
+  };
+}
+
+/** Camera control through whichever running adapter commands a camera (ONVIF adapters do). */
+function createCameraControl(adapters: () => readonly Adapter[]): CameraControl {
+  const controllerOf = (cameraId: string) =>
+    adapters().find((adapter): adapter is Adapter & CameraControl => {
+      const candidate = adapter as Partial<CameraControl>;
+      return typeof candidate.aim === 'function' && typeof candidate.controls === 'function' && candidate.controls(cameraId);
+    });
+  return {
+    controls: (cameraId) => controllerOf(cameraId) !== undefined,
+    aim: async (cameraId, target) => {
+      const controller = controllerOf(cameraId);
+      if (!controller) throw new Error(`no adapter controls camera ${cameraId}`);
+      return controller.aim(cameraId, target);
+    },
   };
 }

@@ -36,3 +36,10 @@ export interface SubgraphDependencies {
   readonly now: () => Date;
   readonly nearby: NearbyDefaults;
 }
+
+/** Moves PTZ cameras; the hub provides it from the camera adapters it runs (ONVIF). */
+export interface CameraControl {
+  /** Whether an adapter here can command this camera. */
+  controls(cameraId: string): boolean;
+  aim(cameraId: string, target: { lat: number; lon: number }): Promise<{ panDegrees: number; tiltDegrees: number; distanceMeters: number }>;
+}

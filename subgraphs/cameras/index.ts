@@ -5,7 +5,8 @@ import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';
 import { subscribeInArea } from '../subscribeInArea';
 import { type NearbyArguments, requireValidPoint, resolveNearbyArguments } from '../nearbyArguments';
-import type { Subgraph, SubgraphDependencies } from '../subgraph';
+import { HubError, badUserInput } from '../../errors/hubErrors';
+import type { CameraControl, Subgraph, SubgraphDependencies } from '../subgraph';
 import { type CameraChange, type CameraRecord, createCamerasStore } from './createCamerasStore';
 
 export { camerasMigrations } from './camerasMigrations';
@@ -29,7 +30,10 @@ export interface CamerasSubgraph extends Subgraph {
   load(): Promise<void>;
 }
 
-export function createCamerasSubgraph({ db, nearby }: SubgraphDependencies): CamerasSubgraph {
+export function createCamerasSubgraph(
+  { db, nearby }: SubgraphDependencies,
+  services: { cameraControl?: CameraControl } = {},
+): CamerasSubgraph {
   const store = createCamerasStore(db, nearby.cameraDefaultRangeMeters);
   const changes = createChangeFeed<CameraChange>();
   const defaults = { radiusMeters: nearby.camerasRadiusMeters, limit: nearby.camerasLimit };
@@ -52,6 +56,26 @@ export function createCamerasSubgraph({ db, nearby }: SubgraphDependencies): Cam
       ) => store.listCameras(args.filter ?? {}, args.first, args.after),
       camerasNear: (_: unknown, args: NearbyCamerasArgs & { point: LatLon }) =>
         nearbyCameras(requireValidPoint(args.point), args),
+    },
+    Mutation: {
+      pointCamera: async (_: unknown, args: { cameraId: string; target: LatLon }, ctx: CamerasContext) => {
+        const target = requireValidPoint(args.target, 'target');
+        const camera = await ctx.camera.load(args.cameraId);
+        if (!camera) throw badUserInput('cameraId', `names no camera: ${JSON.stringify(args.cameraId)}`);
+        if (!camera.ptz) throw badUserInput('cameraId', `names camera ${camera.id}, which cannot pan or tilt`);
+        const control = services.cameraControl;
+        if (!control?.controls(camera.id)) {
+          throw new HubError('CAMERA_UNAVAILABLE', `No adapter in this hub controls camera ${camera.id}`, { cameraId: camera.id });
+        }
+        try {
+          return { camera, ...(await control.aim(camera.id, target)) };
+        } catch (error) {
+          throw new HubError('CAMERA_UNAVAILABLE', `Camera ${camera.id} did not take the command`, {
+            cameraId: camera.id,
+            reason: error instanceof Error ? error.message : String(error),
+          });
+        }
+      },
     },
     Subscription: {
       cameraStatusChanged: {
