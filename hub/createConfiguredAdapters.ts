@@ -4,6 +4,7 @@ import type { Adapter } from '../adapters/contract';
 import { createApcoIncidentCodeTable, parseIncidentCodeTable } from '../adapters/eido';
 import { createEidoHttpAdapter } from '../adapters/eido-http';
 import { createCallFeedAdapter } from '../adapters/live911';
+import { type OnvifDeviceConfig, createOnvifAdapter } from '../adapters/onvif-device';
 import type { AdapterLookups } from './createHub';
 import type { HubConfig } from './hubConfig';
 
@@ -57,5 +58,24 @@ export function createConfiguredAdapters(
       }),
     );
   }
+  if (config.onvifDevicesFile) {
+    const devices = readOnvifDevices(config.onvifDevicesFile);
+    const cameraIds = new Set(devices.map((device) => device.cameraId));
+    const onvif = createOnvifAdapter({ name: 'onvif', devices, now, pollIntervalMs: config.onvifPollIntervalMs });
+    // The hub's camera control asks which adapter commands a camera.
+    adapters.push(Object.assign(onvif, { controls: (cameraId: string) => cameraIds.has(cameraId) }));
+  }
   return adapters;
+}
+
+/** Reads ONVIF_DEVICES_FILE; the adapter checks each entry in depth when it is created. */
+function readOnvifDevices(path: string): OnvifDeviceConfig[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`ONVIF_DEVICES_FILE ${path}: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new Error(`ONVIF_DEVICES_FILE ${path}: must hold a JSON array of devices`);
+  return parsed as OnvifDeviceConfig[];
 }

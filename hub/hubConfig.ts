@@ -97,6 +97,13 @@ export const HUB_SETTINGS = {
   eidoCodeTable: define('EIDO_CODE_TABLE', undefined, 'CSV (code,text,category,priority) mapping CAD incident type codes. Unset: the built-in APCO common incident type codes.', text),
   callFeedUrl: define('CALL_FEED_URL', undefined, 'WebSocket URL of a Live911-style 911 call feed (with the simulator in protocol mode, its own feed).', url),
   callFeedApiKey: define('CALL_FEED_API_KEY', undefined, 'Sent as the `authorization: Bearer …` header to the call feed.', text),
+  onvifDevicesFile: define(
+    'ONVIF_DEVICES_FILE',
+    undefined,
+    'JSON file listing ONVIF cameras to poll: [{cameraId, name, deviceServiceUrl, username, password, location: {lat, lon}, headingDegrees, mountHeightMeters, …}].',
+    text,
+  ),
+  onvifPollIntervalMs: define('ONVIF_POLL_INTERVAL_MS', '30000', 'How often each ONVIF camera is polled for its profiles, streams and health.', positiveInteger),
   simulator: define('SIM_ENABLED', 'true', 'Run the simulated city (calls, incidents, units, cameras) through the adapter contract.', flag),
   simSeed: define('SIM_SEED', '1', 'Seed of the simulated city; the same seed gives the same city and events.', positiveInteger),
   simUnits: define('SIM_UNITS', '40', 'Patrol units in the simulated city.', positiveInteger),
@@ -108,7 +115,7 @@ export const HUB_SETTINGS = {
 } as const;
 
 type Settings = typeof HUB_SETTINGS;
-type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'callFeedUrl' | 'callFeedApiKey';
+type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'callFeedUrl' | 'callFeedApiKey' | 'onvifDevicesFile';
 
 /** The hub's configuration, parsed and validated. */
 export type HubConfig = {
