@@ -1,4 +1,5 @@
 import { type GeoPoint } from '../contract';
+import { hex2, quote, signed, trimLineEnds, xorOf } from './sentenceText';
 
 /**
  * Longest line accepted, without its CR/LF. NMEA 0183 caps a sentence at 82 characters
@@ -331,34 +332,4 @@ function parseMagneticVariation(text: string, side: string): number | null | Fai
     return reject('bad-field', `RMC magnetic variation side ${quote(side)} is not E or W`);
   }
   return signed(value, side === 'W');
-}
-
-// ---- helpers ------------------------------------------------------------------------------
-
-/** Negates without producing -0. */
-function signed(value: number, negative: boolean): number {
-  return negative && value !== 0 ? -value : value;
-}
-
-/** Strips CR and LF from both ends, with index scans (a regex here is quadratic on hostile input). */
-function trimLineEnds(line: string): string {
-  let start = 0;
-  let end = line.length;
-  while (start < end && isLineEnd(line.charCodeAt(start))) start += 1;
-  while (end > start && isLineEnd(line.charCodeAt(end - 1))) end -= 1;
-  return start === 0 && end === line.length ? line : line.slice(start, end);
-}
-
-const isLineEnd = (code: number): boolean => code === 0x0d || code === 0x0a;
-
-function xorOf(text: string): number {
-  let sum = 0;
-  for (let i = 0; i < text.length; i += 1) sum ^= text.charCodeAt(i);
-  return sum;
-}
-
-const hex2 = (value: number): string => value.toString(16).toUpperCase().padStart(2, '0');
-
-function quote(text: string): string {
-  return JSON.stringify(text.length > 24 ? `${text.slice(0, 24)}…` : text);
 }

@@ -10,6 +10,7 @@
  * The checksum and ID fields are optional in TAIP (CS_FLAG / ID_FLAG); see `requireChecksum`.
  */
 import { type GeoPoint } from '../contract';
+import { hex2, quote, signed, trimLineEnds, xorOf } from '../nmea/sentenceText';
 
 /** Longest message accepted, without CR/LF. An RPV with a long ID and a few extra fields is about 70. */
 export const MAX_TAIP_MESSAGE_LENGTH = 200;
@@ -185,32 +186,4 @@ function decodeRpv(data: string, vehicleId: string | null, extraFields: readonly
     vehicleId,
     extraFields,
   };
-}
-
-/** Negates without producing -0. */
-function signed(value: number, negative: boolean): number {
-  return negative && value !== 0 ? -value : value;
-}
-
-/** Strips CR and LF from both ends, with index scans (a regex here is quadratic on hostile input). */
-function trimLineEnds(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && isLineEnd(text.charCodeAt(start))) start += 1;
-  while (end > start && isLineEnd(text.charCodeAt(end - 1))) end -= 1;
-  return start === 0 && end === text.length ? text : text.slice(start, end);
-}
-
-const isLineEnd = (code: number): boolean => code === 0x0d || code === 0x0a;
-
-function xorOf(text: string): number {
-  let sum = 0;
-  for (let i = 0; i < text.length; i += 1) sum ^= text.charCodeAt(i);
-  return sum;
-}
-
-const hex2 = (value: number): string => value.toString(16).toUpperCase().padStart(2, '0');
-
-function quote(text: string): string {
-  return JSON.stringify(text.length > 24 ? `${text.slice(0, 24)}…` : text);
 }
