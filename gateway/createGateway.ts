@@ -1,5 +1,6 @@
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { ExecutionResult } from 'graphql';
@@ -59,6 +60,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const dataSources: Record<string, GraphQLDataSource> = Object.fromEntries(
     Object.entries(subgraphUrls).map(([name, url]) => [name, createSubgraphDataSource({ name, url })]),
   );
+  // @apollo/gateway otherwise probes cloud metadata addresses and exports usage metrics to Apollo
+  // on construction. A hub holding criminal-justice information never phones home.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -74,7 +78,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     formatError: createErrorMasker(logger),
     // The hub stops its parts in order on SIGINT/SIGTERM; Apollo must not race it.
     stopOnTerminationSignals: false,
-    plugins: [fastifyApolloDrainPlugin(app)],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      // Explicit, so that setting APOLLO_KEY in the environment never starts sending data out.
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+    ],
   });
   await apollo.start();
   await app.register(fastifyApollo(apollo), { path: '/graphql' });

@@ -105,6 +105,15 @@ export const HUB_SETTINGS = {
   ),
   onvifPollIntervalMs: define('ONVIF_POLL_INTERVAL_MS', '30000', 'How often each ONVIF camera is polled for its profiles, streams and health.', positiveInteger),
   simulator: define('SIM_ENABLED', 'true', 'Run the simulated city (calls, incidents, units, cameras) through the adapter contract.', flag),
+  simMode: define(
+    'SIM_MODE',
+    'protocols',
+    'How the simulated city reaches the hub: `protocols` (NMEA over UDP, EIDO over HTTP, a call feed over WebSocket, a camera CSV file: every adapter\'s real code path) or `direct` (contract events straight to the hub).',
+    (raw) => {
+      if (raw !== 'protocols' && raw !== 'direct') throw new Error('must be protocols or direct');
+      return raw;
+    },
+  ),
   simSeed: define('SIM_SEED', '1', 'Seed of the simulated city; the same seed gives the same city and events.', positiveInteger),
   simUnits: define('SIM_UNITS', '40', 'Patrol units in the simulated city.', positiveInteger),
   simCameras: define('SIM_CAMERAS', '300', 'Cameras in the simulated city.', positiveInteger),

@@ -1,31 +1,10 @@
 // `npm start`: the whole hub in one process — four subgraphs, the gateway and the simulated city.
 import pino from 'pino';
 import type { Adapter } from '../adapters/contract';
-import { createCitySimulation, createSimulatorAdapter } from '../adapters/simulator';
 import { createConfiguredAdapters } from './createConfiguredAdapters';
 import { createHub } from './createHub';
+import { createSimulatedCity } from './createSimulatedCity';
 import { type HubConfig, readHubConfig } from './hubConfig';
-
-function createSimulator(config: HubConfig, logger: pino.Logger): Adapter {
-  const simulation = createCitySimulation({
-    seed: config.simSeed,
-    startAt: new Date(),
-    unitCount: config.simUnits,
-    cameraCount: config.simCameras,
-    callsPerMinute: config.simCallsPerMinute,
-    positionIntervalMs: config.simPositionIntervalMs,
-  });
-  return createSimulatorAdapter({
-    simulation,
-    now: () => new Date(),
-    schedule: (everyMs, fn) => {
-      const timer = setInterval(fn, everyMs);
-      return () => clearInterval(timer);
-    },
-    tickMs: config.simTickMs,
-    onError: (error, event) => logger.warn({ err: error, eventId: event?.eventId }, 'simulator event not applied'),
-  });
-}
 
 /** Where vendors reach an adapter, for the start-up banner. */
 function describeEndpoint(adapter: Adapter, host: string): string {
@@ -53,14 +32,18 @@ async function main(): Promise<void> {
       ' …',
   );
   const now = () => new Date();
+  const city = config.simulator ? await createSimulatedCity(config, logger) : null;
   let adapters: Adapter[] = [];
   const hub = await createHub({
     config,
     logger,
     now,
-    adapters: (lookups) =>
-      (adapters = [...(config.simulator ? [createSimulator(config, logger)] : []), ...createConfiguredAdapters(config, lookups, { now })]),
+    adapters: (lookups) => {
+      const configured = createConfiguredAdapters(config, lookups, { now, callFeedUrl: city?.callFeedUrl });
+      return (adapters = [...configured, ...(city?.adapters(configured) ?? [])]);
+    },
   });
+  await city?.start(hub);
   const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host;
   const port = new URL(hub.gatewayUrl).port;
   for (const adapter of adapters) console.log(`  adapter ${adapter.name}${describeEndpoint(adapter, shownHost)}`);
@@ -76,6 +59,7 @@ async function main(): Promise<void> {
     }
     stoppingSince = Date.now();
     console.log(`\n${signal}: stopping …`);
+    await city?.stop();
     await hub.close();
     console.log('Stopped.');
     process.exit(0);

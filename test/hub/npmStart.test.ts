@@ -44,12 +44,21 @@ describe('npm start (hub/main.ts)', () => {
     const banner = waitForLine(child, /adapter eido-http (http:\/\/localhost:\d+\/eido)/);
     const [, url] = await waitForLine(child, /RTCC Hub ready: (http:\/\/localhost:\d+\/graphql)/);
     const [, eidoUrl] = await banner;
-    const response = await fetch(url!, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ units(first: 100) { edges { cursor } } cameras(first: 5) { edges { node { id } } } }' }),
-    });
-    const body = (await response.json()) as { data: { units: { edges: unknown[] }; cameras: { edges: unknown[] } } };
+    // The simulated city reaches the hub through the adapters: units from its CAD roster at once,
+    // cameras once the camera-CSV adapter has imported the simulated VMS export (a poll later).
+    const ask = async () => {
+      const response = await fetch(url!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ units(first: 100) { edges { cursor } } cameras(first: 5) { edges { node { id } } } }' }),
+      });
+      return (await response.json()) as { data: { units: { edges: unknown[] }; cameras: { edges: unknown[] } } };
+    };
+    let body = await ask();
+    for (let attempt = 0; attempt < 150 && body.data.cameras.edges.length < 5; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      body = await ask();
+    }
     expect(body.data.units.edges).toHaveLength(40);
     expect(body.data.cameras.edges).toHaveLength(5);
 
