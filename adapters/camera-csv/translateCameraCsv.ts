@@ -59,6 +59,7 @@ export type CameraCsvRejectionReason =
   | 'malformed-row'
   | 'column-count'
   | 'missing-id'
+  | 'bad-id'
   | 'duplicate-id'
   | 'missing-coordinates'
   | 'bad-coordinates'
@@ -208,6 +209,8 @@ interface RowContext {
 
 type RowOutcome = { readonly ok: true; readonly event: CameraDiscovered } | Refused;
 
+const MAX_ID_LENGTH = 128;
+
 type Refused = { readonly ok: false } & Refusal;
 const refused = (reason: CameraCsvRejectionReason, detail: string): Refused => ({ ok: false, reason, detail });
 
@@ -223,6 +226,10 @@ function translateRow({ cells }: CsvRecord, { columns, width, stem, options }: R
 
   const id = cell('id');
   if (id === '') return refused('missing-id', 'the camera id cell is empty');
+  // Ids end up in URLs, logs and keys: a cell of kilobytes or with control characters is a corrupted row.
+  if (id.length > MAX_ID_LENGTH || /\p{Cc}/u.test(id)) {
+    return refused('bad-id', `expected at most ${MAX_ID_LENGTH} printable characters, got ${preview(id)}`);
+  }
   const point = readPoint(cell('lat'), cell('lon'));
   if (!point.ok) return point;
 

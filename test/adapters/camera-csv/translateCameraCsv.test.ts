@@ -306,6 +306,7 @@ describe('rows that cannot be used', () => {
     ['an ftp stream', 'c9,Nowhere,40.7,-74.0,,,,,,,ftp://vms.example/c9,,', 'bad-stream-url'],
     ['a script for a snapshot', 'c9,Nowhere,40.7,-74.0,,,,,,,,javascript:alert(1),', 'bad-snapshot-url'],
     ['an empty id', ',Nowhere,40.7,-74.0,,,,,,,,,', 'missing-id'],
+    ['an id of 200 characters', `${'x'.repeat(200)},Nowhere,40.7,-74.0,,,,,,,,,`, 'bad-id'],
     ['an extra cell', 'c9,Main, 1st,40.7,-74.0,,,,,,,,,', 'column-count'],
     ['a missing cell', 'c9,Nowhere,40.7,-74.0', 'column-count'],
     ['an unbalanced quote', 'c9,"Nowhere,40.7,-74.0,,,,,,,,,', 'malformed-row'],
