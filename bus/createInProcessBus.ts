@@ -4,7 +4,10 @@ export type EventHandler = (event: DomainEvent) => Promise<void>;
 
 /** Carries domain events from adapters to the subgraphs that apply them. */
 export interface EventBus {
-  /** Resolves once every subscriber has applied the event; rejects if any of them failed. */
+  /**
+   * Resolves once the event is durably accepted: in process, when every subscriber has applied it
+   * (rejecting if one failed); over NATS, when JetStream has stored it for every replica.
+   */
   publish(event: DomainEvent): Promise<void>;
   /** Returns a function that removes the subscription. */
   subscribe(handler: EventHandler): () => void;

@@ -10,7 +10,7 @@ interface FlagshipAnswer {
   incident: { nearbyUnits: unknown[] | null; nearbyCameras: unknown[] | null } | null;
 }
 
-/** What `npm start` runs, with the clock in the test's hands: the simulator through the adapter contract. */
+/** The simulated city with `SIM_MODE=direct`, the clock in the test's hands: contract events straight to the hub. (Protocol mode is tested in test/adapters/simulator-protocols and by test/hub/npmStart.) */
 describe.each(STORAGE_TARGETS)('the simulated city through the hub ($name)', (target) => {
   let hub: TestHub;
   let adapter: SimulatorAdapter;
