@@ -5,6 +5,7 @@ import { createApcoIncidentCodeTable, parseIncidentCodeTable } from '../adapters
 import { createEidoHttpAdapter } from '../adapters/eido-http';
 import { createCallFeedAdapter } from '../adapters/live911';
 import { type OnvifDeviceConfig, createOnvifAdapter } from '../adapters/onvif-device';
+import type { Logger } from 'pino';
 import type { AdapterLookups } from './createHub';
 import type { HubConfig } from './hubConfig';
 
@@ -15,9 +16,9 @@ import type { HubConfig } from './hubConfig';
 export function createConfiguredAdapters(
   config: HubConfig,
   lookups: AdapterLookups,
-  options: { now: () => Date; callFeedUrl?: string | undefined },
+  options: { now: () => Date; callFeedUrl?: string | undefined; logger?: Logger },
 ): Adapter[] {
-  const { now } = options;
+  const { now, logger } = options;
   const adapters: Adapter[] = [];
   if (config.avlUdpPort !== null || config.avlTcpPort !== null) {
     adapters.push(
@@ -61,7 +62,13 @@ export function createConfiguredAdapters(
   if (config.onvifDevicesFile) {
     const devices = readOnvifDevices(config.onvifDevicesFile);
     const cameraIds = new Set(devices.map((device) => device.cameraId));
-    const onvif = createOnvifAdapter({ name: 'onvif', devices, now, pollIntervalMs: config.onvifPollIntervalMs });
+    const onvif = createOnvifAdapter({
+      name: 'onvif',
+      devices,
+      now,
+      pollIntervalMs: config.onvifPollIntervalMs,
+      onError: (error, { cameraId }) => logger?.warn({ err: error, cameraId }, 'ONVIF poll failed inside the hub'),
+    });
     // The hub's camera control asks which adapter commands a camera.
     adapters.push(Object.assign(onvif, { controls: (cameraId: string) => cameraIds.has(cameraId) }));
   }

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     logger,
     now,
     adapters: (lookups) => {
-      const configured = createConfiguredAdapters(config, lookups, { now, callFeedUrl: city?.callFeedUrl });
+      const configured = createConfiguredAdapters(config, lookups, { now, callFeedUrl: city?.callFeedUrl, logger });
       return (adapters = [...configured, ...(city?.adapters(configured) ?? [])]);
     },
   });
