@@ -1,4 +1,5 @@
 import type { CameraSource, CameraStatus, CameraStream } from '../contract';
+import { normalizeDegrees } from '../../geo/geodesy';
 
 /** A cell's value, or why it cannot be used. Empty cells never reach these readers. */
 export type CellReading<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly detail: string };
@@ -39,8 +40,8 @@ export function readHeading(text: string): CellReading<number> {
   if (point >= 0) return ok(point * 22.5);
   const degrees = readDecimal(text.replace(/\s*(?:°|deg|degrees)$/i, ''));
   if (degrees === null || Math.abs(degrees) > 360) return bad('expected degrees in [-360, 360] or a compass point', text);
-  // Some exports use -180..180; 360 is north again.
-  return ok(((degrees % 360) + 360) % 360);
+  // Some exports use -180..180; 360 is north again. (Folding without adding 360 first keeps 262.2 exact.)
+  return ok(normalizeDegrees(degrees));
 }
 
 /** A field of view in (0, 360] degrees. */
