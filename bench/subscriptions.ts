@@ -4,7 +4,7 @@
  * process publishes position fixes and 911 calls at a fixed rate through `hub.sink.emit`; then
  * the same consoles subscribe straight to the avl and calls subgraphs as the baseline.
  * Settings: BENCH_CLIENTS, BENCH_FIXES_PER_SECOND, BENCH_CALLS_PER_SECOND, BENCH_SECONDS,
- * BENCH_WARMUP_SECONDS, BENCH_PATHS (see bench/subscriptions/readSubscriptionBenchSettings.ts).
+ * BENCH_WARMUP_SECONDS, BENCH_PATHS, BENCH_CONSOLE_READER (see bench/subscriptions/readSubscriptionBenchSettings.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createRandom } from '../adapters/simulator/createRandom';

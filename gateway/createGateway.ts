@@ -24,6 +24,10 @@ export interface GatewayOptions {
   readonly port?: number;
   /** Events that may wait for one subscribed client before it is disconnected as too slow. */
   readonly subscriptionQueueLimit?: number;
+  /** Least time between two writes of subscription events to one client, in ms. */
+  readonly subscriptionFlushIntervalMs?: number;
+  /** WebSocket ping period towards clients, in ms. */
+  readonly subscriptionKeepAliveMs?: number;
   /** Reconnect backoff towards subgraphs for subscriptions: first delay and ceiling, in ms. */
   readonly resubscribeDelayMs?: number;
   readonly resubscribeMaxDelayMs?: number;
@@ -103,6 +107,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     schema: planner.schema,
     shared,
     queueLimit: subscriptionQueueLimit,
+    flushIntervalMs: options.subscriptionFlushIntervalMs ?? 20,
+    keepAliveMs: options.subscriptionKeepAliveMs ?? 12_000,
     logger: logger.child({ component: 'subscriptions' }),
     executeOperation: async (request) => {
       const response = await apollo.executeOperation(request);

@@ -137,6 +137,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       host: config.host,
       port: config.gatewayPort,
       subscriptionQueueLimit: config.subscriptionQueueLimit,
+      subscriptionFlushIntervalMs: config.subscriptionFlushIntervalMs,
+      subscriptionKeepAliveMs: config.subscriptionKeepAliveMs,
       resubscribeDelayMs: config.resubscribeDelayMs,
       resubscribeMaxDelayMs: config.resubscribeMaxDelayMs,
     });

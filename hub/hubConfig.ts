@@ -84,9 +84,16 @@ export const HUB_SETTINGS = {
   subscriptionQueueLimit: define(
     'SUBSCRIPTION_QUEUE_LIMIT',
     '1000',
-    'Events that may wait for one subscribed client; a client further behind is disconnected (close code 4008). Position updates of one unit coalesce and do not count twice.',
+    'Subscription events that may wait for one client connection; a client further behind is disconnected (close code 4008). Position updates of one unit coalesce and do not count twice.',
     positiveInteger,
   ),
+  subscriptionFlushIntervalMs: define(
+    'SUBSCRIPTION_FLUSH_INTERVAL_MS',
+    '20',
+    'Least time between two writes of subscription events to one client: events due in between leave together in one socket write, and a unit\'s position updates in between coalesce (latest wins). After a quiet spell the first event leaves at once. 0 writes on every turn of the event loop.',
+    (raw) => integerIn(raw, 0, 1000),
+  ),
+  subscriptionKeepAliveMs: define('SUBSCRIPTION_KEEPALIVE_MS', '12000', 'Period of the gateway\'s WebSocket pings; a client that has not answered one by the next is dropped.', positiveInteger),
   resubscribeDelayMs: define('RESUBSCRIBE_DELAY_MS', '200', 'First wait before the gateway reconnects a dropped subscription to a subgraph; doubles per failure.', positiveInteger),
   resubscribeMaxDelayMs: define('RESUBSCRIBE_MAX_DELAY_MS', '10000', 'Longest wait between the gateway\'s reconnection attempts to a subgraph.', positiveInteger),
   avlUdpPort: define('AVL_UDP_PORT', '5500', 'UDP port for NMEA 0183 / TAIP datagrams from vehicle modems (`off` to disable).', portOrOff),

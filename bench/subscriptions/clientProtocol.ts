@@ -22,7 +22,12 @@ export interface ConnectRequest {
   readonly batchSize: number;
   /** The whole connect phase gives up after this long. */
   readonly timeoutMs: number;
+  /** How consoles read: graphql-ws's client, or the lean reader (openLeanSocket.ts). */
+  readonly reader: ConsoleReader;
 }
+
+/** See readSubscriptionBenchSettings.ts (BENCH_CONSOLE_READER). */
+export type ConsoleReader = 'lean' | 'graphql-ws';
 
 /**
  * Only events whose publish stamp falls in [fromMs, toMs) are measured. If what they receive

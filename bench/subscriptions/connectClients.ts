@@ -2,6 +2,8 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { ConnectReply, ConnectRequest, SubscriptionKind } from './clientProtocol';
 import type { DeliveryRecorder } from './createDeliveryRecorder';
+import { type LeanSocket, openLeanSocket } from './openLeanSocket';
+import { eventFieldsOf } from './readEventFields';
 
 /** The consoles of one path, connected and subscribed. */
 export interface ConsoleClients {
@@ -78,7 +80,30 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
       open.push(client);
     });
 
+  const lean: LeanSocket[] = [];
+  const connectLeanConsole = async (index: number): Promise<boolean> => {
+    const urls = [...new Set(KINDS.map((kind) => endpoints[kind]))];
+    let subscribed = false;
+    const opened = await Promise.all(
+      urls.map((url) =>
+        openLeanSocket(url, Math.max(1000, deadline - Date.now()), {
+          event: (kind, fields, receivedAt) => recorder.event(index, kind, fields, receivedAt),
+          error: (description) => (subscribed ? recorder.error(description) : note(description)),
+          closed: (code) => {
+            if (!disposing) recorder.closed(code);
+          },
+        }),
+      ),
+    );
+    for (const socket of opened) if (socket) lean.push(socket);
+    if (opened.some((socket) => socket === null)) return false;
+    for (const kind of KINDS) (opened[urls.indexOf(endpoints[kind])] as LeanSocket).subscribe(kind, operations[kind]);
+    subscribed = true;
+    return true;
+  };
+
   const connectConsole = async (index: number): Promise<boolean> => {
+    if (request.reader === 'lean') return connectLeanConsole(index);
     const urls = [...new Set(KINDS.map((kind) => endpoints[kind]))];
     const sockets = await Promise.all(urls.map(connectSocket));
     if (sockets.some((socket) => socket === null)) return false;
@@ -91,8 +116,7 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
             const receivedAt = Date.now();
             if (result.errors) recorder.error(`${kind}: ${result.errors.map((e) => e.message).join('; ')}`);
             if (!result.data) return;
-            if (kind === 'position') recorder.position(index, result.data, receivedAt);
-            else recorder.call(index, result.data, receivedAt);
+            recorder.event(index, kind, eventFieldsOf(result.data), receivedAt);
           },
           // A close arrives here as a CloseEvent too; `closed` above already counted it.
           error: (error) => {
@@ -119,14 +143,15 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
   }
 
   return {
-    outcome: { connected, failed, sockets: open.length, elapsedMs: Date.now() - began, errorSamples },
+    outcome: { connected, failed, sockets: open.length + lean.length, elapsedMs: Date.now() - began, errorSamples },
     async dispose() {
       disposing = true;
-      await Promise.all(open.map((client) => client.dispose()));
+      await Promise.all([...open.map((client) => client.dispose()), ...lean.map((socket) => socket.close())]);
     },
     hangUp() {
       disposing = true;
       for (const socket of sockets) socket.terminate();
+      for (const socket of lean) socket.terminate();
     },
   };
 }

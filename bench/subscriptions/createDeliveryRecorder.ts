@@ -8,6 +8,7 @@ import type {
   Spread,
   SubscriptionKind,
 } from './clientProtocol';
+import type { EventFields } from './readEventFields';
 
 /** Options of {@link createDeliveryRecorder}. */
 export interface DeliveryRecorderOptions {
@@ -19,10 +20,11 @@ export interface DeliveryRecorderOptions {
 export interface DeliveryRecorder {
   /** From now on, events stamped in [fromMs, toMs) are measured. */
   arm(fromMs: number, toMs: number): void;
-  /** A `unitPositions` payload received by console `client` at `receivedAt` (ms since epoch). */
-  position(client: number, data: unknown, receivedAt: number): void;
-  /** A `callReceived` payload. */
-  call(client: number, data: unknown, receivedAt: number): void;
+  /**
+   * An event of subscription `kind` received by console `client` at `receivedAt` (ms since
+   * epoch), with its measured fields (null when it had none).
+   */
+  event(client: number, kind: SubscriptionKind, fields: EventFields | null, receivedAt: number): void;
   error(description: string): void;
   closed(code: number): void;
   /** When the last measured event arrived (0 before any). */
@@ -61,44 +63,48 @@ export function createDeliveryRecorder(options: DeliveryRecorderOptions): Delive
     lastMeasuredAt = receivedAt;
   };
 
+  const position = (client: number, fields: EventFields, receivedAt: number) => {
+    const stampMs = Date.parse(fields.stamp);
+    if (!measured(stampMs)) return;
+    const index = unitIndex.get(fields.id);
+    if (index === undefined) {
+      anomalies.positionUnexpected += 1;
+      return;
+    }
+    const slot = client * units + index;
+    const last = lastFixAt[slot] ?? 0;
+    if (stampMs === last) {
+      anomalies.positionDuplicates += 1;
+      return;
+    }
+    if (stampMs < last) anomalies.positionOutOfOrder += 1;
+    else lastFixAt[slot] = stampMs;
+    positionCounts[slot] = (positionCounts[slot] ?? 0) + 1;
+    recordLatency('position', stampMs, receivedAt);
+  };
+
+  const call = (client: number, fields: EventFields, receivedAt: number) => {
+    const stampMs = Date.parse(fields.stamp);
+    if (!measured(stampMs)) return;
+    const received = callsByClient[client] as Set<string>;
+    if (received.has(fields.id)) {
+      anomalies.callDuplicates += 1;
+      return;
+    }
+    received.add(fields.id);
+    recordLatency('call', stampMs, receivedAt);
+  };
+
   return {
     arm(from, to) {
       fromMs = from;
       toMs = to;
     },
-    position(client, data, receivedAt) {
-      seen.position[client] = 1;
-      const unit = (data as { unitPositions?: { id?: string; position?: { fixAt?: string } | null } } | null)?.unitPositions;
-      const stampMs = Date.parse(unit?.position?.fixAt ?? '');
-      if (!measured(stampMs)) return;
-      const index = unitIndex.get(unit?.id ?? '');
-      if (index === undefined) {
-        anomalies.positionUnexpected += 1;
-        return;
-      }
-      const slot = client * units + index;
-      const last = lastFixAt[slot] ?? 0;
-      if (stampMs === last) {
-        anomalies.positionDuplicates += 1;
-        return;
-      }
-      if (stampMs < last) anomalies.positionOutOfOrder += 1;
-      else lastFixAt[slot] = stampMs;
-      positionCounts[slot] = (positionCounts[slot] ?? 0) + 1;
-      recordLatency('position', stampMs, receivedAt);
-    },
-    call(client, data, receivedAt) {
-      seen.call[client] = 1;
-      const call = (data as { callReceived?: { id?: string; receivedAt?: string } } | null)?.callReceived;
-      const stampMs = Date.parse(call?.receivedAt ?? '');
-      if (!measured(stampMs) || !call?.id) return;
-      const received = callsByClient[client] as Set<string>;
-      if (received.has(call.id)) {
-        anomalies.callDuplicates += 1;
-        return;
-      }
-      received.add(call.id);
-      recordLatency('call', stampMs, receivedAt);
+    event(client, kind, fields, receivedAt) {
+      seen[kind][client] = 1;
+      if (fields?.kind !== kind) return;
+      if (kind === 'position') position(client, fields, receivedAt);
+      else call(client, fields, receivedAt);
     },
     error(description) {
       errors += 1;

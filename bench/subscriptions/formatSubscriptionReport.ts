@@ -11,7 +11,10 @@ export function formatSubscriptionReport(settings: SubscriptionBenchSettings, re
   lines.push(
     `Subscriptions: ${settings.clients} consoles x 2 subscriptions; ${settings.fixesPerSecond} fixes/s over ${settings.unitCount} units, ` +
       `${settings.callsPerSecond} calls/s; ${settings.warmupSeconds} s warm-up + ${settings.seconds} s measured per path; ` +
-      'gateway = through the gateway (positions + CAD call sign/status; calls + cameras + units); direct = straight to avl/calls, owned fields only.',
+      'gateway = through the gateway (positions + CAD call sign/status; calls + cameras + units); direct = straight to avl/calls, owned fields only. ' +
+      (settings.reader === 'lean'
+        ? 'Consoles read with the lean reader: the measured fields from each message\'s text, one message in 64 parsed in full and checked (BENCH_CONSOLE_READER=graphql-ws for graphql-ws\'s client).'
+        : 'Consoles read with graphql-ws\'s client, which parses every message in full.'),
     '',
   );
 

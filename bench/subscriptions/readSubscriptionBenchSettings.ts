@@ -1,9 +1,15 @@
-import type { BenchPath } from './clientProtocol';
+import type { BenchPath, ConsoleReader } from './clientProtocol';
 
 /** What one `npm run bench:subscriptions` does, from the environment. */
 export interface SubscriptionBenchSettings {
   /** Which paths to run, in order (BENCH_PATHS, comma-separated; default both). */
   readonly paths: readonly BenchPath[];
+  /**
+   * How the consoles read events (BENCH_CONSOLE_READER): `lean` (default) reads the measured
+   * fields from each message's text and parses one in 64 in full, so that the client process is
+   * not what limits the figures on a two-core machine; `graphql-ws` uses graphql-ws's client.
+   */
+  readonly reader: ConsoleReader;
   /** Console clients, each holding both subscriptions. */
   readonly clients: number;
   readonly fixesPerSecond: number;
@@ -30,7 +36,7 @@ const SETTINGS = {
   seed: ['BENCH_SEED', 1, 'integer'],
   tickMs: ['BENCH_TICK_MS', 10, 'integer'],
   maxInFlight: ['BENCH_MAX_IN_FLIGHT', 5000, 'integer'],
-} as const satisfies Record<Exclude<keyof SubscriptionBenchSettings, 'paths'>, readonly [string, number, 'integer' | 'number']>;
+} as const satisfies Record<Exclude<keyof SubscriptionBenchSettings, 'paths' | 'reader'>, readonly [string, number, 'integer' | 'number']>;
 
 const ALL_PATHS: readonly BenchPath[] = ['gateway', 'direct'];
 
@@ -50,6 +56,8 @@ export function readSubscriptionBenchSettings(env: Readonly<Record<string, strin
   const paths = (env.BENCH_PATHS?.trim() || ALL_PATHS.join(',')).split(',').map((path) => path.trim());
   const unknown = paths.filter((path) => !(ALL_PATHS as readonly string[]).includes(path));
   if (unknown.length > 0 || paths.length === 0) problems.push(`BENCH_PATHS=${JSON.stringify(env.BENCH_PATHS)} must list gateway and/or direct`);
+  const reader = env.BENCH_CONSOLE_READER?.trim() || 'lean';
+  if (reader !== 'lean' && reader !== 'graphql-ws') problems.push(`BENCH_CONSOLE_READER=${JSON.stringify(reader)} must be lean or graphql-ws`);
   if (problems.length > 0) throw new Error(`Invalid benchmark settings:\n  ${problems.join('\n  ')}`);
-  return { ...(settings as unknown as Omit<SubscriptionBenchSettings, 'paths'>), paths: paths as BenchPath[] };
+  return { ...(settings as unknown as Omit<SubscriptionBenchSettings, 'paths' | 'reader'>), paths: paths as BenchPath[], reader: reader as ConsoleReader };
 }

@@ -92,6 +92,7 @@ export async function runPath(path: BenchPath, context: PathContext): Promise<Pa
         unitIds: bench.units.map((unit) => unit.unitId),
         batchSize: 50,
         timeoutMs: CONNECT_TIMEOUT_MS,
+        reader: settings.reader,
       },
       CONNECT_TIMEOUT_MS + 15_000,
     )

@@ -27,7 +27,7 @@ export interface ClientProcess {
  */
 export async function startClientProcess(): Promise<ClientProcess> {
   const child: ChildProcess = fork(join(__dirname, 'clientProcess.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CLIENT_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

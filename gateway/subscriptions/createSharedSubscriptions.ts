@@ -4,10 +4,18 @@ import type { Logger } from 'pino';
 import type { SubscriptionPlanner } from './createSubscriptionPlanner';
 import type { UpstreamSubscriber } from './createUpstreamSubscriber';
 
+/** One completed event of a shared stream, as every client of the stream receives it. */
+export interface SharedEvent {
+  readonly result: ExecutionResult;
+  /** The result as UTF-8 JSON, serialised once for all clients. */
+  readonly bytes: Buffer;
+  /** Set for events that a slow client may see only the latest of (positions): `field:id`. */
+  readonly coalesceKey: string | undefined;
+}
+
 /** One client's end of a shared subscription. */
 export interface SubscriptionListener {
-  /** `coalesceKey` is set for events that a slow client may see only the latest of (positions). */
-  next(result: ExecutionResult, coalesceKey: string | undefined): void;
+  next(event: SharedEvent): void;
   error(errors: readonly GraphQLError[]): void;
   complete(): void;
 }
@@ -67,7 +75,9 @@ export function createSharedSubscriptions(options: SharedSubscriptionsOptions): 
         delivered = delivered
           .then(() => completed)
           .then((result) => {
-            for (const listener of listeners) listener.next(result, coalesceKey);
+            if (listeners.size === 0) return;
+            const shared = sharedEvent(result, coalesceKey);
+            for (const listener of listeners) listener.next(shared);
           });
       },
       error: (error) => {
@@ -112,6 +122,20 @@ export function createSharedSubscriptions(options: SharedSubscriptionsOptions): 
     close() {
       for (const stream of streams.values()) stream.stop();
       streams.clear();
+    },
+  };
+}
+
+/** The event as clients receive it; the JSON is made on first use and then reused. */
+function sharedEvent(result: ExecutionResult, coalesceKey: string | undefined): SharedEvent {
+  let bytes: Buffer | undefined;
+  return {
+    result,
+    coalesceKey,
+    get bytes() {
+      // GraphQLError serialises through its toJSON (message, locations, path, extensions).
+      bytes ??= Buffer.from(JSON.stringify(result));
+      return bytes;
     },
   };
 }

@@ -1,0 +1,33 @@
+import { createFlushScheduler } from '../../gateway/subscriptions/createFlushScheduler';
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('createFlushScheduler', () => {
+  it('flushes each waiting target once per pass, however often it asked', async () => {
+    const scheduler = createFlushScheduler(0);
+    const flushed: string[] = [];
+    const a = { flush: () => flushed.push('a') };
+    const b = { flush: () => flushed.push('b') };
+    scheduler.request(a);
+    scheduler.request(b);
+    scheduler.request(a);
+    expect(flushed).toEqual([]); // never synchronously
+    await turn();
+    expect(flushed).toEqual(['a', 'b']);
+    scheduler.close();
+  });
+
+  it('after a quiet spell passes on the next turn; right after a pass it waits for the interval', async () => {
+    const scheduler = createFlushScheduler(60_000);
+    const flushed: number[] = [];
+    const target = { flush: () => flushed.push(flushed.length) };
+    scheduler.request(target);
+    await turn();
+    expect(flushed).toEqual([0]);
+    scheduler.request(target);
+    await turn();
+    await turn();
+    expect(flushed).toEqual([0]); // the next pass is a minute away
+    scheduler.close(); // and is cancelled
+  });
+});
