@@ -10,15 +10,16 @@ import type { AdapterLookups } from './createHub';
 import type { HubConfig } from './hubConfig';
 
 /**
- * The vendor adapters the configuration asks for: AVL (UDP/TCP), EIDO (HTTP push or poll) and
- * the 911 call feed (WebSocket). `callFeedUrl` overrides the configured feed (the simulator's).
+ * The vendor adapters the configuration asks for: AVL (UDP/TCP), EIDO (HTTP push or poll), the
+ * 911 call feed (WebSocket) and ONVIF cameras (polled SOAP). `callFeedUrl` overrides the
+ * configured feed and `onvifDevices` adds to ONVIF_DEVICES_FILE's (both the simulator's).
  */
 export function createConfiguredAdapters(
   config: HubConfig,
   lookups: AdapterLookups,
-  options: { now: () => Date; callFeedUrl?: string | undefined; logger?: Logger },
+  options: { now: () => Date; callFeedUrl?: string | undefined; onvifDevices?: readonly OnvifDeviceConfig[] | undefined; logger?: Logger },
 ): Adapter[] {
-  const { now, logger } = options;
+  const { now, logger, onvifDevices = [] } = options;
   const adapters: Adapter[] = [];
   if (config.avlUdpPort !== null || config.avlTcpPort !== null) {
     adapters.push(
@@ -59,8 +60,8 @@ export function createConfiguredAdapters(
       }),
     );
   }
-  if (config.onvifDevicesFile) {
-    const devices = readOnvifDevices(config.onvifDevicesFile);
+  if (config.onvifDevicesFile || onvifDevices.length > 0) {
+    const devices = [...(config.onvifDevicesFile ? readOnvifDevices(config.onvifDevicesFile) : []), ...onvifDevices];
     const cameraIds = new Set(devices.map((device) => device.cameraId));
     const onvif = createOnvifAdapter({
       name: 'onvif',

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AvlAdapter } from '../adapters/avl';
-import { createCameraCsvAdapter } from '../adapters/camera-csv';
+import { createCameraCsvAdapter, fileStemOf } from '../adapters/camera-csv';
 import type { Adapter } from '../adapters/contract';
 import type { EidoHttpAdapter } from '../adapters/eido-http';
+import type { OnvifDeviceConfig } from '../adapters/onvif-device';
 import { createCitySimulation, createSimulatorAdapter } from '../adapters/simulator';
-import { createProtocolSimulator } from '../adapters/simulator/protocols';
+import { type SimulatedOnvifDevices, createProtocolSimulator } from '../adapters/simulator/protocols';
 import type { Hub } from './createHub';
 import type { HubConfig } from './hubConfig';
 
@@ -15,6 +16,10 @@ import type { HubConfig } from './hubConfig';
 export interface SimulatedCity {
   /** The call feed the live911 adapter should connect to (protocol mode). */
   readonly callFeedUrl: string | undefined;
+  /** The simulated ONVIF devices the onvif adapter should poll (protocol mode; else none). */
+  readonly onvifDevices: readonly OnvifDeviceConfig[];
+  /** Those devices' state and power switch, for demonstrations and tests; null when there are none. */
+  readonly onvif: SimulatedOnvifDevices | null;
   /** Adapters the city needs besides the configured ones, given those (to find their ports). */
   adapters(configured: readonly Adapter[]): Adapter[];
   /** Once the hub serves: registers the simulated fleet and starts sending. */
@@ -30,8 +35,12 @@ const everyMs = (ms: number, fn: () => void) => {
 /**
  * The simulated Mesa for `npm start`. In `protocols` mode it speaks each vendor protocol to
  * the hub's adapters over real sockets (NMEA datagrams to the AVL adapter, EIDO documents to
- * the CAD adapter, a Live911-style WebSocket feed, a camera CSV file); in `direct` mode it
- * hands contract events straight to the hub.
+ * the CAD adapter, a Live911-style WebSocket feed, a camera CSV file, and SIM_ONVIF_CAMERAS PTZ
+ * cameras as ONVIF devices that the onvif adapter polls and aims); in `direct` mode it hands
+ * contract events straight to the hub.
+ *
+ * In protocol mode every camera id carries the CSV file's stem (`sim-cameras:cam-0011`), the
+ * ONVIF cameras' too, so that a camera has the same id whichever protocol carries it.
  */
 export async function createSimulatedCity(config: HubConfig, logger: Logger): Promise<SimulatedCity> {
   const now = () => new Date();
@@ -53,7 +62,14 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
       tickMs: config.simTickMs,
       onError: (error, event) => log.warn({ err: error, eventId: event?.eventId }, 'simulator event not applied'),
     });
-    return { callFeedUrl: undefined, adapters: () => [adapter], start: async () => undefined, stop: async () => undefined };
+    return {
+      callFeedUrl: undefined,
+      onvifDevices: [],
+      onvif: null,
+      adapters: () => [adapter],
+      start: async () => undefined,
+      stop: async () => undefined,
+    };
   }
 
   const cameraCsvPath = join(mkdtempSync(join(tmpdir(), 'rtcc-hub-sim-')), 'sim-cameras.csv');
@@ -72,11 +88,15 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
     eidoUrl: () => find<EidoHttpAdapter>('eido-http').url(),
     callFeed: { port: 0 },
     cameraCsvPath,
+    onvif: config.simOnvifCameras > 0 ? { cameras: config.simOnvifCameras, cameraIdOf: (cameraId) => `${fileStemOf(cameraCsvPath)}:${cameraId}` } : null,
     onError: (failure) => log.warn(failure, 'simulated vendor could not send'),
   });
   await city.listen();
+  const onvif = city.onvif();
   return {
     callFeedUrl: city.callFeedUrl(),
+    onvifDevices: onvif?.configs() ?? [],
+    onvif,
     adapters: (adapters) => {
       configured = adapters;
       return [createCameraCsvAdapter({ name: 'camera-csv', files: [cameraCsvPath], now })];

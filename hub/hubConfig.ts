@@ -21,6 +21,7 @@ const positiveNumber = (raw: string) => {
   return value;
 };
 const positiveInteger = (raw: string) => integerIn(raw, 1, Number.MAX_SAFE_INTEGER);
+const count = (raw: string) => integerIn(raw, 0, Number.MAX_SAFE_INTEGER);
 const flag = (raw: string) => {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
@@ -115,7 +116,7 @@ export const HUB_SETTINGS = {
   simMode: define(
     'SIM_MODE',
     'protocols',
-    'How the simulated city reaches the hub: `protocols` (NMEA over UDP, EIDO over HTTP, a call feed over WebSocket, a camera CSV file: every adapter\'s real code path) or `direct` (contract events straight to the hub).',
+    'How the simulated city reaches the hub: `protocols` (NMEA over UDP, EIDO over HTTP, a call feed over WebSocket, a camera CSV file, ONVIF devices over SOAP: every adapter\'s real code path) or `direct` (contract events straight to the hub).',
     (raw) => {
       if (raw !== 'protocols' && raw !== 'direct') throw new Error('must be protocols or direct');
       return raw;
@@ -124,6 +125,12 @@ export const HUB_SETTINGS = {
   simSeed: define('SIM_SEED', '1', 'Seed of the simulated city; the same seed gives the same city and events.', positiveInteger),
   simUnits: define('SIM_UNITS', '40', 'Patrol units in the simulated city.', positiveInteger),
   simCameras: define('SIM_CAMERAS', '300', 'Cameras in the simulated city.', positiveInteger),
+  simOnvifCameras: define(
+    'SIM_ONVIF_CAMERAS',
+    '6',
+    'With `SIM_MODE=protocols`, how many PTZ city cameras are simulated ONVIF devices (each its own HTTP server on 127.0.0.1, polled every ONVIF_POLL_INTERVAL_MS and aimed by `pointCamera`) instead of rows of the camera CSV file. 0: none.',
+    count,
+  ),
   simCallsPerMinute: define('SIM_CALLS_PER_MINUTE', '4', 'Mean rate of simulated 911 calls.', positiveNumber),
   simTickMs: define('SIM_TICK_MS', '1000', 'How often the simulator advances and emits, in milliseconds.', positiveInteger),
   simPositionIntervalMs: define('SIM_POSITION_INTERVAL_MS', '2000', 'How often each simulated unit reports a position fix, in milliseconds.', positiveInteger),

@@ -1,9 +1,7 @@
 // `npm start`: the whole hub in one process — four subgraphs, the gateway and the simulated city.
 import pino from 'pino';
 import type { Adapter } from '../adapters/contract';
-import { createConfiguredAdapters } from './createConfiguredAdapters';
-import { createHub } from './createHub';
-import { createSimulatedCity } from './createSimulatedCity';
+import { createConfiguredHub } from './createConfiguredHub';
 import { type HubConfig, readHubConfig } from './hubConfig';
 
 /** Where vendors reach an adapter, for the start-up banner. */
@@ -31,22 +29,14 @@ async function main(): Promise<void> {
       (config.simulator ? ` with the simulated city (seed ${config.simSeed}, ${config.simUnits} units, ${config.simCameras} cameras)` : '') +
       ' …',
   );
-  const now = () => new Date();
-  const city = config.simulator ? await createSimulatedCity(config, logger) : null;
-  let adapters: Adapter[] = [];
-  const hub = await createHub({
-    config,
-    logger,
-    now,
-    adapters: (lookups) => {
-      const configured = createConfiguredAdapters(config, lookups, { now, callFeedUrl: city?.callFeedUrl, logger });
-      return (adapters = [...configured, ...(city?.adapters(configured) ?? [])]);
-    },
-  });
-  await city?.start(hub);
+  const { hub, city, adapters, close } = await createConfiguredHub({ config, logger });
   const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host;
   const port = new URL(hub.gatewayUrl).port;
   for (const adapter of adapters) console.log(`  adapter ${adapter.name}${describeEndpoint(adapter, shownHost)}`);
+  const onvifDevices = city?.onvifDevices ?? [];
+  if (onvifDevices.length > 0) {
+    console.log(`  simulated ONVIF cameras: ${onvifDevices.map((device) => `${device.cameraId} ${device.deviceServiceUrl}`).join(', ')}`);
+  }
   console.log(`RTCC Hub ready: http://${shownHost}:${port}/graphql  (Ctrl-C to stop)`);
 
   let stoppingSince: number | null = null;
@@ -59,8 +49,7 @@ async function main(): Promise<void> {
     }
     stoppingSince = Date.now();
     console.log(`\n${signal}: stopping …`);
-    await city?.stop();
-    await hub.close();
+    await close();
     console.log('Stopped.');
     process.exit(0);
   };

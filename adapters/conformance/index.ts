@@ -1,3 +1,3 @@
 /** The adapter kit: run every adapter, or a vendor's new one, through the same checks. */
-export { type AdapterHarness, defineAdapterConformanceSuite } from './defineAdapterConformanceSuite';
+export { type AdapterConformanceOptions, type AdapterHarness, defineAdapterConformanceSuite } from './defineAdapterConformanceSuite';
 export { type RecordingSink, createRecordingSink } from './createRecordingSink';

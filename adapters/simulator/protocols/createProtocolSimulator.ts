@@ -9,6 +9,7 @@ import { type EidoPostChannel, createEidoPostChannel } from './createEidoPostCha
 import { encodeCallFeedMessage } from './encodeCallFeedMessage';
 import { type CameraRow } from './encodeCameraCsv';
 import { type EidoDocument } from './encodeEido';
+import { type OnvifDeviceFleet, type SimulatedOnvifDevices, createOnvifDeviceFleet } from './createOnvifDeviceFleet';
 import { type DeviceAssignment, deviceAssignmentsOf, deviceIdForUnit, encodeNmeaFix } from './encodeNmeaFix';
 import { type ProtocolFailure, type SimulatedProtocol } from './protocolFailure';
 
@@ -32,12 +33,24 @@ export interface ProtocolSimulatorOptions {
   readonly callFeed?: CallFeedServerOptions | null;
   /** The camera inventory CSV file to keep current. */
   readonly cameraCsvPath?: string | null;
+  /** Cameras that are ONVIF devices (the others stay in the CSV file). */
+  readonly onvif?: OnvifFleetOptions | null;
   /** The CAD agency id in EIDO prologues. Default `cad.sim.invalid`. */
   readonly eidoAgencyId?: string;
   /** HTTP client for EIDO; default the global `fetch`. */
   readonly fetch?: typeof fetch;
   /** Told about every failure; the simulator carries on either way. */
   readonly onError?: (failure: ProtocolFailure | SimulationFailure) => void;
+}
+
+/** Which simulated cameras are ONVIF devices, and how the hub names them. */
+export interface OnvifFleetOptions {
+  /** How many: the first PTZ city cameras with an RTSP stream, in id order (fewer if the city has fewer). 0: none. */
+  readonly cameras: number;
+  /** Where the devices listen; default 127.0.0.1. */
+  readonly host?: string;
+  /** The hub's id for a simulated camera, given to the ONVIF adapter; default the simulation's own. */
+  readonly cameraIdOf?: (cameraId: string) => string;
 }
 
 /** Advancing the simulation itself threw. */
@@ -56,6 +69,7 @@ export interface ProtocolSimulatorStatus {
   readonly eido: (ReturnType<EidoPostChannel['counts']> & { readonly openIncidents: number }) | null;
   readonly callFeed: ReturnType<CallFeedServer['counts']> | null;
   readonly cameraCsv: ReturnType<CameraCsvChannel['counts']> | null;
+  readonly onvif: ReturnType<OnvifDeviceFleet['counts']> | null;
   /**
    * Events no enabled protocol carries, by type: e.g. each unit's first status (EIDO speaks of
    * units only on an incident), or every event of a protocol that is off.
@@ -66,10 +80,12 @@ export interface ProtocolSimulatorStatus {
 }
 
 export interface ProtocolSimulator {
-  /** Opens the call feed server (if any), so that its URL is known before the hub starts. Idempotent. */
+  /** Opens the call feed server and the ONVIF devices (if any), so that their URLs are known before the hub starts. Idempotent. */
   listen(): Promise<void>;
   /** `ws://host:port/` of the call feed; throws before `listen` or when the feed is off. */
   callFeedUrl(): string;
+  /** The simulated ONVIF devices (their adapter configurations, state and power), or null when the option is off. */
+  onvif(): SimulatedOnvifDevices | null;
   /** The AVL device table the hub must hold before fixes arrive: one modem per unit. */
   deviceAssignments(): readonly DeviceAssignment[];
   /** Listens, sends the initial state (cameras file, first fixes), then follows the clock. */
@@ -84,7 +100,8 @@ export interface ProtocolSimulator {
 /**
  * Plays a {@link CitySimulation} through the vendors' own protocols, so that the hub's real
  * adapters receive it: unit positions as NMEA 0183 over UDP, incidents and units as EIDO
- * POSTs, 911 calls over a Live911-style WebSocket feed, cameras as a CSV inventory file.
+ * POSTs, 911 calls over a Live911-style WebSocket feed, cameras as a CSV inventory file, and a
+ * few PTZ cameras as ONVIF devices (SOAP over HTTP) that go off the network during outages.
  * Each tick advances the simulation to `now()`, encodes its events in order, and hands each
  * protocol its share; each protocol keeps its own order. A failed send never stops the
  * simulation: it is counted, reported, and for EIDO retried on the next tick.
@@ -96,6 +113,7 @@ export function createProtocolSimulator(options: ProtocolSimulatorOptions): Prot
 
   const callFeed = options.callFeed ? createCallFeedServer(options.callFeed, report) : null;
   const cameraCsv = options.cameraCsvPath ? createCameraCsvChannel(options.cameraCsvPath, report) : null;
+  const onvif = options.onvif ? createOnvifDeviceFleet({ ...options.onvif, cameras: onvifCamerasOf(simulation.initialEvents(), options.onvif.cameras), now }, report) : null;
   const tracker: EidoIncidentTracker = createEidoIncidentTracker({ agencyId: options.eidoAgencyId });
   const cameras = new Map<string, CameraRow>();
   let avl: AvlDatagramChannel | null = null;
@@ -161,12 +179,20 @@ export function createProtocolSimulator(options: ProtocolSimulatorOptions): Prot
         }
         case 'camera.discovered': {
           const { eventId: _id, source: _source, occurredAt: _at, type: _type, ...row } = event;
+          if (onvif?.carries(event.cameraId)) {
+            onvif.describe(row);
+            break;
+          }
           cameras.set(event.cameraId, row);
           camerasChanged = true;
           if (!cameraCsv) skip(event);
           break;
         }
         case 'camera.statusChanged': {
+          if (onvif?.carries(event.cameraId)) {
+            onvif.setOnline(event.cameraId, event.status === 'ONLINE');
+            break;
+          }
           const camera = cameras.get(event.cameraId);
           if (camera) {
             cameras.set(event.cameraId, { ...camera, status: event.status });
@@ -184,6 +210,7 @@ export function createProtocolSimulator(options: ProtocolSimulatorOptions): Prot
     else eido?.retry();
     if (camerasChanged) cameraCsv?.write(() => [...cameras.values()]);
     else cameraCsv?.retry();
+    onvif?.retry();
   }
 
   function tick(): void {
@@ -203,18 +230,20 @@ export function createProtocolSimulator(options: ProtocolSimulatorOptions): Prot
   const resolve = <T>(value: Deferred<T>): T => (typeof value === 'function' ? (value as () => T)() : value);
 
   async function idle(): Promise<void> {
-    await Promise.all([avl?.idle(), eido?.idle(), cameraCsv?.idle()]);
+    await Promise.all([avl?.idle(), eido?.idle(), cameraCsv?.idle(), onvif?.idle()]);
   }
 
   return {
     listen: async () => {
       await callFeed?.listen();
+      await onvif?.listen();
     },
     callFeedUrl() {
       const url = callFeed?.url() ?? '';
       if (url === '') throw new Error(callFeed ? 'protocol simulator: call feed is not listening yet' : 'protocol simulator: no callFeed option');
       return url;
     },
+    onvif: () => onvif,
     deviceAssignments() {
       assignments ??= deviceAssignmentsOf(simulation.initialEvents());
       return assignments;
@@ -222,6 +251,7 @@ export function createProtocolSimulator(options: ProtocolSimulatorOptions): Prot
     async start() {
       if (phase !== 'idle') throw new Error(`protocol simulator: cannot start when ${phase}`);
       await callFeed?.listen();
+      await onvif?.listen();
       if (options.avlUdp) avl = createAvlDatagramChannel(resolve(options.avlUdp), report);
       if (options.eidoUrl) eido = createEidoPostChannel({ url: resolve(options.eidoUrl), fetch: options.fetch }, report);
       phase = 'running';
@@ -234,7 +264,7 @@ export function createProtocolSimulator(options: ProtocolSimulatorOptions): Prot
       cancel?.();
       cancel = null;
       if (wasRunning) await idle();
-      await Promise.all([avl?.close(), callFeed?.close()]);
+      await Promise.all([avl?.close(), callFeed?.close(), onvif?.close()]);
     },
     idle,
     status: () => ({
@@ -245,8 +275,22 @@ export function createProtocolSimulator(options: ProtocolSimulatorOptions): Prot
       eido: eido ? { ...eido.counts(), openIncidents: tracker.openIncidents() } : null,
       callFeed: callFeed?.counts() ?? null,
       cameraCsv: cameraCsv?.counts() ?? null,
+      onvif: onvif?.counts() ?? null,
       notCarried: { ...notCarried },
       unencodable,
     }),
   };
+}
+
+/** The first `count` PTZ city cameras that stream over RTSP, in the order the city placed them. */
+function onvifCamerasOf(initial: readonly DomainEvent[], count: number): CameraRow[] {
+  const chosen: CameraRow[] = [];
+  for (const event of initial) {
+    if (chosen.length >= count) break;
+    if (event.type !== 'camera.discovered' || !event.ptz || event.cameraSource !== 'CITY_VMS') continue;
+    if (!event.streams.some((stream) => stream.protocol === 'RTSP' && stream.profile)) continue;
+    const { eventId: _id, source: _source, occurredAt: _at, type: _type, ...row } = event;
+    chosen.push(row);
+  }
+  return chosen;
 }

@@ -2,6 +2,7 @@
 export {
   createProtocolSimulator,
   type Deferred,
+  type OnvifFleetOptions,
   type ProtocolSimulator,
   type ProtocolSimulatorOptions,
   type ProtocolSimulatorStatus,
@@ -21,6 +22,24 @@ export {
 } from './encodeEido';
 export { type EidoIncidentTracker, createEidoIncidentTracker } from './createEidoIncidentTracker';
 export { CAMERA_CSV_HEADER, type CameraRow, encodeCameraCsv } from './encodeCameraCsv';
+export {
+  type OnvifDeviceFleet,
+  type OnvifDeviceFleetOptions,
+  type SimulatedOnvifDevices,
+  type SimulatedOnvifDeviceState,
+  createOnvifDeviceFleet,
+} from './createOnvifDeviceFleet';
+export {
+  ALLOWED_CLOCK_SKEW_MS,
+  type OnvifDeviceSheet,
+  type OnvifExchange,
+  type PtzCommandRecord,
+  type SimulatedOnvifDevice,
+  createSimulatedOnvifDevice,
+  onvifDeviceSheetOf,
+} from './createSimulatedOnvifDevice';
+export { type OnvifDeviceRequest, readOnvifRequest } from './readOnvifRequest';
+export { type PtzPosition } from './encodeOnvifResponse';
 export { encodeCivicAddress, encodePidfLocation, type PidfLocationOptions } from './encodePidfLocation';
 export {
   PROTOCOL_FAILURE_REASONS,

@@ -1,5 +1,5 @@
 /** The vendor protocols the simulated city speaks. */
-export type SimulatedProtocol = 'avl' | 'eido' | 'callFeed' | 'cameraCsv';
+export type SimulatedProtocol = 'avl' | 'eido' | 'callFeed' | 'cameraCsv' | 'onvif';
 
 /** Why something the protocol simulator meant to deliver did not get through. */
 export const PROTOCOL_FAILURE_REASONS = {
@@ -10,6 +10,7 @@ export const PROTOCOL_FAILURE_REASONS = {
   'http-refused': 'The EIDO endpoint answered another 4xx; the documents are dropped.',
   'buffer-overflow': 'No call feed client connected for so long that the oldest buffered messages were dropped.',
   'write-failed': 'The camera CSV file could not be written; it is written again on the next change.',
+  'listen-failed': 'A simulated ONVIF device could not listen on its port again (taken meanwhile?); it is tried again on the next tick.',
   unencodable: 'A simulation event the protocol cannot express (it is counted as not carried).',
 } as const;
 

@@ -380,10 +380,9 @@ describe('onvif device adapter: PTZ', () => {
   });
 });
 
-describe('onvif device adapter: the conformance properties, for a polling adapter', () => {
-  // defineAdapterConformanceSuite drives adapters through `send(raw)`, expecting every valid
-  // payload to yield an event and every resend the same events. A polling adapter has no input
-  // to send: it asks, and emits only what changed. The same properties are checked here directly.
+describe('onvif device adapter: the conformance properties with several devices', () => {
+  // onvifAdapterConformance.test.ts runs the shared suite against one polled device; these
+  // check the same properties where several devices answer, fail and stop independently.
 
   it('reports itself connected once started, under the name it carries, and only emits contract-valid events', async () => {
     const a = await fakeDevice({ label: 'a' });

@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+import type { Adapter } from '../adapters/contract';
+import { createConfiguredAdapters } from './createConfiguredAdapters';
+import { type Hub, createHub } from './createHub';
+import { type SimulatedCity, createSimulatedCity } from './createSimulatedCity';
+import type { HubConfig } from './hubConfig';
+
+/** The hub as `npm start` runs it. */
+export interface ConfiguredHub {
+  readonly hub: Hub;
+  /** The simulated city, when SIM_ENABLED. */
+  readonly city: SimulatedCity | null;
+  /** Every adapter started: the configured ones, then the city's own. */
+  readonly adapters: readonly Adapter[];
+  /** Stops the city, then the hub. */
+  close(): Promise<void>;
+}
+
+export interface ConfiguredHubOptions {
+  readonly config: HubConfig;
+  readonly logger: Logger;
+  /** The adapters' clock; default the system clock. */
+  readonly now?: () => Date;
+}
+
+/**
+ * Assembles the hub from its configuration, as named phases: open the simulated city's vendor
+ * endpoints (so that adapters can be pointed at them) → start the hub with the configured
+ * adapters and the city's → let the city register its fleet and start sending.
+ */
+export async function createConfiguredHub({ config, logger, now = () => new Date() }: ConfiguredHubOptions): Promise<ConfiguredHub> {
+  const city = config.simulator ? await createSimulatedCity(config, logger) : null;
+  let adapters: Adapter[] = [];
+  let hub: Hub;
+  try {
+    hub = await createHub({
+      config,
+      logger,
+      now,
+      adapters: (lookups) => {
+        const configured = createConfiguredAdapters(config, lookups, { now, callFeedUrl: city?.callFeedUrl, onvifDevices: city?.onvifDevices, logger });
+        return (adapters = [...configured, ...(city?.adapters(configured) ?? [])]);
+      },
+    });
+  } catch (error) {
+    await city?.stop();
+    throw error;
+  }
+  const close = async () => {
+    await city?.stop();
+    await hub.close();
+  };
+  try {
+    await city?.start(hub);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { hub, city, adapters, close };
+}
