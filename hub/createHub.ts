@@ -14,6 +14,8 @@ import { cadMigrations, createCadSubgraph } from '../subgraphs/cad';
 import { callsMigrations, createCallsSubgraph } from '../subgraphs/calls';
 import { camerasMigrations, createCamerasSubgraph } from '../subgraphs/cameras';
 import { createDeadLetterStore, createIngestSubgraph, ingestMigrations } from '../subgraphs/ingest';
+import { auditMigrations, createAuditSubgraph } from '../subgraphs/audit';
+import { createAuditLog } from '../audit';
 import { type SubgraphServer, createSubgraphServer } from '../subgraphs/createSubgraphServer';
 import type { CameraControl, NearbyDefaults, Subgraph, SubgraphDependencies } from '../subgraphs/subgraph';
 import { type IngestSink, createEventSink } from './createEventSink';
@@ -92,6 +94,12 @@ const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
     migrations: ingestMigrations,
     create: ({ now }, services) => createIngestSubgraph({ now, ...services }),
     port: (c) => c.ingestPort,
+  },
+  // ── Audit trail (issue 5): the audit subgraph owns the log; `(running.audit.subgraph as AuditSubgraph).auditLog` is the one to append to. ──
+  audit: {
+    migrations: auditMigrations,
+    create: ({ db, now }) => createAuditSubgraph({ auditLog: createAuditLog({ database: db, clock: now }) }),
+    port: (c) => c.auditPort,
   },
 };
 

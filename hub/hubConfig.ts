@@ -52,6 +52,7 @@ export const HUB_SETTINGS = {
   avlPort: define('AVL_PORT', '4003', 'Port of the AVL subgraph (0 picks a free one).', port),
   camerasPort: define('CAMERAS_PORT', '4004', 'Port of the cameras subgraph (0 picks a free one).', port),
   ingestPort: define('INGEST_PORT', '4005', 'Port of the ingest subgraph: adapter status and dead letters (0 picks a free one).', port),
+  auditPort: define('AUDIT_PORT', '4006', 'Port of the audit subgraph: the audit trail, for auditors (0 picks a free one).', port),
   databaseUrl: define(
     'DATABASE_URL',
     undefined,
@@ -134,6 +135,33 @@ export const HUB_SETTINGS = {
   simCallsPerMinute: define('SIM_CALLS_PER_MINUTE', '4', 'Mean rate of simulated 911 calls.', positiveNumber),
   simTickMs: define('SIM_TICK_MS', '1000', 'How often the simulator advances and emits, in milliseconds.', positiveInteger),
   simPositionIntervalMs: define('SIM_POSITION_INTERVAL_MS', '2000', 'How often each simulated unit reports a position fix, in milliseconds.', positiveInteger),
+  retentionPurgeIntervalMs: define(
+    'RETENTION_PURGE_INTERVAL_MS',
+    '3600000',
+    'How often the retention job deletes expired records, in milliseconds (also once at start); each run writes one `purge` audit record per data class.',
+    positiveInteger,
+  ),
+  retentionAvlPositionsDays: define(
+    'RETENTION_AVL_POSITIONS_DAYS',
+    '90',
+    'Days a unit\'s AVL position is kept after its fix time (the hub stores each unit\'s latest fix, no breadcrumb history).',
+    positiveInteger,
+  ),
+  retentionCallsDays: define('RETENTION_CALLS_DAYS', '365', 'Days a 911 call is kept after its last update.', positiveInteger),
+  retentionIncidentsDays: define('RETENTION_INCIDENTS_DAYS', '365', 'Days a CAD incident, with its links to calls, is kept after its last update.', positiveInteger),
+  retentionDeadLettersDays: define('RETENTION_DEAD_LETTERS_DAYS', '30', 'Days rejected vendor input (a dead letter, raw payload included) is kept after it was received.', positiveInteger),
+  retentionAuditDays: define(
+    'RETENTION_AUDIT_DAYS',
+    '365',
+    'Days audit records are kept; at least 365 (FBI CJIS Security Policy 5.4.7), which the database enforces.',
+    (raw) => integerIn(raw, 365, Number.MAX_SAFE_INTEGER),
+  ),
+  intelligenceReviewDays: define(
+    'INTELLIGENCE_REVIEW_DAYS',
+    '1825',
+    'Days a record held as criminal intelligence is kept after it was held or last re-validated, then purged; at most 1825, five years (28 CFR 23.20(h)).',
+    (raw) => integerIn(raw, 1, 1825),
+  ),
   logLevel: define('LOG_LEVEL', 'info', 'pino log level: fatal, error, warn, info, debug, trace or silent.', logLevel),
 } as const;
 

@@ -27,6 +27,7 @@ export async function startTestHub(
     AVL_PORT: '0',
     CAMERAS_PORT: '0',
     INGEST_PORT: '0',
+    AUDIT_PORT: '0',
     SIM_ENABLED: 'false',
     DATABASE_SCHEMA_PREFIX: schemaPrefix,
     ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),

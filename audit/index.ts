@@ -1,0 +1,8 @@
+/** The audit trail: a tamper-evident, append-only log of who saw what, when and why. */
+export * from './auditRecord';
+export { auditMigrations, AUDIT_MINIMUM_RETENTION_DAYS } from './auditMigrations';
+export { type AuditLog, type AuditLogOptions, type PurgeActor, createAuditLog } from './createAuditLog';
+export { verifyAuditChain } from './verifyAuditChain';
+export { REDACTED, redactVariables } from './redactVariables';
+export { hashDocument } from './hashDocument';
+export { GENESIS_HASH, canonicalAuditRecord, hashAuditRecord } from './canonicalAuditRecord';

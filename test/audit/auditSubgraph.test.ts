@@ -1,0 +1,133 @@
+import type { PGlite } from '@electric-sql/pglite';
+import pino from 'pino';
+import { type AuditLog, createAuditLog } from '../../audit';
+import { createEmbeddedPostgres } from '../../storage/createDatabase';
+import { ACTOR_HEADERS, type AuditSubgraph, createAuditSubgraph } from '../../subgraphs/audit';
+import { type SubgraphServer, createSubgraphServer } from '../../subgraphs/createSubgraphServer';
+import { STORAGE_TARGETS } from '../support/storageTargets';
+import { type AuditTestDatabase, openAuditDatabase } from './openAuditDatabase';
+
+interface Body {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+const RECORDS = `query ($filter: AuditRecordFilter, $first: Int, $after: String) {
+  auditRecords(filter: $filter, first: $first, after: $after) {
+    edges { cursor node { id recordedAt kind subject roles clientId purpose recordIds restrictedFields variables details outcome reason disseminatedTo previousHash hash } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const VERIFY = `{ verifyAuditChain { ok checkedRecords firstId lastId anchor { throughId } firstBrokenLink { problem id expectedHash foundHash detail } } }`;
+
+describe.each(STORAGE_TARGETS)('audit subgraph on $name', (target) => {
+  let embedded: PGlite | undefined;
+  let store: AuditTestDatabase;
+  let log: AuditLog;
+  let server: SubgraphServer;
+
+  const post = async (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as Body;
+  };
+  const auditor = {
+    [ACTOR_HEADERS.subject]: 'auditor-7',
+    [ACTOR_HEADERS.roles]: 'auditor, supervisor',
+    [ACTOR_HEADERS.clientId]: 'audit-console',
+    [ACTOR_HEADERS.purpose]: 'AUDIT-2026-Q4',
+  };
+
+  beforeAll(async () => {
+    if (!target.databaseUrl) embedded = await createEmbeddedPostgres();
+    store = await openAuditDatabase(target, embedded);
+    log = createAuditLog({ database: store.db });
+    const subgraph: AuditSubgraph = createAuditSubgraph({ auditLog: log });
+    server = await createSubgraphServer({
+      name: 'audit',
+      schema: subgraph.schema,
+      createContext: () => subgraph.createContext(),
+      logger: pino({ level: 'silent' }),
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await log?.close();
+    await store?.close();
+    await embedded?.close();
+  });
+
+  it('lists records with GraphQL enum values and JSON, and audits the read itself with who read what', async () => {
+    await log.append({
+      kind: 'dissemination',
+      subject: 'partner-traffic',
+      roles: ['city-partner'],
+      outcome: 'ok',
+      purpose: 'INC-42',
+      disseminatedTo: 'Mesa Transportation',
+      recordIds: ['Incident:inc-42'],
+      variables: { id: 'inc-42' },
+    });
+    await log.append({ kind: 'subscription-start', subject: 'op-1', outcome: 'denied', reason: 'FORBIDDEN' });
+
+    const first = await post(RECORDS, { filter: { kinds: ['DISSEMINATION', 'SUBSCRIPTION_START'] }, first: 1 }, auditor);
+    expect(first.errors).toBeUndefined();
+    const page = first.data?.auditRecords as { edges: { cursor: string; node: Record<string, unknown> }[]; pageInfo: { endCursor: string } };
+    expect(page.edges.map((edge) => edge.node)).toEqual([
+      expect.objectContaining({ id: '2', kind: 'SUBSCRIPTION_START', outcome: 'DENIED', reason: 'FORBIDDEN', subject: 'op-1' }),
+    ]);
+    const second = await post(RECORDS, { filter: { disseminatedOnly: true }, first: 10 }, auditor);
+    const [dissemination] = (second.data?.auditRecords as { edges: { node: Record<string, unknown> }[] }).edges;
+    expect(dissemination?.node).toMatchObject({
+      id: '1',
+      kind: 'DISSEMINATION',
+      disseminatedTo: 'Mesa Transportation',
+      purpose: 'INC-42',
+      variables: { id: 'inc-42' },
+      recordIds: ['Incident:inc-42'],
+    });
+
+    const reads = await log.list({ kinds: ['audit-read'] }, 10);
+    expect(reads.edges.map((edge) => edge.node)).toEqual([
+      expect.objectContaining({
+        kind: 'audit-read',
+        subject: 'auditor-7',
+        roles: ['auditor', 'supervisor'],
+        clientId: 'audit-console',
+        purpose: 'AUDIT-2026-Q4',
+        outcome: 'ok',
+        recordIds: ['AuditRecord:1'],
+        variables: { filter: { disseminatedOnly: true }, first: 10, after: null },
+        details: { field: 'auditRecords' },
+      }),
+      expect.objectContaining({ kind: 'audit-read', recordIds: ['AuditRecord:2'], subject: 'auditor-7' }),
+    ]);
+  });
+
+  it('audits a refused read too, and reports the bad argument', async () => {
+    const body = await post(RECORDS, { first: 500 }, auditor);
+    expect(body.errors?.[0]?.message).toMatch(/first/);
+    const [last] = (await log.list({ kinds: ['audit-read'] }, 1)).edges;
+    expect(last?.node).toMatchObject({ outcome: 'error', subject: 'auditor-7', variables: { first: 500 } });
+  });
+
+  it('verifies the chain over GraphQL, audits the verification, and shows the first broken link', async () => {
+    const intact = await post(VERIFY, {}, auditor);
+    expect(intact.data?.verifyAuditChain).toMatchObject({ ok: true, firstId: '1', anchor: null, firstBrokenLink: null });
+    const [read] = (await log.list({ kinds: ['audit-read'] }, 1)).edges;
+    expect(read?.node.details).toMatchObject({ field: 'verifyAuditChain', ok: true });
+
+    await store.tamper(`UPDATE $schema.audit_records SET disseminated_to = 'nobody' WHERE seq = 1`);
+    const broken = await post(VERIFY, {}, auditor);
+    expect(broken.data?.verifyAuditChain).toMatchObject({
+      ok: false,
+      checkedRecords: 0,
+      firstBrokenLink: { problem: 'HASH_MISMATCH', id: '1' },
+    });
+  });
+});
