@@ -6,6 +6,13 @@ export const ERROR_CODES = {
   SUBGRAPH_UNAVAILABLE: 'A subgraph could not be reached; the answer holds what the others returned.',
   CAMERA_UNAVAILABLE: 'The camera could not be commanded: no adapter here controls it, or the device did not answer.',
   INTERNAL_SERVER_ERROR: 'Something failed inside the hub; details are in its log, not in the answer.',
+  DOCUMENT_TOO_LARGE: 'The GraphQL document is longer than LIMIT_DOCUMENT_BYTES; it was not parsed (HTTP 413).',
+  QUERY_TOO_DEEP: 'The operation nests fields deeper than LIMIT_MAX_DEPTH (`extensions.depth`, `extensions.maxDepth`).',
+  QUERY_TOO_COSTLY: 'The operation\'s estimated cost exceeds LIMIT_MAX_COST (`extensions.estimatedCost`, `extensions.maxCost`); ask for fewer or smaller lists.',
+  INTROSPECTION_DISABLED: 'Schema introspection (`__schema`, `__type`) is off on this hub (INTROSPECTION_ENABLED).',
+  PERSISTED_OPERATION_NOT_FOUND: 'No operation in the persisted-operation allow-list has this hash; send one the hub lists.',
+  OPERATION_NOT_ALLOWED: 'Only operations in the persisted-operation allow-list run on this hub (PERSISTED_OPERATIONS_FILE).',
+  RATE_LIMITED: 'Too many operations from this caller; retry after `extensions.retryAfterSeconds` (HTTP 429).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -98,6 +98,34 @@ export const HUB_SETTINGS = {
   subscriptionKeepAliveMs: define('SUBSCRIPTION_KEEPALIVE_MS', '12000', 'Period of the gateway\'s WebSocket pings; a client that has not answered one by the next is dropped.', positiveInteger),
   resubscribeDelayMs: define('RESUBSCRIBE_DELAY_MS', '200', 'First wait before the gateway reconnects a dropped subscription to a subgraph; doubles per failure.', positiveInteger),
   resubscribeMaxDelayMs: define('RESUBSCRIBE_MAX_DELAY_MS', '10000', 'Longest wait between the gateway\'s reconnection attempts to a subgraph.', positiveInteger),
+  limitDocumentBytes: define('LIMIT_DOCUMENT_BYTES', '32768', 'Longest GraphQL document the gateway accepts, in bytes; a longer one is refused unparsed (DOCUMENT_TOO_LARGE, HTTP 413).', positiveInteger),
+  limitMaxDepth: define('LIMIT_MAX_DEPTH', '12', 'Deepest nesting of fields in an operation, counted through fragments (QUERY_TOO_DEEP).', positiveInteger),
+  limitMaxCost: define(
+    'LIMIT_MAX_COST',
+    '5000',
+    'Highest estimated cost of an operation: each field costs 1 and a list multiplies what it selects by its `first`/`limit` (or LIMIT_DEFAULT_LIST_SIZE), so nested lists multiply (QUERY_TOO_COSTLY).',
+    positiveInteger,
+  ),
+  limitDefaultListSize: define(
+    'LIMIT_DEFAULT_LIST_SIZE',
+    '10',
+    'Items the cost estimate assumes in a list whose size neither the operation nor the schema states.',
+    positiveInteger,
+  ),
+  introspectionEnabled: define('INTROSPECTION_ENABLED', 'false', 'Answer schema introspection (`__schema`, `__type`); off, such queries are refused (INTROSPECTION_DISABLED).', flag),
+  persistedOperationsFile: define(
+    'PERSISTED_OPERATIONS_FILE',
+    undefined,
+    'JSON allow-list of the only operations the gateway runs: an Apollo persisted query manifest {operations: [{id, body}]} or a map {"<sha256 hex>": "<document>"}; clients send the document or its hash (`extensions.persistedQuery.sha256Hash`). Unset: any operation.',
+    text,
+  ),
+  rateLimitPerMinute: define(
+    'RATE_LIMIT_PER_MINUTE',
+    '600',
+    'Operations a minute each caller (token subject, else client address) may send, over HTTP and WebSocket; more are refused (RATE_LIMITED, HTTP 429, with retryAfterSeconds). 0 turns rate limiting off.',
+    count,
+  ),
+  rateLimitBurst: define('RATE_LIMIT_BURST', '100', 'Operations a caller may send at once after a quiet spell, above the steady RATE_LIMIT_PER_MINUTE.', positiveInteger),
   avlUdpPort: define('AVL_UDP_PORT', '5500', 'UDP port for NMEA 0183 / TAIP datagrams from vehicle modems (`off` to disable).', portOrOff),
   avlTcpPort: define('AVL_TCP_PORT', 'off', 'TCP port for modems that stream NMEA / TAIP lines (`off` to disable).', portOrOff),
   eidoHttpPort: define('EIDO_HTTP_PORT', '5600', 'HTTP port where CADs POST EIDO documents to `/eido` (`off` to disable).', portOrOff),
@@ -166,7 +194,7 @@ export const HUB_SETTINGS = {
 } as const;
 
 type Settings = typeof HUB_SETTINGS;
-type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'callFeedUrl' | 'callFeedApiKey' | 'onvifDevicesFile';
+type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'callFeedUrl' | 'callFeedApiKey' | 'onvifDevicesFile' | 'persistedOperationsFile';
 
 /** The hub's configuration, parsed and validated. */
 export type HubConfig = {

@@ -1,0 +1,191 @@
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+  getOperationAST,
+} from 'graphql';
+import { type RateLimiter, createRateLimiter } from './createRateLimiter';
+import { estimateCost } from './estimateCost';
+import { findIntrospectionField } from './findIntrospectionField';
+import {
+  type LimitError,
+  documentTooLarge,
+  introspectionDisabled,
+  operationNotAllowed,
+  persistedOperationNotFound,
+  queryTooCostly,
+  queryTooDeep,
+  rateLimited,
+} from './limitErrors';
+import { measureDepth } from './measureDepth';
+import { type PersistedOperations, sha256Hex } from './readPersistedOperations';
+
+export interface OperationLimitsOptions {
+  /** Longest document accepted, in UTF-8 bytes (LIMIT_DOCUMENT_BYTES). */
+  readonly maxDocumentBytes?: number;
+  /** Deepest nesting of fields (LIMIT_MAX_DEPTH). */
+  readonly maxDepth?: number;
+  /** Highest estimated cost (LIMIT_MAX_COST); see estimateCost. */
+  readonly maxCost?: number;
+  /** Items assumed in a list whose size the operation and schema leave open (LIMIT_DEFAULT_LIST_SIZE). */
+  readonly defaultListSize?: number;
+  /** Items assumed by field name where a resolver defaults the size, e.g. `{ nearbyUnits: 5 }`. */
+  readonly listSizes?: Readonly<Record<string, number>>;
+  /** Allow `__schema` and `__type` (INTROSPECTION_ENABLED). */
+  readonly introspectionEnabled?: boolean;
+  /** The allow-list (PERSISTED_OPERATIONS_FILE); absent or null: any document may run. */
+  readonly persistedOperations?: PersistedOperations | null;
+  /** Operations a minute per caller (RATE_LIMIT_PER_MINUTE); 0 turns rate limiting off. */
+  readonly rateLimitPerMinute?: number;
+  /** Operations a caller may send at once (RATE_LIMIT_BURST). */
+  readonly rateLimitBurst?: number;
+  /** Callers whose rate is remembered at most (memory bound). */
+  readonly maxRateLimitedCallers?: number;
+  /** Clock for the rate limiter (ms). */
+  readonly now?: () => number;
+}
+
+/** Who sends an operation, as the gateway context knows it. */
+export interface LimitsCaller {
+  /** The verified caller (an auth/identity Identity); rates are kept per subject when there is one. */
+  readonly identity: { readonly subject: string } | null;
+  /** Otherwise per network address. */
+  readonly clientAddress: string;
+}
+
+/** What the limits see of a request before its document is parsed. */
+export interface AdmissionRequest {
+  /** The document's text; absent when an APQ-style request names it by hash only. */
+  readonly query: string | undefined;
+  /** The request's `extensions` (untrusted), for `persistedQuery.sha256Hash`. */
+  readonly extensions?: Readonly<Record<string, unknown>> | undefined;
+  readonly caller: LimitsCaller;
+}
+
+export type Admission =
+  | {
+      readonly admitted: true;
+      /** The document to parse: the request's, or the allow-list's for a hash-only request. */
+      readonly query: string | undefined;
+      /** The allow-list is on: it decided, and the request's `persistedQuery` extension is spent. */
+      readonly allowListed: boolean;
+    }
+  | { readonly admitted: false; readonly error: LimitError };
+
+/** What the limits see of a parsed (and, over HTTP, validated) operation. */
+export interface DocumentCheck {
+  readonly document: DocumentNode;
+  readonly operationName?: string | null | undefined;
+  readonly variables?: Readonly<Record<string, unknown>> | undefined;
+  /** The client-facing (API) schema it runs against. */
+  readonly schema: GraphQLSchema;
+}
+
+/** The hub's limits against abuse, with their state (rate buckets); shared by HTTP and WebSocket. */
+export interface OperationLimits {
+  /** Phase one, before parsing: the caller's rate, the document's size, the allow-list. */
+  admit(request: AdmissionRequest): Admission;
+  /** Phase two, on the parsed document: introspection, depth, cost. Null when it may run. */
+  checkDocument(check: DocumentCheck): LimitError | null;
+}
+
+/** The key a caller's rate is kept under: its subject when known, else its network address. */
+export function callerKeyOf(caller: LimitsCaller): string {
+  return caller.identity ? `subject:${caller.identity.subject}` : `address:${caller.clientAddress}`;
+}
+
+/**
+ * Creates the limits of issue 5 ("Limits against abuse"). Each refusal is a `LimitError`: a
+ * GraphQL error with a registered code and the HTTP status to answer with. Cheap checks come
+ * first, and nothing is parsed before the rate and the size have been checked.
+ */
+export function createOperationLimits(options: OperationLimitsOptions = {}): OperationLimits {
+  const {
+    maxDocumentBytes = 32 * 1024,
+    maxDepth = 12,
+    maxCost = 5000,
+    defaultListSize = 10,
+    listSizes = {},
+    introspectionEnabled = false,
+    persistedOperations = null,
+    rateLimitPerMinute = 600,
+    rateLimitBurst = 100,
+    maxRateLimitedCallers,
+    now,
+  } = options;
+  const rates: RateLimiter | null =
+    rateLimitPerMinute > 0
+      ? createRateLimiter({
+          perMinute: rateLimitPerMinute,
+          burst: rateLimitBurst,
+          ...(maxRateLimitedCallers !== undefined ? { maxCallers: maxRateLimitedCallers } : {}),
+          ...(now ? { now } : {}),
+        })
+      : null;
+
+  const admit = (request: AdmissionRequest): Admission => {
+    const rate = rates?.take(callerKeyOf(request.caller));
+    if (rate && !rate.allowed) return { admitted: false, error: rateLimited(rate.retryAfterSeconds, rateLimitPerMinute) };
+    const { query } = request;
+    const hasQuery = query !== undefined && query !== '';
+    if (hasQuery) {
+      // Before anything reads the text: hashing or parsing an oversized document is the cost to avoid.
+      const sizeBytes = Buffer.byteLength(query, 'utf8');
+      if (sizeBytes > maxDocumentBytes) return { admitted: false, error: documentTooLarge(sizeBytes, maxDocumentBytes) };
+    }
+    if (!persistedOperations) return { admitted: true, query, allowListed: false };
+    if (hasQuery) {
+      const hash = sha256Hex(query);
+      return persistedOperations.allows(hash)
+        ? { admitted: true, query, allowListed: true }
+        : { admitted: false, error: operationNotAllowed(hash) };
+    }
+    const hash = persistedQueryHash(request.extensions);
+    if (hash === null) return { admitted: true, query, allowListed: true };
+    const body = persistedOperations.bodyOf(hash);
+    return body === undefined ? { admitted: false, error: persistedOperationNotFound(hash) } : { admitted: true, query: body, allowListed: true };
+  };
+
+  const checkOperation = (
+    operation: OperationDefinitionNode,
+    fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+    check: DocumentCheck,
+  ): LimitError | null => {
+    if (!introspectionEnabled) {
+      const field = findIntrospectionField(operation, fragments);
+      if (field) return introspectionDisabled(field);
+    }
+    const depth = measureDepth(operation, fragments);
+    if (depth > maxDepth) return queryTooDeep(depth, maxDepth);
+    const cost = estimateCost(operation, fragments, { schema: check.schema, variables: check.variables ?? {}, defaultListSize, listSizes });
+    return cost > maxCost ? queryTooCostly(cost, maxCost) : null;
+  };
+
+  const checkDocument = (check: DocumentCheck): LimitError | null => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    const operations: OperationDefinitionNode[] = [];
+    for (const definition of check.document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+      else if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
+    }
+    // The operation that will run; when none can be told (execution will refuse), all of them.
+    const chosen = getOperationAST(check.document, check.operationName ?? undefined);
+    for (const operation of chosen ? [chosen] : operations) {
+      const error = checkOperation(operation, fragments, check);
+      if (error) return error;
+    }
+    return null;
+  };
+
+  return { admit, checkDocument };
+}
+
+/** `extensions.persistedQuery.sha256Hash` (Apollo APQ), read defensively: it is client input. */
+function persistedQueryHash(extensions: Readonly<Record<string, unknown>> | undefined): string | null {
+  const persisted = extensions?.persistedQuery;
+  if (typeof persisted !== 'object' || persisted === null) return null;
+  const hash = (persisted as Record<string, unknown>).sha256Hash;
+  return typeof hash === 'string' && hash !== '' ? hash : null;
+}
