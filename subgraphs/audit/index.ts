@@ -18,7 +18,7 @@ export { ACTOR_HEADERS, type AuditActor, auditActorFromHeaders } from './auditAc
 
 export interface AuditSubgraphOptions {
   readonly auditLog: AuditLog;
-  /** Who is asking, from the headers of the request the gateway forwarded. */
+  /** Who is asking, from the request's headers, when the context holds no forwarded `caller`. */
   readonly identify?: (headers: IncomingHttpHeaders) => AuditActor;
 }
 
@@ -27,8 +27,13 @@ export interface AuditSubgraph extends Subgraph {
   readonly auditLog: AuditLog;
 }
 
-/** What mercurius puts in every resolver's context: the fastify reply, and through it the request. */
+/**
+ * What a resolver's context may hold: the caller the gateway forwarded, when the subgraph
+ * server verified one (`caller`), and what mercurius always puts there: the fastify reply, and
+ * through it the request's headers.
+ */
 interface AuditContext {
+  readonly caller?: AuditActor | null;
   readonly reply?: { readonly request?: { readonly headers?: IncomingHttpHeaders } };
 }
 
@@ -46,7 +51,11 @@ interface AuditRecordsArgs {
  */
 export function createAuditSubgraph(options: AuditSubgraphOptions): AuditSubgraph {
   const { auditLog, identify = auditActorFromHeaders } = options;
-  const actorOf = (context: AuditContext) => identify(context.reply?.request?.headers ?? {});
+  const actorOf = (context: AuditContext): AuditActor => {
+    const { caller } = context;
+    if (caller) return { subject: caller.subject, roles: caller.roles, clientId: caller.clientId, purpose: caller.purpose };
+    return identify(context.reply?.request?.headers ?? {});
+  };
 
   /** Runs a read and audits it, with its outcome, before answering. */
   const audited = async <T>(

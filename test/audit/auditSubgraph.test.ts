@@ -1,9 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite';
-import pino from 'pino';
+import { graphql } from 'graphql';
 import { type AuditLog, createAuditLog } from '../../audit';
 import { createEmbeddedPostgres } from '../../storage/createDatabase';
 import { ACTOR_HEADERS, type AuditSubgraph, createAuditSubgraph } from '../../subgraphs/audit';
-import { type SubgraphServer, createSubgraphServer } from '../../subgraphs/createSubgraphServer';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { type AuditTestDatabase, openAuditDatabase } from './openAuditDatabase';
 
@@ -25,38 +24,25 @@ describe.each(STORAGE_TARGETS)('audit subgraph on $name', (target) => {
   let embedded: PGlite | undefined;
   let store: AuditTestDatabase;
   let log: AuditLog;
-  let server: SubgraphServer;
+  let subgraph: AuditSubgraph;
 
-  const post = async (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
-    const response = await fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as Body;
-  };
-  const auditor = {
-    [ACTOR_HEADERS.subject]: 'auditor-7',
-    [ACTOR_HEADERS.roles]: 'auditor, supervisor',
-    [ACTOR_HEADERS.clientId]: 'audit-console',
-    [ACTOR_HEADERS.purpose]: 'AUDIT-2026-Q4',
-  };
+  const auditor = { subject: 'auditor-7', roles: ['auditor', 'supervisor'], clientId: 'audit-console', purpose: 'AUDIT-2026-Q4', scopes: ['audit:read'] };
+
+  /**
+   * Runs an operation as the subgraph server would: the context holds the caller the gateway
+   * forwarded (`caller`) and mercurius's reply, through which the request's headers.
+   */
+  const post = async (query: string, variables: Record<string, unknown> = {}, context: object = { caller: auditor }) =>
+    JSON.parse(JSON.stringify(await graphql({ schema: subgraph.schema, source: query, variableValues: variables, contextValue: context }))) as Body;
 
   beforeAll(async () => {
     if (!target.databaseUrl) embedded = await createEmbeddedPostgres();
     store = await openAuditDatabase(target, embedded);
     log = createAuditLog({ database: store.db });
-    const subgraph: AuditSubgraph = createAuditSubgraph({ auditLog: log });
-    server = await createSubgraphServer({
-      name: 'audit',
-      schema: subgraph.schema,
-      createContext: () => subgraph.createContext(),
-      logger: pino({ level: 'silent' }),
-    });
+    subgraph = createAuditSubgraph({ auditLog: log });
   });
 
   afterAll(async () => {
-    await server?.close();
     await log?.close();
     await store?.close();
     await embedded?.close();
@@ -75,13 +61,13 @@ describe.each(STORAGE_TARGETS)('audit subgraph on $name', (target) => {
     });
     await log.append({ kind: 'subscription-start', subject: 'op-1', outcome: 'denied', reason: 'FORBIDDEN' });
 
-    const first = await post(RECORDS, { filter: { kinds: ['DISSEMINATION', 'SUBSCRIPTION_START'] }, first: 1 }, auditor);
+    const first = await post(RECORDS, { filter: { kinds: ['DISSEMINATION', 'SUBSCRIPTION_START'] }, first: 1 });
     expect(first.errors).toBeUndefined();
     const page = first.data?.auditRecords as { edges: { cursor: string; node: Record<string, unknown> }[]; pageInfo: { endCursor: string } };
     expect(page.edges.map((edge) => edge.node)).toEqual([
       expect.objectContaining({ id: '2', kind: 'SUBSCRIPTION_START', outcome: 'DENIED', reason: 'FORBIDDEN', subject: 'op-1' }),
     ]);
-    const second = await post(RECORDS, { filter: { disseminatedOnly: true }, first: 10 }, auditor);
+    const second = await post(RECORDS, { filter: { disseminatedOnly: true }, first: 10 });
     const [dissemination] = (second.data?.auditRecords as { edges: { node: Record<string, unknown> }[] }).edges;
     expect(dissemination?.node).toMatchObject({
       id: '1',
@@ -110,24 +96,32 @@ describe.each(STORAGE_TARGETS)('audit subgraph on $name', (target) => {
   });
 
   it('audits a refused read too, and reports the bad argument', async () => {
-    const body = await post(RECORDS, { first: 500 }, auditor);
+    const body = await post(RECORDS, { first: 500 });
     expect(body.errors?.[0]?.message).toMatch(/first/);
     const [last] = (await log.list({ kinds: ['audit-read'] }, 1)).edges;
     expect(last?.node).toMatchObject({ outcome: 'error', subject: 'auditor-7', variables: { first: 500 } });
   });
 
   it('verifies the chain over GraphQL, audits the verification, and shows the first broken link', async () => {
-    const intact = await post(VERIFY, {}, auditor);
+    const intact = await post(VERIFY);
     expect(intact.data?.verifyAuditChain).toMatchObject({ ok: true, firstId: '1', anchor: null, firstBrokenLink: null });
     const [read] = (await log.list({ kinds: ['audit-read'] }, 1)).edges;
     expect(read?.node.details).toMatchObject({ field: 'verifyAuditChain', ok: true });
 
     await store.tamper(`UPDATE $schema.audit_records SET disseminated_to = 'nobody' WHERE seq = 1`);
-    const broken = await post(VERIFY, {}, auditor);
+    const broken = await post(VERIFY);
     expect(broken.data?.verifyAuditChain).toMatchObject({
       ok: false,
       checkedRecords: 0,
       firstBrokenLink: { problem: 'HASH_MISMATCH', id: '1' },
     });
+  });
+
+  it('without a forwarded caller, reads the reader from the request headers', async () => {
+    const headers = { [ACTOR_HEADERS.subject]: 'auditor-8', [ACTOR_HEADERS.roles]: 'auditor, supervisor', [ACTOR_HEADERS.purpose]: 'AUDIT-8' };
+    const body = await post(VERIFY, {}, { caller: null, reply: { request: { headers } } });
+    expect(body.errors).toBeUndefined();
+    const [read] = (await log.list({ kinds: ['audit-read'] }, 1)).edges;
+    expect(read?.node).toMatchObject({ subject: 'auditor-8', roles: ['auditor', 'supervisor'], clientId: null, purpose: 'AUDIT-8' });
   });
 });
