@@ -49,6 +49,12 @@ export interface CallReceived extends EventEnvelope {
   readonly classOfService: string | null;
   /** ANI / callback number. Restricted data. */
   readonly callbackNumber: string | null;
+  /** The subscriber's name (CNAM, ALI, or as the call taker recorded it). Restricted data. Absent: not known. */
+  readonly callerName?: string | null;
+  /** The subscriber's civic address, one line (ALI, or the line's registered address). Restricted data. Absent: not known. */
+  readonly callerAddress?: string | null;
+  /** Where the call's audio can be played: a recorder stream or recording URL (http(s), rtsp(s), wss, sip). Restricted data. */
+  readonly audioUrl?: string | null;
 }
 
 /** A 911 call changed: answered, held, ended, or its caller location was refined. */
@@ -58,6 +64,10 @@ export interface CallUpdated extends EventEnvelope {
   readonly state?: CallState;
   readonly location?: EventLocation;
   readonly classOfService?: string | null;
+  /** Absent: unchanged; null: no longer known. Restricted data, as on {@link CallReceived}. */
+  readonly callerName?: string | null;
+  readonly callerAddress?: string | null;
+  readonly audioUrl?: string | null;
 }
 
 /** Incident fields a CAD reports; on update, absent fields are unchanged. */
@@ -119,6 +129,22 @@ export interface CameraStream {
   readonly profile?: string | null;
 }
 
+/**
+ * Who owns a community camera (Community Connect): the owner's id is what a camera owner's token
+ * names (`camera_owner`), so that they see their own cameras only. Contact details are
+ * restricted data.
+ */
+export interface CameraOwner {
+  /** The program's identifier of the owner (a person or business); never namespaced by the adapter. */
+  readonly ownerId: string;
+  /** The owner's display name, e.g. the business. */
+  readonly name?: string | null;
+  readonly contactName?: string | null;
+  /** A telephone number as the program records it, e.g. `480-555-0142` or `+14805550142`. */
+  readonly contactPhone?: string | null;
+  readonly contactEmail?: string | null;
+}
+
 /** A camera was found in a VMS, a device scan, an import or a community registration. */
 export interface CameraDiscovered extends EventEnvelope {
   readonly type: 'camera.discovered';
@@ -139,6 +165,8 @@ export interface CameraDiscovered extends EventEnvelope {
   readonly status: CameraStatus;
   readonly streams: readonly CameraStream[];
   readonly snapshotUrl: string | null;
+  /** The community camera's owner. Absent: unchanged (or none, for a new camera); null: no owner (a city camera). */
+  readonly owner?: CameraOwner | null;
 }
 
 export interface CameraStatusChanged extends EventEnvelope {

@@ -1,5 +1,13 @@
 import { isValidLatLon } from '../geo/geodesy';
 import {
+  MAX_ADDRESS_LENGTH,
+  MAX_NAME_LENGTH,
+  isAudioUrl,
+  isEmailAddress,
+  isPhoneNumber,
+  isPrintableText,
+} from './contactFormats';
+import {
   type CallState,
   type CameraSource,
   type CameraStatus,
@@ -16,7 +24,8 @@ export type ValidationReason =
   | 'bad-type'
   | 'bad-enum'
   | 'out-of-range'
-  | 'bad-timestamp';
+  | 'bad-timestamp'
+  | 'bad-format';
 
 export type DomainEventValidation =
   | { readonly ok: true; readonly event: DomainEvent }
@@ -62,6 +71,20 @@ const id: Check = (value, path) => {
   if (typeof value !== 'string') return fail('bad-type', path, 'a string', value);
   return value.length > 0 ? { value } : fail('missing-field', path, 'a non-empty string', value);
 };
+
+/** A string that `accepts`, else `bad-format` naming what was expected. */
+function formatted(accepts: (value: string) => boolean, expected: string): Check {
+  return (value, path) => {
+    if (typeof value !== 'string') return fail('bad-type', path, 'a string', value);
+    return accepts(value) ? { value } : fail('bad-format', path, expected, value);
+  };
+}
+
+const nameText = formatted((value) => isPrintableText(value, MAX_NAME_LENGTH), `one line of at most ${MAX_NAME_LENGTH} characters`);
+const addressText = formatted((value) => isPrintableText(value, MAX_ADDRESS_LENGTH), `one line of at most ${MAX_ADDRESS_LENGTH} characters`);
+const audioUrl = formatted(isAudioUrl, 'an http(s), rtsp(s), ws(s) or sip(s) URL');
+const phoneNumber = formatted(isPhoneNumber, 'a telephone number of 7 to 15 digits');
+const emailAddress = formatted(isEmailAddress, 'an email address');
 
 const boolean: Check = (value, path) =>
   typeof value === 'boolean' ? { value } : fail('bad-type', path, 'a boolean', value);
@@ -208,6 +231,21 @@ const location = object({
 const heading = number({ min: 0, below: 360 });
 const nonNegative = number({ min: 0 });
 
+/** Restricted identity fields of a 911 call; optional so that adapters written before them stay valid. */
+const callerIdentity: Shape = {
+  callerName: optional(nullable(nameText)),
+  callerAddress: optional(nullable(addressText)),
+  audioUrl: optional(nullable(audioUrl)),
+};
+
+const cameraOwner = object({
+  ownerId: required(nameText),
+  name: optional(nullable(nameText)),
+  contactName: optional(nullable(nameText)),
+  contactPhone: optional(nullable(phoneNumber)),
+  contactEmail: optional(nullable(emailAddress)),
+});
+
 const envelope: Shape = {
   eventId: required(id),
   source: required(id),
@@ -234,12 +272,14 @@ const SHAPES: Readonly<Record<DomainEventType, Shape>> = {
     location: required(nullable(location)),
     classOfService: required(nullable(id)),
     callbackNumber: required(nullable(string)),
+    ...callerIdentity,
   },
   'call.updated': {
     callId: required(id),
     state: optional(oneOf(CALL_STATES)),
     location: optional(location),
     classOfService: optional(nullable(id)),
+    ...callerIdentity,
   },
   'incident.created': { incidentId: required(id), ...incidentFields },
   'incident.updated': { incidentId: required(id), ...allOptional(incidentFields) },
@@ -272,6 +312,7 @@ const SHAPES: Readonly<Record<DomainEventType, Shape>> = {
       arrayOf(object({ protocol: required(id), url: required(id), profile: optional(nullable(string)) })),
     ),
     snapshotUrl: required(nullable(string)),
+    owner: optional(nullable(cameraOwner)),
   },
   'camera.statusChanged': {
     cameraId: required(id),

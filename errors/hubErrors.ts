@@ -13,6 +13,11 @@ export const ERROR_CODES = {
   PERSISTED_OPERATION_NOT_FOUND: 'No operation in the persisted-operation allow-list has this hash; send one the hub lists.',
   OPERATION_NOT_ALLOWED: 'Only operations in the persisted-operation allow-list run on this hub (PERSISTED_OPERATIONS_FILE).',
   RATE_LIMITED: 'Too many operations from this caller; retry after `extensions.retryAfterSeconds` (HTTP 429).',
+  UNAUTHENTICATED: 'No valid bearer token: missing, malformed, expired, or not from the configured issuer (HTTP 401; WebSocket close 4401).',
+  LOCKED_OUT: 'Too many failed authentications for this identity or address; retry after `extensions.retryAfterSeconds` (HTTP 429).',
+  FORBIDDEN: 'The caller may not read this field (it is null, `path` names it) or run this operation; `extensions.coordinate` names the field.',
+  PURPOSE_REQUIRED: 'The operation reads restricted data; state the case or incident number in the X-Purpose header (HTTP 403).',
+  AUDIT_UNAVAILABLE: 'The audit record of the operation could not be written, so it is not answered.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

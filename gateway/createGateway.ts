@@ -5,7 +5,17 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import type { FastifyInstance } from 'fastify';
 import type { ExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/createAuthenticator';
+import type { DevIssuer } from '../auth/createDevIssuer';
 import { createHttpApp, listenForGraphQL } from '../http/createHttpApp';
+import { createAccessControl } from './authorization/createAccessControl';
+import { createAccessPlugin } from './authorization/createAccessPlugin';
+import { type AuditSink, createAuditPlugin } from './audit/createAuditPlugin';
+import { type OperationLimits, createLimitsPlugin } from './limits';
+import { stripSecurityPurpose } from './authorization/stripSecurityPurpose';
+import type { GatewayContext } from './gatewayContext';
+import { createRequestContext } from './createRequestContext';
+import { createGatewaySigner } from '../subgraphs/gatewaySignature';
 import { createSubgraphDataSource } from './createSubgraphDataSource';
 import { createErrorMasker } from './maskErrors';
 import { attachSubscriptionServer } from './subscriptions/attachSubscriptionServer';
@@ -31,6 +41,16 @@ export interface GatewayOptions {
   /** Reconnect backoff towards subgraphs for subscriptions: first delay and ceiling, in ms. */
   readonly resubscribeDelayMs?: number;
   readonly resubscribeMaxDelayMs?: number;
+  /** Verifies callers' bearer tokens. */
+  readonly authenticator: Authenticator;
+  /** The development issuer, when the hub runs one: its JWKS is served at /auth/dev/jwks.json. */
+  readonly devIssuer?: DevIssuer | undefined;
+  /** Secret shared with the subgraphs, under which every request and connection to them is signed. */
+  readonly subgraphSigningSecret: string | Uint8Array;
+  /** The audit log: one record per operation, subscription start and stop, and restricted event. */
+  readonly audit: AuditSink;
+  /** Limits against abuse (gateway/limits), shared by HTTP and WebSocket. */
+  readonly limits: OperationLimits;
 }
 
 /** Counters for the live side of the gateway. */
@@ -61,14 +81,18 @@ export interface Gateway {
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { supergraphSdl, subgraphUrls, logger, host = '127.0.0.1', port = 0, subscriptionQueueLimit = 1000 } = options;
+  const signer = createGatewaySigner({ secret: options.subgraphSigningSecret });
   const dataSources: Record<string, GraphQLDataSource> = Object.fromEntries(
-    Object.entries(subgraphUrls).map(([name, url]) => [name, createSubgraphDataSource({ name, url })]),
+    Object.entries(subgraphUrls).map(([name, url]) => [name, createSubgraphDataSource({ name, url, signer })]),
   );
   // @apollo/gateway otherwise probes cloud metadata addresses and exports usage metrics to Apollo
   // on construction. A hub holding criminal-justice information never phones home.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  // The stock planner gets the supergraph without the SECURITY purpose it does not implement;
+  // access control enforces those directives from the original (see stripSecurityPurpose).
+  const plannedSdl = stripSecurityPurpose(supergraphSdl);
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: plannedSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name }) => {
       const source = dataSources[name];
@@ -76,30 +100,51 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return source;
     },
   });
+  const planner = createSubscriptionPlanner({ supergraphSdl: plannedSdl, dataSources, logger });
+  const access = createAccessControl({ supergraphSdl, apiSchema: planner.schema });
   const app = createHttpApp(logger.child({ component: 'gateway' }));
-  const apollo = new ApolloServer({
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorMasker(logger),
     // The hub stops its parts in order on SIGINT/SIGTERM; Apollo must not race it.
     stopOnTerminationSignals: false,
+    // Introspection is decided by the limits (INTROSPECTION_ENABLED), with a coded refusal.
+    introspection: true,
     plugins: [
+      createLimitsPlugin<GatewayContext>(options.limits),
       fastifyApolloDrainPlugin(app),
       // Explicit, so that setting APOLLO_KEY in the environment never starts sending data out.
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      createAccessPlugin(access),
+      // After access control (plugins' willSendResponse run in order): audits what was sent.
+      createAuditPlugin(options.audit, logger.child({ component: 'audit' })),
     ],
   });
   await apollo.start();
-  await app.register(fastifyApollo(apollo), { path: '/graphql' });
+  await app.register(fastifyApollo(apollo), {
+    path: '/graphql',
+    context: async (request) => createRequestContext(options.authenticator, request.headers, request.ip),
+  });
   app.get('/health', async () => ({ status: 'ok' }));
+  const { devIssuer } = options;
+  if (devIssuer) {
+    // The development issuer's public keys and discovery document, as a real OIDC issuer publishes them.
+    app.get('/auth/dev/jwks.json', async () => devIssuer.jwks);
+    app.get('/auth/dev/.well-known/openid-configuration', async (request) => ({
+      issuer: devIssuer.issuer,
+      jwks_uri: `${request.protocol}://${request.host}/auth/dev/jwks.json`,
+      id_token_signing_alg_values_supported: ['ES256'],
+    }));
+  }
 
   const upstream = createUpstreamSubscriber({
     urls: subgraphUrls,
+    signer,
     logger: logger.child({ component: 'subscriptions' }),
     ...(options.resubscribeDelayMs !== undefined ? { retryDelayMs: options.resubscribeDelayMs } : {}),
     ...(options.resubscribeMaxDelayMs !== undefined ? { maxRetryDelayMs: options.resubscribeMaxDelayMs } : {}),
   });
-  const planner = createSubscriptionPlanner({ supergraphSdl, dataSources, logger });
   const shared = createSharedSubscriptions({ planner, upstream, logger });
   const subscriptions = attachSubscriptionServer({
     server: app.server,
@@ -110,8 +155,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     flushIntervalMs: options.subscriptionFlushIntervalMs ?? 20,
     keepAliveMs: options.subscriptionKeepAliveMs ?? 12_000,
     logger: logger.child({ component: 'subscriptions' }),
-    executeOperation: async (request) => {
-      const response = await apollo.executeOperation(request);
+    authenticator: options.authenticator,
+    access,
+    audit: options.audit,
+    limits: options.limits,
+    executeOperation: async (request, contextValue) => {
+      const response = await apollo.executeOperation(request, { contextValue });
       return response.body.kind === 'single'
         ? (response.body.singleResult as ExecutionResult)
         : { errors: [{ message: 'Incremental delivery is not supported over WebSocket' }] } as unknown as ExecutionResult;

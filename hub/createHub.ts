@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -14,12 +15,16 @@ import { cadMigrations, createCadSubgraph } from '../subgraphs/cad';
 import { callsMigrations, createCallsSubgraph } from '../subgraphs/calls';
 import { camerasMigrations, createCamerasSubgraph } from '../subgraphs/cameras';
 import { createDeadLetterStore, createIngestSubgraph, ingestMigrations } from '../subgraphs/ingest';
-import { auditMigrations, createAuditSubgraph } from '../subgraphs/audit';
+import { type AuditSubgraph, auditMigrations, createAuditSubgraph } from '../subgraphs/audit';
 import { createAuditLog } from '../audit';
 import { type SubgraphServer, createSubgraphServer } from '../subgraphs/createSubgraphServer';
 import type { CameraControl, NearbyDefaults, Subgraph, SubgraphDependencies } from '../subgraphs/subgraph';
 import { type IngestSink, createEventSink } from './createEventSink';
 import type { HubConfig } from './hubConfig';
+import { auditRecordOfAuthentication, createHubAuth } from './createHubAuth';
+import { createConfiguredLimits } from './createConfiguredLimits';
+import { startRetention } from '../retention';
+import type { DevIssuer, DevTokenClaims } from '../auth/createDevIssuer';
 
 export interface HubOptions {
   readonly config: HubConfig;
@@ -54,6 +59,8 @@ export interface Hub {
   readonly gateway: Gateway;
   /** AVL device → unit assignments. */
   readonly devices: DeviceDirectory;
+  /** Signs a token with the development issuer; undefined when AUTH_ISSUER points elsewhere. */
+  readonly issueToken: ((claims: DevTokenClaims) => Promise<string>) | undefined;
   /** Stops one subgraph's HTTP server (its data stays), to exercise partial answers. */
   stopSubgraph(name: SubgraphName): Promise<void>;
   /** Serves a stopped subgraph again on the port it had. */
@@ -109,6 +116,7 @@ const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
  */
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, logger, now = () => new Date() } = options;
+  const signing = subgraphSigning(config);
   let adapters: readonly Adapter[] = [];
   const cleanup: CleanupStep[] = [];
   const closeAll = async () => {
@@ -129,7 +137,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const running = {} as Record<SubgraphName, RunningSubgraph>;
     for (const name of SUBGRAPH_NAMES) {
       const db = name === 'ingest' ? ingestDb : undefined;
-      running[name] = await startSubgraph(name, { config, logger, now, embedded, cleanup, services, db });
+      running[name] = await startSubgraph(name, { config, logger, now, embedded, cleanup, services, db, signing });
       const isNew = createDuplicateFilter();
       const unsubscribe = bus.subscribe(async (event) => {
         if (isNew(event)) await running[name].subgraph.handleEvent(event);
@@ -138,8 +146,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }
     await bus.ready?.();
 
+    const { auditLog } = running.audit.subgraph as AuditSubgraph;
+    const auth = await createHubAuth(config, logger, (event) => {
+      auditLog.append(auditRecordOfAuthentication(event)).catch((error: unknown) => logger.error({ err: error }, 'audit record of a logon could not be written'));
+    });
     const gateway: Gateway = await createGateway({
+      authenticator: auth.authenticator,
+      devIssuer: auth.devIssuer,
+      audit: auditLog,
+      limits: await createConfiguredLimits(config),
       supergraphSdl: readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
+      subgraphSigningSecret: signing.secret,
       subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, running[name].server.url])),
       logger,
       host: config.host,
@@ -151,6 +168,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       resubscribeMaxDelayMs: config.resubscribeMaxDelayMs,
     });
     cleanup.push({ name: 'gateway', run: () => gateway.close() });
+    const retention = await startRetention({ config, embedded, auditLog, logger, clock: now });
+    cleanup.push({ name: 'retention', run: () => retention.stop() });
 
     const devices = (running.avl.subgraph as AvlSubgraph).devices;
     adapters = typeof options.adapters === 'function' ? options.adapters({ devices }) : (options.adapters ?? []);
@@ -162,6 +181,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     return {
       gatewayUrl: gateway.url,
       gateway,
+      issueToken: auth.devIssuer ? (claims) => (auth.devIssuer as DevIssuer).sign(claims) : undefined,
       devices,
       subgraphs: running,
       sink,
@@ -169,7 +189,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       async startSubgraph(name) {
         const { subgraph, db, server } = running[name];
         const port = Number(new URL(server.url).port);
-        const restarted = await serveSubgraph(name, subgraph, { config, logger, port });
+        const restarted = await serveSubgraph(name, subgraph, { config, logger, port, signing });
         running[name] = { subgraph, db, server: restarted };
         cleanup.push({ name: `${name} server (restarted)`, run: () => restarted.close() });
       },
@@ -216,15 +236,16 @@ async function startSubgraph(
     services: HubServices;
     /** An already open database for the subgraph, if the hub needed it earlier. */
     db: Database | undefined;
+    signing: SubgraphSigning;
   },
 ): Promise<RunningSubgraph> {
-  const { config, logger, now, embedded, cleanup, services } = context;
+  const { config, logger, now, embedded, cleanup, services, signing } = context;
   const factory = SUBGRAPH_FACTORIES[name];
   const db = context.db ?? (await openSubgraphDatabase(name, { config, embedded, cleanup }));
   const subgraph = factory.create({ db, now, nearby: nearbyDefaults(config) }, services);
   cleanup.push({ name: `${name} pending writes`, run: async () => subgraph.close?.() });
   await subgraph.load?.();
-  const server = await serveSubgraph(name, subgraph, { config, logger, port: factory.port(config) });
+  const server = await serveSubgraph(name, subgraph, { config, logger, port: factory.port(config), signing });
   cleanup.push({ name: `${name} server`, run: () => server.close() });
   return { subgraph, db, server };
 }
@@ -246,16 +267,34 @@ async function openSubgraphDatabase(
 function serveSubgraph(
   name: SubgraphName,
   subgraph: Subgraph,
-  { config, logger, port }: { config: HubConfig; logger: Logger; port: number },
+  { config, logger, port, signing }: { config: HubConfig; logger: Logger; port: number; signing: SubgraphSigning },
 ): Promise<SubgraphServer> {
   return createSubgraphServer({
     name,
     schema: subgraph.schema,
     createContext: () => subgraph.createContext(),
+    gatewaySignature: signing,
     logger,
     host: config.host,
     port,
   });
+}
+
+/** How the gateway signs its requests to the subgraphs and how strictly they check. */
+interface SubgraphSigning {
+  readonly secret: string;
+  readonly maxSkewMs: number;
+}
+
+/**
+ * SUBGRAPH_SIGNING_SECRET, or else a random secret for this process: enough here, where the
+ * gateway and every subgraph run in one process; separate processes must share a set one.
+ */
+function subgraphSigning(config: HubConfig): SubgraphSigning {
+  return {
+    secret: config.subgraphSigningSecret ?? randomBytes(32).toString('hex'),
+    maxSkewMs: config.subgraphSignatureMaxSkewMs,
+  };
 }
 
 function nearbyDefaults(config: HubConfig): NearbyDefaults {

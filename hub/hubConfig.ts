@@ -27,6 +27,11 @@ const flag = (raw: string) => {
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new Error('must be true or false');
 };
+/** A shared secret: long enough for HMAC-SHA256 (RFC 2104 §3). */
+const signingSecret = (raw: string) => {
+  if (Buffer.byteLength(raw, 'utf8') < 32) throw new Error('must be at least 32 characters long');
+  return raw;
+};
 const logLevel = (raw: string) => {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw)) {
     throw new Error('must be one of fatal, error, warn, info, debug, trace, silent');
@@ -96,8 +101,49 @@ export const HUB_SETTINGS = {
     (raw) => integerIn(raw, 0, 1000),
   ),
   subscriptionKeepAliveMs: define('SUBSCRIPTION_KEEPALIVE_MS', '12000', 'Period of the gateway\'s WebSocket pings; a client that has not answered one by the next is dropped.', positiveInteger),
+  authIssuer: define(
+    'AUTH_ISSUER',
+    undefined,
+    'OIDC issuer whose bearer JWTs the gateway accepts (its `iss`), e.g. https://login.example.gov/realms/pd. Unset: the hub runs its own development issuer (`npm run token`); never leave unset in production.',
+    text,
+  ),
+  authAudience: define('AUTH_AUDIENCE', 'rtcc-hub', 'Audience (`aud`) the tokens must be issued for.', text),
+  authJwksUrl: define(
+    'AUTH_JWKS_URL',
+    undefined,
+    "URL of the issuer's JSON Web Key Set. Unset: read from the issuer's /.well-known/openid-configuration (`jwks_uri`) at start.",
+    text,
+  ),
+  authRolesClaim: define('AUTH_ROLES_CLAIM', 'roles', 'Token claim holding the caller\'s roles (a list or a space-separated string); see "Who may see what".', text),
+  authDevKeyFile: define(
+    'AUTH_DEV_KEY_FILE',
+    '.rtcc/dev-issuer-key.json',
+    'Signing key of the development issuer, created on first use (mode 0600) and shared with `npm run token`; `memory` keeps it in memory only.',
+    text,
+  ),
+  authMaxFailures: define('AUTH_MAX_FAILURES', '5', 'Failed authentications of one identity (or one client address) within AUTH_FAILURE_WINDOW_MS that lock it out (CJIS: at most 5).', positiveInteger),
+  authMaxFailuresPerAddress: define(
+    'AUTH_MAX_FAILURES_PER_ADDRESS',
+    '20',
+    'Failed authentications from one client address within AUTH_FAILURE_WINDOW_MS that lock the address out (whatever identities they claimed).',
+    positiveInteger,
+  ),
+  authFailureWindowMs: define('AUTH_FAILURE_WINDOW_MS', '900000', 'Window in which failed authentications count towards a lock-out, in ms.', positiveInteger),
+  authLockoutMs: define('AUTH_LOCKOUT_MS', '900000', 'How long a locked-out identity or client address is refused, in ms.', positiveInteger),
   resubscribeDelayMs: define('RESUBSCRIBE_DELAY_MS', '200', 'First wait before the gateway reconnects a dropped subscription to a subgraph; doubles per failure.', positiveInteger),
   resubscribeMaxDelayMs: define('RESUBSCRIBE_MAX_DELAY_MS', '10000', 'Longest wait between the gateway\'s reconnection attempts to a subgraph.', positiveInteger),
+  subgraphSigningSecret: define(
+    'SUBGRAPH_SIGNING_SECRET',
+    undefined,
+    'Secret (at least 32 characters) with which the gateway signs every request and WebSocket connection to a subgraph (HMAC-SHA256); subgraphs refuse anything unsigned. Unset: a random secret per process, which serves only when the gateway and the subgraphs run in one process, as `npm start` runs them; when they run as separate processes, set the same secret in each.',
+    signingSecret,
+  ),
+  subgraphSignatureMaxSkewMs: define(
+    'SUBGRAPH_SIGNATURE_MAX_SKEW_MS',
+    '60000',
+    'How far, in ms, the time of a gateway signature may lie from a subgraph\'s clock, either way, before the subgraph refuses the request as expired (keep the clocks in sync with NTP).',
+    positiveInteger,
+  ),
   limitDocumentBytes: define('LIMIT_DOCUMENT_BYTES', '32768', 'Longest GraphQL document the gateway accepts, in bytes; a longer one is refused unparsed (DOCUMENT_TOO_LARGE, HTTP 413).', positiveInteger),
   limitMaxDepth: define('LIMIT_MAX_DEPTH', '12', 'Deepest nesting of fields in an operation, counted through fragments (QUERY_TOO_DEEP).', positiveInteger),
   limitMaxCost: define(
@@ -194,7 +240,7 @@ export const HUB_SETTINGS = {
 } as const;
 
 type Settings = typeof HUB_SETTINGS;
-type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'callFeedUrl' | 'callFeedApiKey' | 'onvifDevicesFile' | 'persistedOperationsFile';
+type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'callFeedUrl' | 'callFeedApiKey' | 'onvifDevicesFile' | 'persistedOperationsFile' | 'subgraphSigningSecret';
 
 /** The hub's configuration, parsed and validated. */
 export type HubConfig = {
@@ -214,7 +260,9 @@ export function readHubConfig(env: Readonly<Record<string, string | undefined>> 
     try {
       config[key] = setting.parse(raw);
     } catch (error) {
-      problems.push(`${setting.name}=${JSON.stringify(raw)} ${(error as Error).message}`);
+      // Secrets stay out of the message, which ends up in logs.
+      const shown = /_(SECRET|API_KEY)$/.test(setting.name) ? '(hidden)' : JSON.stringify(raw);
+      problems.push(`${setting.name}=${shown} ${(error as Error).message}`);
     }
   }
   if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -3,6 +3,9 @@ import mercurius from 'mercurius';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { createHttpApp, listenForGraphQL } from '../http/createHttpApp';
+import type { CallerContext } from './forwardedCaller';
+import { createGatewayGuard } from './createGatewayGuard';
+import { createGatewayVerifier } from './gatewaySignature';
 
 export interface SubgraphServerOptions {
   /** Subgraph name, for logs. */
@@ -11,6 +14,17 @@ export interface SubgraphServerOptions {
   readonly schema: GraphQLSchema;
   /** Builds the per-request context: fresh DataLoaders, so that batching and caching last one request. */
   readonly createContext: () => object;
+  /**
+   * The secret the gateway signs its requests with (see ./gatewaySignature); requests and
+   * WebSocket connections without a valid signature are refused.
+   */
+  readonly gatewaySignature: {
+    readonly secret: string | Uint8Array;
+    /** Largest accepted distance between a signature's time and this server's clock, in ms (default 60 s). */
+    readonly maxSkewMs?: number;
+    /** The wall clock, in ms since the epoch; injected for tests. */
+    readonly now?: () => number;
+  };
   readonly logger: Logger;
   readonly host?: string;
   /** 0 picks a free port. */
@@ -24,17 +38,31 @@ export interface SubgraphServer {
   close(): Promise<void>;
 }
 
-/** Serves one subgraph over HTTP at `/graphql` (mercurius on fastify), with `/health`. */
+const GRAPHQL_PATH = '/graphql';
+
+/**
+ * Serves one subgraph over HTTP at `/graphql` (mercurius on fastify), with `/health`. Only the
+ * gateway may call `/graphql`: every request and subscription connection must carry its
+ * signature. Resolvers find the caller the gateway forwarded in `context.caller`
+ * ({@link CallerContext}).
+ */
 export async function createSubgraphServer(options: SubgraphServerOptions): Promise<SubgraphServer> {
-  const { name, schema, createContext, logger, host = '127.0.0.1', port = 0 } = options;
-  const app = createHttpApp(logger.child({ subgraph: name }));
+  const { name, schema, createContext, gatewaySignature, logger, host = '127.0.0.1', port = 0 } = options;
+  const log = logger.child({ subgraph: name });
+  const app = createHttpApp(log);
+  const guard = createGatewayGuard({ verifier: createGatewayVerifier(gatewaySignature), path: GRAPHQL_PATH, logger: log });
+  guard.register(app);
   await app.register(mercurius, {
     schema,
-    path: '/graphql',
+    path: GRAPHQL_PATH,
     graphiql: false,
-    context: () => createContext(),
-    // Subscriptions over graphql-ws (graphql-transport-ws protocol) on the same path.
-    subscription: { context: () => createContext() },
+    context: (request): object & CallerContext => ({ ...createContext(), caller: guard.callerOf(request) }),
+    // Subscriptions over graphql-ws (graphql-transport-ws protocol) on the same path. The
+    // gateway shares each upstream subscription among its clients, so it forwards no caller.
+    subscription: {
+      context: (): object & CallerContext => ({ ...createContext(), caller: null }),
+      onConnect: (message) => guard.onConnect(message),
+    },
   });
   app.get('/health', async () => ({ status: 'ok', subgraph: name }));
   const url = await listenForGraphQL(app, host, port);

@@ -19,33 +19,56 @@ export interface KeysetPageOptions<Row, Node> {
   /** Reads the sort value and id back out of a row, for its cursor. */
   readonly keyOf: (row: Row) => [string | number, string];
   readonly toNode: (row: Row) => Node;
+  /**
+   * A test SQL cannot make (a geofence's exact shape): rows it refuses are skipped, and the page
+   * is filled from the rows after them, so that pages stay full and cursors keep their order.
+   */
+  readonly accept?: (row: Row) => boolean;
 }
 
 export const MAX_PAGE_SIZE = 100;
+
+/** Rows read per query while `accept` refuses some: enough that a page rarely costs two. */
+const FILTERED_BATCH_SIZE = 200;
 
 /**
  * One page of a list ordered by (sortColumn, idColumn), continued from an opaque cursor.
  * Keyset pagination: the cost of a page does not grow with how far into the list it is.
  */
 export async function fetchKeysetConnection<Row, Node>(options: KeysetPageOptions<Row, Node>): Promise<Connection<Node>> {
-  const { query, sortColumn, idColumn, descending, first, after, keyOf, toNode } = options;
+  const { query, sortColumn, idColumn, descending, first, after, keyOf, toNode, accept } = options;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw badUserInput('first', `must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${first}`);
   }
   const direction = descending ? 'desc' : 'asc';
-  if (after) {
-    const [sortValue, id] = decodeCursor(after);
-    query.whereRaw(`(??, ??) ${descending ? '<' : '>'} (?, ?)`, [sortColumn, idColumn, sortValue, id]);
+  // One row more than the page tells whether another page follows.
+  const batchSize = accept ? Math.max(first + 1, FILTERED_BATCH_SIZE) : first + 1;
+  let from = after ? decodeCursor(after) : null;
+  const page: Row[] = [];
+  let hasNextPage = false;
+  for (;;) {
+    const batch = query.clone();
+    if (from) batch.whereRaw(`(??, ??) ${descending ? '<' : '>'} (?, ?)`, [sortColumn, idColumn, ...from]);
+    const rows = (await batch
+      .orderBy([
+        { column: sortColumn, order: direction },
+        { column: idColumn, order: direction },
+      ])
+      .limit(batchSize)) as Row[];
+    for (const row of rows) {
+      if (accept && !accept(row)) continue;
+      if (page.length === first) {
+        hasNextPage = true;
+        break;
+      }
+      page.push(row);
+    }
+    const last = rows.at(-1);
+    if (hasNextPage || rows.length < batchSize || last === undefined) break;
+    from = keyOf(last);
   }
-  const rows = (await query
-    .orderBy([
-      { column: sortColumn, order: direction },
-      { column: idColumn, order: direction },
-    ])
-    .limit(first + 1)) as Row[];
-  const page = rows.slice(0, first);
   const edges = page.map((row) => ({ cursor: encodeCursor(keyOf(row)), node: toNode(row) }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
 function encodeCursor(key: [string | number, string]): string {

@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { EventLocation } from '../adapters/contract';
+import type { LatLonBox } from '../geo/area';
 
 /** A location as the subgraphs serve it (GraphQL `Location`). */
 export interface LocationRecord {
@@ -30,4 +32,19 @@ export function locationFromRow(row: LocationRow): LocationRecord {
     address: row.address,
     uncertaintyMeters: row.uncertainty_m,
   };
+}
+
+/**
+ * Narrows `query` to rows whose `lat`/`lon` columns lie in `box` (edges included; a box whose
+ * west is east of its east crosses the antimeridian, and longitudes ±180 are one meridian). A
+ * prefilter for an exact area test in code: it lets the database skip most rows outside an area.
+ */
+export function whereLocationInBox(query: Knex.QueryBuilder, box: LatLonBox): Knex.QueryBuilder {
+  query.whereBetween('lat', [box.south, box.north]);
+  return query.where((lon) => {
+    if (box.west <= box.east) lon.whereBetween('lon', [box.west, box.east]);
+    else lon.where('lon', '>=', box.west).orWhere('lon', '<=', box.east);
+    // areaContains treats 180 and -180 as the same meridian; so must the prefilter.
+    lon.orWhereIn('lon', [180, -180]);
+  });
 }

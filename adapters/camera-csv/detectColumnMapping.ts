@@ -29,6 +29,14 @@ export interface ColumnMapping {
   readonly snapshotUrl?: string;
   /** CITY_VMS, COMMUNITY_LIVE or COMMUNITY_REGISTERED (or city / live / registered). */
   readonly cameraSource?: string;
+  /** A community camera's owner, as the program identifies them; needed for any other owner column. */
+  readonly ownerId?: string;
+  /** The owner's display name (the business or person). */
+  readonly ownerName?: string;
+  /** Who to contact about the camera (restricted data, as are the phone and email). */
+  readonly contactName?: string;
+  readonly contactPhone?: string;
+  readonly contactEmail?: string;
 }
 
 export type SingleColumnField = Exclude<keyof ColumnMapping, 'streamUrls'>;
@@ -96,6 +104,13 @@ const SYNONYMS: readonly (readonly [SingleColumnField, readonly string[]])[] = [
     ],
   ],
   ['cameraSource', ['camerasource', 'source', 'cameraprogram', 'program']],
+  // Owner and contact columns: only names that cannot mean anything else, so that a VMS export's
+  // maintenance "email" column is never taken for a community owner's contact.
+  ['ownerId', ['ownerid', 'owneridentifier', 'registrantid']],
+  ['ownerName', ['ownername', 'owner', 'registrantname', 'registrant']],
+  ['contactName', ['contactname', 'ownercontactname', 'ownercontact', 'contactperson']],
+  ['contactPhone', ['contactphone', 'contactphonenumber', 'ownerphone', 'ownerphonenumber', 'contacttelephone']],
+  ['contactEmail', ['contactemail', 'contactemailaddress', 'owneremail', 'owneremailaddress']],
 ];
 
 /** `stream_url`, `streams`, `rtsp`, `rtsp_url_2`, `hls_url`, `video_uri` … */

@@ -1,5 +1,6 @@
 import type { CameraSource, CameraStatus, CameraStream } from '../contract';
 import { normalizeDegrees } from '../../geo/geodesy';
+import { MAX_NAME_LENGTH, isEmailAddress, isPhoneNumber, isPrintableText } from '../contactFormats';
 
 /** A cell's value, or why it cannot be used. Empty cells never reach these readers. */
 export type CellReading<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly detail: string };
@@ -197,4 +198,20 @@ function parseUrl(text: string): URL | null {
   } catch {
     return null;
   }
+}
+
+/** A name (owner, contact): one line of at most {@link MAX_NAME_LENGTH} printable characters. */
+export function readName(text: string): CellReading<string> {
+  return isPrintableText(text, MAX_NAME_LENGTH) ? ok(text) : bad(`expected at most ${MAX_NAME_LENGTH} printable characters`, text);
+}
+
+/** A telephone number of 7 to 15 digits, with `+`, spaces, dashes, dots or parentheses. */
+export function readPhone(text: string): CellReading<string> {
+  return isPhoneNumber(text) ? ok(text) : bad('expected a telephone number of 7 to 15 digits', text);
+}
+
+/** An email address (`local@domain.tld`); a `mailto:` prefix is dropped. */
+export function readEmail(text: string): CellReading<string> {
+  const address = text.replace(/^mailto:/i, '');
+  return isEmailAddress(address) ? ok(address) : bad('expected an email address', text);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import stableStringify from 'fast-json-stable-stringify';
-import type { CameraDiscovered, CameraSource, CameraStatus, CameraStream, GeoPoint } from '../contract';
+import type { CameraDiscovered, CameraOwner, CameraSource, CameraStatus, CameraStream, GeoPoint } from '../contract';
 import { validateDomainEvent } from '../validateDomainEvent';
 import {
   type ColumnMapping,
@@ -16,9 +16,12 @@ import {
   readCameraSource,
   readCameraStatus,
   readDecimal,
+  readEmail,
   readFieldOfView,
   readHeading,
   readMetres,
+  readName,
+  readPhone,
   readPtz,
   readSnapshotUrl,
   readStreams,
@@ -73,6 +76,12 @@ export type CameraCsvRejectionReason =
   | 'bad-camera-source'
   | 'bad-stream-url'
   | 'bad-snapshot-url'
+  | 'missing-owner-id'
+  | 'bad-owner-id'
+  | 'bad-owner-name'
+  | 'bad-contact-name'
+  | 'bad-contact-phone'
+  | 'bad-contact-email'
   | 'invalid-event'
   | 'internal-error';
 
@@ -119,6 +128,10 @@ export const isFileRejection = (rejection: CameraCsvRejection): boolean => FILE_
  * - A list without a heading column gives `headingDegrees: null`; the hub never counts such a
  *   fixed camera as seeing a point (`geo/cameraView.ts`), so give PTZ or a heading where known.
  * - Statuses: see {@link readCameraStatus} (Austin's REMOVED and VOID become OFFLINE, DESIRED UNKNOWN).
+ * - Community cameras' owners: `owner_id` (kept as it is, not namespaced: camera owners' tokens
+ *   name it), `owner_name`, `contact_name`, `contact_phone`, `contact_email`. A row with any of
+ *   them needs an owner id (`missing-owner-id`); a malformed phone or email refuses the row.
+ *   A row with no owner cell leaves the camera's owner as it was.
  *
  * Never throws: every row that cannot be used is a rejection with its line and raw text, and
  * the rows around it are still imported. Blank rows (no cell with text) are skipped.
@@ -258,6 +271,9 @@ function translateRow({ cells }: CsvRecord, { columns, width, stem, options }: R
   const snapshotUrl = optional('snapshotUrl', readSnapshotUrl, null);
   if (!snapshotUrl.ok) return refused('bad-snapshot-url', snapshotUrl.detail);
 
+  const owner = readOwner(cell);
+  if (!owner.ok) return owner;
+
   const address = cell('address');
   const body = {
     type: 'camera.discovered' as const,
@@ -273,11 +289,45 @@ function translateRow({ cells }: CsvRecord, { columns, width, stem, options }: R
     status: readCameraStatus(cell('status'), cell('connectivity'), defaults.status ?? 'UNKNOWN'),
     streams,
     snapshotUrl: snapshotUrl.value,
+    // Only when the row names one, so that the ids of rows without owners do not change.
+    ...(owner.value && { owner: owner.value }),
   };
   const eventId = `csv:${digest([stem, body])}`;
   const checked = validateDomainEvent({ ...body, eventId, source: options.source, occurredAt: options.now.toISOString() });
   if (!checked.ok) return refused('invalid-event', `${checked.reason}: ${checked.detail}`);
   return { ok: true, event: checked.event as CameraDiscovered };
+}
+
+type OwnerReading = { readonly ok: true; readonly value: CameraOwner | null } | Refused;
+
+const OWNER_FIELDS = ['ownerName', 'contactName', 'contactPhone', 'contactEmail'] as const;
+
+function readOwner(cell: (field: SingleColumnField) => string): OwnerReading {
+  const ownerId = cell('ownerId');
+  if (ownerId === '') {
+    const stated = OWNER_FIELDS.filter((field) => cell(field) !== '');
+    if (stated.length === 0) return { ok: true, value: null };
+    return refused('missing-owner-id', `the row has ${stated.join(', ')} but no owner id to attach them to`);
+  }
+  if (ownerId.length > MAX_ID_LENGTH || /\p{Cc}/u.test(ownerId)) {
+    return refused('bad-owner-id', `expected at most ${MAX_ID_LENGTH} printable characters, got ${preview(ownerId)}`);
+  }
+  const optional = (field: SingleColumnField, read: (text: string) => CellReading<string>) => {
+    const text = cell(field);
+    return text === '' ? ({ ok: true, value: null } as const) : read(text);
+  };
+  const name = optional('ownerName', readName);
+  if (!name.ok) return refused('bad-owner-name', name.detail);
+  const contactName = optional('contactName', readName);
+  if (!contactName.ok) return refused('bad-contact-name', contactName.detail);
+  const contactPhone = optional('contactPhone', readPhone);
+  if (!contactPhone.ok) return refused('bad-contact-phone', contactPhone.detail);
+  const contactEmail = optional('contactEmail', readEmail);
+  if (!contactEmail.ok) return refused('bad-contact-email', contactEmail.detail);
+  return {
+    ok: true,
+    value: { ownerId, name: name.value, contactName: contactName.value, contactPhone: contactPhone.value, contactEmail: contactEmail.value },
+  };
 }
 
 type PointReading = { readonly ok: true; readonly value: GeoPoint } | Refused;

@@ -36,6 +36,7 @@ const COMPONENT_NAMES = {
   dispatch: ['dispatchComponent', 'dispatchInformationComponent'],
   notes: ['notesComponent'],
   disposition: ['dispositionComponent'],
+  person: ['personComponent', 'personInformationComponent'],
 } as const;
 
 export type ComponentKind = keyof typeof COMPONENT_NAMES;

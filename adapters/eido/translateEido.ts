@@ -8,6 +8,7 @@ import {
   type UnitStatus,
 } from '../contract';
 import { validateDomainEvent } from '../validateDomainEvent';
+import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH, isAudioUrl, isPrintableText } from '../contactFormats';
 import { parsePidfLocation } from '../pidf';
 import { incidentStatusOf, unitStatusOf } from './eidoStatuses';
 import { type IncidentCodeTable } from './incidentCodeTable';
@@ -51,7 +52,12 @@ export interface EidoTranslation {
  *   otherwise the creation is rejected (`no-usable-location`, `missing-incident-type`) and an
  *   `incident.updated` carries only the fields the document states, so that an incident the
  *   hub already knows still gets its status, calls and type;
- * - each emergency resource (unit) as `unit.statusChanged`.
+ * - each emergency resource (unit) as `unit.statusChanged`;
+ * - for each call whose caller the document describes (a person component with the role
+ *   Caller, named by the call's `personReference` or naming the call in its `callIdentifier`),
+ *   or whose audio it links (`mediaReferences` to a media component of an `audio/*` type), a
+ *   `call.updated` with the caller's name (NIEM `ncPersonComponent.name`), civic address (the
+ *   person's location) and audio URL: restricted data that only the call taker's CAD may know.
  *
  * Event ids are digests of the document content, so posting the same EIDO twice yields the same
  * events. Never throws: whatever cannot be translated is a rejection with a JSON path.
@@ -65,9 +71,11 @@ export function translateEido(document: unknown, options: EidoTranslationOptions
     }
     const eido = readEidoDocument(document, rejections);
     const header = readHeader(eido, rejections);
+    const locations = readLocationComponents(eido, rejections);
     const drafts = [
-      ...translateIncident(eido, header, options, rejections),
+      ...translateIncident(eido, header, locations, options, rejections),
       ...translateUnits(eido, header, options, rejections),
+      ...translateCallers(eido, header, locations, options, rejections),
     ];
     return { events: finishEvents(drafts, header, options, rejections), rejections };
   } catch (error) {
@@ -112,10 +120,11 @@ interface Draft {
 function translateIncident(
   eido: EidoDocument,
   header: Header,
+  readings: LocationReadings,
   options: EidoTranslationOptions,
   rejections: EidoRejection[],
 ): Draft[] {
-  const locations = readLocations(eido, header.incident, rejections);
+  const locations = chooseLocation(eido, header.incident, readings);
   const calls = readCalls(eido, rejections);
   const path = header.incident?.path ?? '$';
   if (header.incidentId === null) {
@@ -249,17 +258,23 @@ interface Locations {
   readonly summary: string;
 }
 
-/**
- * Reads every location component (so that each bad one is reported at its path) and chooses,
- * in order of preference, one the incident references, one a call references, or the first in
- * the document that has coordinates. A civic-only location is not enough: the hub needs a
- * point, and geocoding is not a translator's job.
- */
-function readLocations(eido: EidoDocument, incident: EidoComponent | null, rejections: EidoRejection[]): Locations {
+type LocationReadings = ReadonlyMap<EidoComponent, LocationReading>;
+
+/** Reads every location component once, so that each bad one is reported once, at its path. */
+function readLocationComponents(eido: EidoDocument, rejections: EidoRejection[]): LocationReadings {
   const readings = new Map<EidoComponent, LocationReading>();
   for (const component of eido.components('location')) {
     readings.set(component, readLocation(component, rejections));
   }
+  return readings;
+}
+
+/**
+ * Chooses, in order of preference, a location the incident references, one a call references,
+ * or the first in the document that has coordinates. A civic-only location is not enough: the
+ * hub needs a point, and geocoding is not a translator's job.
+ */
+function chooseLocation(eido: EidoDocument, incident: EidoComponent | null, readings: LocationReadings): Locations {
   const referenced = (component: EidoComponent | null) =>
     listOf(component ? field(component.record, 'locationReference') : undefined, 'locationReference').map((item) =>
       eido.resolve(item.value),
@@ -281,6 +296,8 @@ function readLocations(eido: EidoDocument, incident: EidoComponent | null, rejec
 
 interface LocationReading {
   readonly location: EventLocation | null;
+  /** The civic address, with or without coordinates. */
+  readonly address: string | null;
   /** What the component held, for the incident's rejection when no location is usable. */
   readonly note: string;
 }
@@ -293,21 +310,21 @@ function readLocation(component: EidoComponent, rejections: EidoRejection[]): Lo
     const parsed = parsePidfLocation(byValue);
     if (!parsed.ok) {
       rejections.push({ reason: parsed.reason, detail: parsed.detail, path });
-      return { location: null, note: `was rejected (${parsed.reason})` };
+      return { location: null, address: null, note: `was rejected (${parsed.reason})` };
     }
     const { point, uncertaintyMeters, address } = parsed.location;
-    if (point) return { location: { point, uncertaintyMeters, address }, note: 'has coordinates' };
-    return { location: null, note: `has a civic address only (${preview(address)})` };
+    if (point) return { location: { point, uncertaintyMeters, address }, address, note: 'has coordinates' };
+    return { location: null, address, note: `has a civic address only (${preview(address)})` };
   }
   if (byValue !== undefined && byValue !== null) {
     const detail = `locationByValue must be a PIDF-LO string, got ${preview(byValue)}`;
     rejections.push({ reason: 'bad-type', detail, path });
-    return { location: null, note: 'was rejected (bad-type)' };
+    return { location: null, address: null, note: 'was rejected (bad-type)' };
   }
   if (reference !== undefined) {
-    return { location: null, note: `is by reference only (${preview(reference)}), not dereferenced` };
+    return { location: null, address: null, note: `is by reference only (${preview(reference)}), not dereferenced` };
   }
-  return { location: null, note: 'has no locationByValue' };
+  return { location: null, address: null, note: 'has no locationByValue' };
 }
 
 // ---- phase 4: units -------------------------------------------------------------------------
@@ -383,7 +400,117 @@ function translateUnit(
   return [{ event, path, material: { record, incidentId } }];
 }
 
-// ---- phase 5: envelope and validation -------------------------------------------------------
+// ---- phase 5: callers ---------------------------------------------------------------------
+
+/** Person roles (the Person Role registry, and what drafts write) that mean the caller. */
+const CALLER_ROLES = new Set(['caller', 'callingparty', 'reportingparty']);
+
+/**
+ * One `call.updated` per call whose caller or audio the document states, with only what it
+ * states (an absent field leaves the hub's value as it is). Each malformed value is a rejection
+ * at its path, and the rest of the call's caller data still goes.
+ */
+function translateCallers(
+  eido: EidoDocument,
+  header: Header,
+  locations: LocationReadings,
+  options: EidoTranslationOptions,
+  rejections: EidoRejection[],
+): Draft[] {
+  const persons = eido.components('person');
+  const drafts: Draft[] = [];
+  for (const call of eido.components('call')) {
+    const callId = identifier(field(call.record, '$id')) ?? identifier(field(call.record, 'callIdentifier'));
+    if (callId === undefined) continue; // already rejected by readCalls
+    const referenced = listOf(field(call.record, 'personReference'), `${call.path}.personReference`)
+      .map((item) => eido.resolve(item.value))
+      .filter((person): person is EidoComponent => person !== null && persons.includes(person));
+    const naming = persons.filter((person) => texts(field(person.record, 'callIdentifier')).includes(callId));
+    const caller = [...referenced, ...naming].find(isCaller) ?? null;
+    const identity = {
+      ...(caller ? readCallerPerson(eido, caller, locations, rejections) : {}),
+      ...readCallAudio(eido, call, rejections),
+    };
+    if (Object.keys(identity).length === 0) continue;
+    const occurredAt =
+      timestamp(field(caller?.record ?? {}, 'lastUpdateTimeStamp')) ??
+      timestamp(field(call.record, 'lastUpdateTimeStamp')) ??
+      header.updatedAt ??
+      options.receivedAt;
+    drafts.push({ event: { type: 'call.updated', occurredAt, callId, ...identity }, path: call.path, material: { callId, identity } });
+  }
+  return drafts;
+}
+
+function isCaller(person: EidoComponent): boolean {
+  return texts(field(person.record, 'personIncidentRoleRegistryText')).some((role) =>
+    CALLER_ROLES.has(role.toLowerCase().replace(/[^a-z]/g, '')),
+  );
+}
+
+/** The caller's name (NIEM nc:PersonName: full name, else given, middle and surname) and civic address. */
+function readCallerPerson(
+  eido: EidoDocument,
+  person: EidoComponent,
+  locations: LocationReadings,
+  rejections: EidoRejection[],
+): { callerName?: string; callerAddress?: string } {
+  const identity: { callerName?: string; callerAddress?: string } = {};
+  const namePath = `${person.path}.ncPersonComponent.name`;
+  const name = personNameOf(field(person.record, 'ncPersonComponent'));
+  if (name !== undefined) {
+    if (isPrintableText(name, MAX_NAME_LENGTH)) identity.callerName = name;
+    else rejections.push({ reason: 'bad-caller-name', detail: `expected one line of at most ${MAX_NAME_LENGTH} characters, got ${preview(name)}`, path: namePath });
+  }
+  const address = listOf(field(person.record, 'locationReference'), `${person.path}.locationReference`)
+    .map((item) => eido.resolve(item.value))
+    .map((component) => (component ? locations.get(component)?.address : null))
+    .find((candidate): candidate is string => typeof candidate === 'string');
+  if (address !== undefined) {
+    if (isPrintableText(address, MAX_ADDRESS_LENGTH)) identity.callerAddress = address;
+    else rejections.push({ reason: 'bad-caller-address', detail: `expected one line of at most ${MAX_ADDRESS_LENGTH} characters, got ${preview(address)}`, path: `${person.path}.locationReference` });
+  }
+  return identity;
+}
+
+/**
+ * `ncPersonComponent.name` holds nc:PersonName entries (`fullName`, `givenName`, `middleName`,
+ * `surName`), each a string or an nc:TextType (`{ "value": … }`), one or a list.
+ */
+function personNameOf(person: unknown): string | undefined {
+  if (!isRecord(person)) return undefined;
+  for (const { value } of listOf(field(person, 'name'), 'name')) {
+    if (!isRecord(value)) continue;
+    const part = (key: string) => niemTexts(field(value, key)).join(' ') || undefined;
+    const full = part('fullName') ?? part('personFullName');
+    const joined = [part('givenName') ?? part('personGivenName'), part('middleName') ?? part('personMiddleName'), part('surName') ?? part('personSurName')]
+      .filter((piece): piece is string => piece !== undefined)
+      .join(' ');
+    const name = full ?? (joined || undefined);
+    if (name !== undefined) return name;
+  }
+  return undefined;
+}
+
+function niemTexts(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.flatMap((item) => texts(isRecord(item) ? (field(item, 'value') ?? field(item, '@value')) : item));
+}
+
+/** The first audio the call's `mediaReferences` link (EIDO MediaType: `uri`, `contentType` audio/*). */
+function readCallAudio(eido: EidoDocument, call: EidoComponent, rejections: EidoRejection[]): { audioUrl?: string } {
+  for (const { value } of listOf(field(call.record, 'mediaReferences'), `${call.path}.mediaReferences`)) {
+    const media = eido.resolve(value);
+    if (!media || !(text(field(media.record, 'contentType')) ?? '').toLowerCase().startsWith('audio/')) continue;
+    const uri = text(field(media.record, 'uri'));
+    if (uri !== undefined && isAudioUrl(uri)) return { audioUrl: uri };
+    const detail = `expected an absolute http(s), rtsp(s), ws(s) or sip(s) URI, got ${preview(field(media.record, 'uri'))}`;
+    rejections.push({ reason: 'bad-media-uri', detail, path: `${media.path}.uri` });
+  }
+  return {};
+}
+
+// ---- phase 6: envelope and validation -------------------------------------------------------
 
 function finishEvents(
   drafts: readonly Draft[],

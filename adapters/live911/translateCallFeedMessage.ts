@@ -1,4 +1,5 @@
 import type { CallReceived, CallState, CallUpdated, EventLocation } from '../contract';
+import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH, isAudioUrl, isPrintableText } from '../contactFormats';
 import { type PidfFailureReason, parsePidfLocation } from '../pidf';
 import { validateDomainEvent } from '../validateDomainEvent';
 
@@ -19,6 +20,13 @@ import { validateDomainEvent } from '../validateDomainEvent';
  * - `at` (required): ISO 8601 date-time with an offset (`Z` or `±hh:mm`).
  * - `ani` (optional, string or null): callback number; used by `ringing` only.
  * - `classOfService` (optional, NENA code such as WPH1, WPH2, VOIP; string or null; `""` = null).
+ * - `callerName`, `callerAddress` (optional, string or null; `""` = null): the subscriber's name
+ *   (CNAM or ALI) and civic address, one line each (at most 200 and 500 characters).
+ * - `audioUrl` (optional, string or null; `""` = null): where the call's audio plays, an
+ *   http(s), rtsp(s), ws(s) or sip(s) URL (a recorder stream or recording).
+ *
+ *   On `ringing` these three start the call's values; on any other type a present field
+ *   replaces the value (null clears it) and an absent one leaves it unchanged.
  * - `location` (optional, or null): either `{ "pidfLo": "<PIDF-LO by value>" }` (RFC 4119 /
  *   RFC 5491), or `{ "lat", "lon", "uncertaintyMeters"?, "address"? }` in WGS 84 degrees and
  *   metres — never both. A civic-only PIDF-LO has an address and no point: the call then has
@@ -39,6 +47,9 @@ export type CallFeedFailureReason =
   | 'not-an-object'
   | 'missing-field'
   | 'bad-field'
+  | 'bad-caller-name'
+  | 'bad-caller-address'
+  | 'bad-audio-url'
   | 'unknown-type'
   | 'bad-timestamp'
   | 'bad-location'
@@ -116,6 +127,8 @@ function translateRecord(message: Record<string, unknown>, source: string): Call
   if (ani !== null && typeof ani !== 'string') return ani;
   const classOfService = optionalText(message, 'classOfService');
   if (classOfService !== null && typeof classOfService !== 'string') return classOfService;
+  const identity = readCallerIdentity(message);
+  if (!isCallerIdentity(identity)) return identity;
   const location = readLocation(message.location);
   if (!location.ok) return location;
 
@@ -123,7 +136,15 @@ function translateRecord(message: Record<string, unknown>, source: string): Call
   const state = STATE_BY_TYPE[type];
   let draft: CallReceived | CallUpdated;
   if (type === 'ringing') {
-    draft = { ...envelope, type: 'call.received', state: 'RINGING', location: location.value, classOfService, callbackNumber: ani };
+    draft = {
+      ...envelope,
+      type: 'call.received',
+      state: 'RINGING',
+      location: location.value,
+      classOfService,
+      callbackNumber: ani,
+      ...identity,
+    };
   } else {
     if (type === 'location' && location.value === null) {
       return failure('no-usable-location', `a location message needs a point: ${location.note}`);
@@ -135,6 +156,7 @@ function translateRecord(message: Record<string, unknown>, source: string): Call
       ...(location.value !== null && { location: location.value }),
       // A rebid may upgrade the class of service (WPH1 → WPH2); absent means unchanged.
       ...(classOfService !== null && { classOfService }),
+      ...identity,
     };
   }
   // Belt and braces: only contract-valid events leave the translator.
@@ -158,6 +180,35 @@ function optionalText(message: Record<string, unknown>, field: string): string |
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') return failure('bad-field', `${field}: expected a string or null, got ${show(value)}`);
   return value.trim() === '' ? null : value;
+}
+
+type CallerIdentity = Partial<Record<'callerName' | 'callerAddress' | 'audioUrl', string | null>>;
+
+const isCallerIdentity = (value: CallerIdentity | Failure): value is CallerIdentity => !('ok' in value);
+
+/**
+ * The restricted caller fields the message carries: a field absent from the message is absent
+ * from the result (unchanged), a null or blank one is null.
+ */
+function readCallerIdentity(message: Record<string, unknown>): CallerIdentity | Failure {
+  const fields = [
+    ['callerName', 'bad-caller-name', (text: string) => isPrintableText(text, MAX_NAME_LENGTH), `one line of at most ${MAX_NAME_LENGTH} characters`],
+    ['callerAddress', 'bad-caller-address', (text: string) => isPrintableText(text, MAX_ADDRESS_LENGTH), `one line of at most ${MAX_ADDRESS_LENGTH} characters`],
+    ['audioUrl', 'bad-audio-url', isAudioUrl, 'an http(s), rtsp(s), ws(s) or sip(s) URL'],
+  ] as const;
+  const identity: CallerIdentity = {};
+  for (const [field, reason, accepts, expected] of fields) {
+    if (!Object.hasOwn(message, field) || message[field] === undefined) continue;
+    const value = message[field];
+    if (value === null || (typeof value === 'string' && value.trim() === '')) {
+      identity[field] = null;
+      continue;
+    }
+    if (typeof value !== 'string') return failure('bad-field', `${field}: expected a string or null, got ${show(value)}`);
+    if (!accepts(value)) return failure(reason, `${field}: expected ${expected}, got ${show(value)}`);
+    identity[field] = value;
+  }
+  return identity;
 }
 
 function readTimestamp(value: unknown): string | Failure {

@@ -1,8 +1,9 @@
 import { destinationPoint, initialBearingDegrees } from '../../geo/geodesy';
-import { type CameraDiscovered, type CameraStream, type EventEnvelope } from '../contract';
+import { type CameraDiscovered, type CameraOwner, type CameraStream, type EventEnvelope } from '../contract';
 import { type Random } from './createRandom';
 import { type Intersection, type StreetGrid } from './createStreetGrid';
 import { roundHeading, roundPoint, roundTo } from './rounding';
+import { simulatedPersonName, simulatedPhoneNumber } from './simulatedPeople';
 
 /** A simulated camera: a `camera.discovered` event without its envelope. */
 export type CameraSite = Omit<CameraDiscovered, keyof EventEnvelope>;
@@ -158,6 +159,23 @@ function communityCamera(cameraId: string, grid: StreetGrid, random: Random): Ca
     status: initialStatus(random),
     streams,
     snapshotUrl: live ? `https://connect.sim.invalid/snapshot/${cameraId}.jpg` : null,
+    owner: ownerOf(business),
+  };
+}
+
+/**
+ * The business that registered a community camera, and who to call there. A business with
+ * several cameras is one owner: the owner and its contact follow from the business's name.
+ */
+function ownerOf(business: string): CameraOwner {
+  const slug = business.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const ownerId = `owner-${slug}`;
+  return {
+    ownerId,
+    name: business,
+    contactName: simulatedPersonName(ownerId),
+    contactPhone: simulatedPhoneNumber(ownerId),
+    contactEmail: `${slug}@connect.sim.invalid`,
   };
 }
 

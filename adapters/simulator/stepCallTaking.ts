@@ -3,6 +3,7 @@ import { type EventLocation } from '../contract';
 import { CLASSES_OF_SERVICE, REFINED_UNCERTAINTY_METERS } from './classesOfService';
 import { INCIDENT_TYPES } from './incidentTypes';
 import { roundPoint } from './rounding';
+import { simulatedPersonName } from './simulatedPeople';
 import {
   type CallMilestone,
   type CallMilestoneKind,
@@ -65,6 +66,9 @@ function receiveCall(world: SimulationWorld): void {
     location: callerLocation(world, call, classOfService.initialUncertaintyMeters),
     classOfService: classOfService.code,
     callbackNumber: `480-555-${String(random.calls.int(0, 9999)).padStart(4, '0')}`,
+    // The subscriber, as CNAM gives it; a line with a civic address (ALI) is registered there.
+    callerName: simulatedPersonName(callId),
+    callerAddress: classOfService.civicAddress ? grid.addressOf(call.point) : null,
   });
 }
 
@@ -106,7 +110,8 @@ function reachMilestone(world: SimulationWorld, call: SimCall, kind: CallMilesto
   const { callId, classOfService } = call;
   switch (kind) {
     case 'answer':
-      return world.emit({ type: 'call.updated', callId, state: 'ACTIVE' });
+      // The recorder starts with the answered call; its live stream is the call's audio.
+      return world.emit({ type: 'call.updated', callId, state: 'ACTIVE', audioUrl: audioUrlOf(callId) });
     case 'abandon':
       return world.emit({ type: 'call.updated', callId, state: 'ABANDONED' });
     case 'end':
@@ -127,6 +132,10 @@ function reachMilestone(world: SimulationWorld, call: SimCall, kind: CallMilesto
       throw new Error(`simulator: unknown call milestone ${String(unreachable)}`);
     }
   }
+}
+
+function audioUrlOf(callId: string): string {
+  return `https://recorder.sim.invalid/calls/${encodeURIComponent(callId)}/audio.m3u8`;
 }
 
 /** A reported caller location: somewhere inside an uncertainty circle around the caller. */

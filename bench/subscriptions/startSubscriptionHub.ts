@@ -54,6 +54,8 @@ export async function startSubscriptionHub(options: SubscriptionHubOptions): Pro
     CAD_PORT: '0',
     AVL_PORT: '0',
     CAMERAS_PORT: '0',
+    INGEST_PORT: '0',
+    AUDIT_PORT: '0',
     SIM_ENABLED: 'false',
     LOG_LEVEL: 'silent',
   });

@@ -1,9 +1,16 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type ExecutionArgs, type ExecutionResult, GraphQLError, type GraphQLSchema, print } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, type ExecutionResult, GraphQLError, type GraphQLSchema, Kind, getOperationAST, parse, print, validate } from 'graphql';
 import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { Authenticator } from '../../auth/createAuthenticator';
+import { type AccessControl, PURPOSE_HEADER, readPurpose } from '../authorization/createAccessControl';
+import type { GatewayContext } from '../gatewayContext';
+import type { AuditSink } from '../audit/createAuditPlugin';
+import { describeOperationForAudit } from '../audit/describeOperationForAudit';
+import { type OperationLimits, checkOperationLimits } from '../limits';
+import type { CheckedOperation } from '../authorization/createAccessControl';
 import { type ConnectionOutbox, createConnectionOutbox } from './createConnectionOutbox';
 import { createFlushScheduler } from './createFlushScheduler';
 import type { SharedSubscriptions } from './createSharedSubscriptions';
@@ -24,8 +31,19 @@ export interface SubscriptionServerOptions {
   readonly path: string;
   readonly schema: GraphQLSchema;
   readonly shared: SharedSubscriptions;
-  /** Runs queries and mutations sent over the socket through the gateway. */
-  readonly executeOperation: (request: { query: string; variables: Record<string, unknown>; operationName?: string }) => Promise<ExecutionResult>;
+  /** Runs queries and mutations sent over the socket through the gateway, as the connection's caller. */
+  readonly executeOperation: (
+    request: { query: string; variables: Record<string, unknown>; operationName?: string },
+    contextValue: GatewayContext,
+  ) => Promise<ExecutionResult>;
+  /** Verifies the bearer token of each connection (connection_init `Authorization`, or the upgrade header). */
+  readonly authenticator: Authenticator;
+  /** Decides and applies what each subscriber may see, at subscribe time and on every event. */
+  readonly access: AccessControl;
+  /** Subscription starts and stops, refusals, and each event that carried restricted data. */
+  readonly audit: AuditSink;
+  /** Size, depth, cost, introspection, allow-list and rate limits for subscriptions (queries and mutations meet them in Apollo Server). */
+  readonly limits: OperationLimits;
   /** Messages that may wait for one client connection before the client is disconnected. */
   readonly queueLimit: number;
   /** Least time between two writes of subscription events to one client (0: every event-loop turn). */
@@ -52,6 +70,8 @@ interface ClientConnection {
 interface ConnectionExtra {
   readonly connection: ClientConnection;
   readonly request: IncomingMessage;
+  /** The caller, once connection_init was authenticated. */
+  caller?: GatewayContext;
 }
 
 /** What graphql-ws hands the subscribe and execute functions as `contextValue`. */
@@ -59,6 +79,7 @@ interface OperationContext {
   readonly connection: ClientConnection;
   /** The client's id of this subscription (graphql-transport-ws `subscribe` message). */
   readonly id: string;
+  readonly caller: GatewayContext;
 }
 
 /**
@@ -74,7 +95,9 @@ interface OperationContext {
  * over the socket go through the gateway's ordinary execution.
  */
 export function attachSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
-  const { server, path, schema, shared, executeOperation, queueLimit, flushIntervalMs, keepAliveMs, logger } = options;
+  const { server, path, schema, shared, executeOperation, queueLimit, flushIntervalMs, keepAliveMs, logger, authenticator, access, audit, limits } = options;
+  const writeAudit = (record: Parameters<AuditSink['append']>[0]) =>
+    audit.append(record).catch((error: unknown) => logger.error({ err: error, kind: record.kind }, 'audit record could not be written'));
   // perMessageDeflate off (ws's default, stated because the frame writer relies on it).
   const wss = new WebSocketServer({ noServer: true, handleProtocols, maxPayload: MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false });
   const scheduler = createFlushScheduler(flushIntervalMs);
@@ -83,18 +106,86 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
 
   const protocol = makeServer<Record<string, unknown> | undefined, ConnectionExtra>({
     schema,
-    context: (ctx, id): OperationContext => ({ connection: ctx.extra.connection, id }),
+    onConnect: async (ctx) => {
+      const { socket } = ctx.extra.connection;
+      const params = ctx.connectionParams ?? {};
+      const headers = ctx.extra.request.headers;
+      const clientAddress = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+      try {
+        const purpose = readPurpose(params['X-Purpose'] ?? params[PURPOSE_HEADER] ?? params.purpose ?? headers[PURPOSE_HEADER]);
+        const authorization = params.Authorization ?? params.authorization ?? headers.authorization;
+        const identity = await authenticator.authenticate(typeof authorization === 'string' ? authorization : null, clientAddress);
+        ctx.extra.caller = { identity, purpose, clientAddress };
+        return true;
+      } catch (error) {
+        const code = error instanceof GraphQLError && error.extensions.code === 'LOCKED_OUT' ? 4429 : CloseCode.Unauthorized;
+        socket.close(code, closeReason(error instanceof Error ? error.message : 'Unauthorized'));
+        return false;
+      }
+    },
+    // Subscriptions meet the limits here; queries and mutations over the socket meet them in
+    // Apollo Server (executeOperation), so that no operation spends two rate tokens.
+    onSubscribe: (ctx, _id, payload) => {
+      const caller = ctx.extra.caller as GatewayContext;
+      const verdict = checkOperationLimits(limits, {
+        query: payload.query,
+        operationName: payload.operationName,
+        variables: payload.variables,
+        extensions: payload.extensions,
+        caller: { identity: caller.identity, clientAddress: caller.clientAddress },
+        schema,
+      });
+      if (!verdict.allowed) {
+        return isSubscription(payload.query, payload.operationName) ? [verdict.error] : undefined;
+      }
+      if (!isSubscriptionDocument(verdict.document, payload.operationName)) return undefined;
+      if (verdict.query === payload.query) return undefined;
+      // The allow-list supplied the document (the client sent its hash): execute that one.
+      const errors = validate(schema, verdict.document);
+      if (errors.length > 0) return errors;
+      return { schema, document: verdict.document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null };
+    },
+    context: (ctx, id): OperationContext => ({ connection: ctx.extra.connection, id, caller: ctx.extra.caller as GatewayContext }),
     execute: (args) =>
-      executeOperation({
-        query: print(args.document),
-        variables: (args.variableValues ?? {}) as Record<string, unknown>,
-        ...(args.operationName ? { operationName: args.operationName } : {}),
-      }),
+      executeOperation(
+        {
+          query: print(args.document),
+          variables: (args.variableValues ?? {}) as Record<string, unknown>,
+          ...(args.operationName ? { operationName: args.operationName } : {}),
+        },
+        { ...(args.contextValue as OperationContext).caller },
+      ),
     subscribe: (args) => subscribeClient(args),
   });
 
   const subscribeClient = (args: ExecutionArgs): AsyncIterableIterator<ExecutionResult> | ExecutionResult => {
-    const { connection, id } = args.contextValue as OperationContext;
+    const { connection, id, caller } = args.contextValue as OperationContext;
+    const source = print(args.document);
+    const auditOf = (kind: 'subscription-start' | 'subscription-stop' | 'subscription-event', result: ExecutionResult | null, restrictedReturned: readonly string[] = []) =>
+      describeOperationForAudit({
+        kind,
+        context: caller,
+        source,
+        operationName: args.operationName ?? null,
+        variables: (args.variableValues ?? null) as Record<string, unknown> | null,
+        checked,
+        result,
+        restrictedReturned,
+      });
+    let checked: CheckedOperation | undefined;
+    try {
+      checked = access.check(args.document, args.operationName, caller);
+    } catch (error) {
+      if (error instanceof GraphQLError) {
+        void writeAudit(auditOf('subscription-start', { errors: [error] }));
+        return { errors: [error] };
+      }
+      throw error;
+    }
+    const allowed = checked;
+    const expiresAt = caller.identity?.expiresAt ?? 0;
+    const filter = (result: ExecutionResult) => access.apply(result, allowed);
+    const auditsEvents = allowed.decision.needToKnow.length > 0;
     const channel = connection.outbox.channel(Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`));
     // How the stream ends, once everything before the end has been written: with errors to
     // deliver as a last `next` (graphql-ws then sends `complete`), or plainly.
@@ -114,11 +205,21 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
           variables: (args.variableValues ?? {}) as Record<string, unknown>,
         },
         {
-          next: (event) => channel.push(event.bytes, event.coalesceKey),
+          next: (event) => {
+            // Checked on every event: a subscription lives no longer than the token it was opened with.
+            if (Date.now() >= expiresAt) {
+              connection.socket.close(CloseCode.Unauthorized, 'Token expired; reconnect with a fresh token');
+              return;
+            }
+            const view = event.viewFor(allowed.shareKey, filter);
+            channel.push(view.bytes, event.coalesceKey);
+            if (auditsEvents && view.restrictedReturned.length > 0) void writeAudit(auditOf('subscription-event', view.result, view.restrictedReturned));
+          },
           error: (errors) => endAfterQueued({ errors: [...errors] }),
           complete: () => endAfterQueued('done'),
         },
       );
+      void writeAudit(auditOf('subscription-start', { data: {} }));
     } catch (error) {
       logger.warn({ err: error }, 'subscription could not be planned');
       return { errors: [error instanceof GraphQLError ? error : new GraphQLError('Subscription could not be planned')] };
@@ -137,6 +238,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       },
       // The client completed the subscription or hung up.
       async return() {
+        if (ending === null) void writeAudit(auditOf('subscription-stop', { data: {} }));
         leave();
         channel.drop();
         ending = 'done';
@@ -234,4 +336,25 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** A WebSocket close reason fits in 123 bytes. */
+function closeReason(message: string): string {
+  return Buffer.byteLength(message) <= 123 ? message : `${Buffer.from(message).subarray(0, 120).toString('utf8')}...`;
+}
+
+function isSubscriptionDocument(document: DocumentNode, operationName: string | null | undefined): boolean {
+  return getOperationAST(document, operationName ?? undefined)?.operation === 'subscription';
+}
+
+/** Whether a (refused) payload asks for a subscription; unparseable text counts as one. */
+function isSubscription(query: string | undefined, operationName: string | null | undefined): boolean {
+  if (!query) return true;
+  try {
+    const document = parse(query, { maxTokens: 10_000 });
+    const operation = getOperationAST(document, operationName ?? undefined);
+    return operation ? operation.operation === 'subscription' : document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'subscription');
+  } catch {
+    return true;
+  }
 }

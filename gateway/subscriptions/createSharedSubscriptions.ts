@@ -7,10 +7,25 @@ import type { UpstreamSubscriber } from './createUpstreamSubscriber';
 /** One completed event of a shared stream, as every client of the stream receives it. */
 export interface SharedEvent {
   readonly result: ExecutionResult;
-  /** The result as UTF-8 JSON, serialised once for all clients. */
-  readonly bytes: Buffer;
+  /**
+   * The event as the clients that share `key` see it, after `transform` (their access
+   * decisions): transformed and serialised to UTF-8 JSON once per key for all of them.
+   */
+  viewFor(key: string, transform: (result: ExecutionResult) => TransformedEvent): EventView;
   /** Set for events that a slow client may see only the latest of (positions): `field:id`. */
   readonly coalesceKey: string | undefined;
+}
+
+/** What access control made of an event for some clients. */
+export interface TransformedEvent {
+  readonly result: ExecutionResult;
+  /** Restricted fields that carried a value (for the audit trail). */
+  readonly restrictedReturned: readonly string[];
+}
+
+/** An event as some clients see it. */
+export interface EventView extends TransformedEvent {
+  readonly bytes: Buffer;
 }
 
 /** One client's end of a shared subscription. */
@@ -128,14 +143,19 @@ export function createSharedSubscriptions(options: SharedSubscriptionsOptions): 
 
 /** The event as clients receive it; the JSON is made on first use and then reused. */
 function sharedEvent(result: ExecutionResult, coalesceKey: string | undefined): SharedEvent {
-  let bytes: Buffer | undefined;
+  const byKey = new Map<string, EventView>();
   return {
     result,
     coalesceKey,
-    get bytes() {
-      // GraphQLError serialises through its toJSON (message, locations, path, extensions).
-      bytes ??= Buffer.from(JSON.stringify(result));
-      return bytes;
+    viewFor(key, transform) {
+      let view = byKey.get(key);
+      if (!view) {
+        const transformed = transform(result);
+        // GraphQLError serialises through its toJSON (message, locations, path, extensions).
+        view = { ...transformed, bytes: Buffer.from(JSON.stringify(transformed.result)) };
+        byKey.set(key, view);
+      }
+      return view;
     },
   };
 }

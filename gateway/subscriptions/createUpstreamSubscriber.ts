@@ -1,7 +1,8 @@
 import { type Client, createClient } from 'graphql-ws';
 import type { ExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
+import { EMPTY_BODY_SHA256, GATEWAY_SIGNATURE_HEADER, GATEWAY_SIGNATURE_PARAM, type GatewaySigner } from '../../subgraphs/gatewaySignature';
 
 /** Receives what one upstream subscription yields. */
 export interface UpstreamSink {
@@ -22,6 +23,12 @@ export interface UpstreamSubscriber {
 export interface UpstreamSubscriberOptions {
   /** GraphQL endpoint of each subgraph (http:// URLs are turned into ws://). */
   readonly urls: Readonly<Record<string, string>>;
+  /**
+   * Signs each connection, freshly on every (re)connect: the upgrade request in its header and
+   * the `connection_init` payload. Upstream subscriptions are shared among clients, so they
+   * forward no caller.
+   */
+  readonly signer: GatewaySigner;
   readonly logger: Logger;
   /** First wait before reconnecting, doubled each failure up to `maxRetryDelayMs` (full jitter). */
   readonly retryDelayMs?: number;
@@ -35,7 +42,7 @@ export interface UpstreamSubscriberOptions {
  * every live subscription, so clients keep theirs.
  */
 export function createUpstreamSubscriber(options: UpstreamSubscriberOptions): UpstreamSubscriber {
-  const { urls, logger, retryDelayMs = 200, maxRetryDelayMs = 10_000 } = options;
+  const { urls, signer, logger, retryDelayMs = 200, maxRetryDelayMs = 10_000 } = options;
   const clients = new Map<string, Client>();
   // Each client has at most one socket at a time; these are the ones open now.
   const openServices = new Set<string>();
@@ -46,9 +53,12 @@ export function createUpstreamSubscriber(options: UpstreamSubscriberOptions): Up
     const url = urls[service];
     if (!url) throw new Error(`No URL configured for subgraph "${service}"`);
     const log = logger.child({ upstream: service });
+    const wsUrl = url.replace(/^http/, 'ws');
+    const { pathname, search } = new URL(wsUrl);
     const client = createClient({
-      url: url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
+      url: wsUrl,
+      webSocketImpl: createSignedWebSocketClass(signer, `${pathname}${search}`),
+      connectionParams: () => ({ [GATEWAY_SIGNATURE_PARAM]: signer.signConnection(pathname) }),
       lazy: true,
       lazyCloseTimeout: 0,
       retryAttempts: Number.MAX_SAFE_INTEGER,
@@ -88,5 +98,15 @@ export function createUpstreamSubscriber(options: UpstreamSubscriberOptions): Up
       await Promise.all([...clients.values()].map((client) => client.dispose()));
       clients.clear();
     },
+  };
+}
+
+/** `ws`'s WebSocket, whose upgrade request carries the gateway's signature as a GET of `path`. */
+function createSignedWebSocketClass(signer: GatewaySigner, path: string): new (address: string, protocols?: string | string[]) => WebSocket {
+  return class SignedWebSocket extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[], options?: ClientOptions) {
+      const signature = signer.signRequest({ method: 'GET', path, bodySha256: EMPTY_BODY_SHA256, caller: null });
+      super(address, protocols, { ...options, headers: { ...options?.headers, [GATEWAY_SIGNATURE_HEADER]: signature } });
+    }
   };
 }

@@ -1,8 +1,9 @@
 import type { DomainEvent, IncidentStatus, UnitStatus } from '../../adapters/contract';
 import { assertNever } from '../../errors/assertNever';
+import { type Area, areaBounds, areaContains } from '../../geo/area';
 import type { Database } from '../../storage/createDatabase';
 import { type Connection, fetchKeysetConnection } from '../keysetConnection';
-import { type LocationRecord, locationColumns, locationFromRow } from '../locationColumns';
+import { type LocationRecord, locationColumns, locationFromRow, whereLocationInBox } from '../locationColumns';
 
 export interface IncidentRecord {
   readonly id: string;
@@ -71,7 +72,13 @@ export interface CadStore {
   unitsByIncidentIds(ids: readonly string[]): Promise<UnitRecord[][]>;
   callIdsByIncidentIds(ids: readonly string[]): Promise<string[][]>;
   incidentIdsByCallIds(ids: readonly string[]): Promise<(string | null)[]>;
-  listIncidents(filter: IncidentFilter, first: number, after: string | null | undefined): Promise<Connection<IncidentRecord>>;
+  /** A page of incidents; with an `area`, only incidents located in it (pages stay full). */
+  listIncidents(
+    filter: IncidentFilter,
+    first: number,
+    after: string | null | undefined,
+    area?: Area | null,
+  ): Promise<Connection<IncidentRecord>>;
   listUnits(filter: UnitFilter, first: number, after: string | null | undefined): Promise<Connection<UnitRecord>>;
   /** Applies an incident or unit event; older events never overwrite newer state. Returns what changed. */
   apply(event: DomainEvent): Promise<CadChange | null>;
@@ -121,11 +128,12 @@ export function createCadStore(db: Database): CadStore {
       const byCall = new Map(rows.map((row) => [row.call_id, row.incident_id]));
       return ids.map((id) => byCall.get(id) ?? null);
     },
-    listIncidents(filter, first, after) {
+    listIncidents(filter, first, after, area = null) {
       const query = incidents();
       if (filter.status?.length) query.whereIn('status', filter.status);
       if (filter.maxPriority != null) query.where('priority', '<=', filter.maxPriority);
       if (filter.reportedSince) query.where('reported_at', '>=', filter.reportedSince);
+      if (area) whereLocationInBox(query, areaBounds(area));
       return fetchKeysetConnection<IncidentRow, IncidentRecord>({
         query,
         sortColumn: 'reported_at',
@@ -135,6 +143,7 @@ export function createCadStore(db: Database): CadStore {
         after,
         keyOf: (row) => [row.reported_at.toISOString(), row.id],
         toNode: incidentFromRow,
+        ...(area && { accept: (row: IncidentRow) => areaContains(area, { lat: row.lat, lon: row.lon }) }),
       });
     },
     listUnits(filter, first, after) {

@@ -3,6 +3,7 @@ import type { IncidentStatus, UnitStatus } from '../../adapters/contract';
 import type { LatLon } from '../../geo/geodesy';
 import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';
+import { isPointInScope, rowScopeOf } from '../rowScope';
 import { subscribeInArea } from '../subscribeInArea';
 import type { Subgraph, SubgraphDependencies } from '../subgraph';
 import { type CadChange, type IncidentRecord, type UnitRecord, createCadStore } from './createCadStore';
@@ -22,9 +23,19 @@ interface PageArgs {
   after?: string | null;
 }
 
-/** The CAD subgraph: incidents and units, and the link from 911 calls to incidents. */
+/**
+ * The CAD subgraph: incidents and units, and the link from 911 calls to incidents. A field
+ * officer's geofence (rowScope) hides the incidents outside it wherever this subgraph hands one
+ * out: `incident`, `incidents`, `Unit.incident`, `Call.incident` and `incidentChanged`.
+ */
 export function createCadSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): Subgraph {
   const store = createCadStore(db);
+  const isVisible = (ctx: unknown, incident: IncidentRecord | null): incident is IncidentRecord =>
+    incident !== null && isPointInScope(rowScopeOf(ctx), incident.location.point);
+  const loadVisibleIncident = async (ctx: CadContext, id: string) => {
+    const incident = await ctx.incident.load(id);
+    return isVisible(ctx, incident) ? incident : null;
+  };
   const changes = createChangeFeed<CadChange>();
   // Where each unit was last seen (from AVL fixes), so that unit subscriptions can filter by area.
   const lastSeen = new Map<string, { point: LatLon; fixAt: number }>();
@@ -32,24 +43,26 @@ export function createCadSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): Sub
 
   const resolvers = {
     Query: {
-      incident: (_: unknown, { id }: { id: string }, ctx: CadContext) => ctx.incident.load(id),
+      incident: (_: unknown, { id }: { id: string }, ctx: CadContext) => loadVisibleIncident(ctx, id),
       incidents: (
         _: unknown,
         args: PageArgs & { filter?: { status?: IncidentStatus[]; maxPriority?: number; reportedSince?: Date } | null },
-      ) => store.listIncidents(args.filter ?? {}, args.first, args.after),
+        ctx: CadContext,
+      ) => store.listIncidents(args.filter ?? {}, args.first, args.after, rowScopeOf(ctx).area),
       unit: (_: unknown, { id }: { id: string }, ctx: CadContext) => ctx.unit.load(id),
       units: (_: unknown, args: PageArgs & { filter?: { status?: UnitStatus[] } | null }) =>
         store.listUnits(args.filter ?? {}, args.first, args.after),
     },
     Subscription: {
       incidentChanged: {
-        subscribe: (_: unknown, args: { area?: unknown; minPriority?: number | null }) =>
+        subscribe: (_: unknown, args: { area?: unknown; minPriority?: number | null }, ctx: CadContext) =>
           subscribeInArea({
             feed: changes,
             area: args.area,
             pick: (change) =>
               change.kind === 'incidentChanged' &&
-              (args.minPriority == null || change.incident.priority <= args.minPriority)
+              (args.minPriority == null || change.incident.priority <= args.minPriority) &&
+              isVisible(ctx, change.incident)
                 ? change.incident
                 : undefined,
             keyOf: (incident) => incident.id,
@@ -78,7 +91,7 @@ export function createCadSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): Sub
       },
     },
     Incident: {
-      __resolveReference: (ref: { id: string }, ctx: CadContext) => ctx.incident.load(ref.id),
+      __resolveReference: (ref: { id: string }, ctx: CadContext) => loadVisibleIncident(ctx, ref.id),
       units: (incident: IncidentRecord, _: unknown, ctx: CadContext) => ctx.unitsByIncident.load(incident.id),
       calls: async (incident: IncidentRecord, _: unknown, ctx: CadContext) =>
         (await ctx.callIdsByIncident.load(incident.id)).map(entityRef('Call')),
@@ -86,13 +99,13 @@ export function createCadSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): Sub
     Unit: {
       __resolveReference: (ref: { id: string }, ctx: CadContext) => ctx.unit.load(ref.id),
       incident: (unit: UnitRecord, _: unknown, ctx: CadContext) =>
-        unit.incidentId ? ctx.incident.load(unit.incidentId) : null,
+        unit.incidentId ? loadVisibleIncident(ctx, unit.incidentId) : null,
     },
     Call: {
       __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
       incident: async (call: { id: string }, _: unknown, ctx: CadContext) => {
         const incidentId = await ctx.incidentIdByCall.load(call.id);
-        return incidentId ? ctx.incident.load(incidentId) : null;
+        return incidentId ? loadVisibleIncident(ctx, incidentId) : null;
       },
     },
   };

@@ -25,4 +25,23 @@ export const callsMigrations: readonly Migration[] = [
       await db.schema.withSchema(schema).dropTable('calls');
     },
   },
+  {
+    // Restricted caller data (issue 5): who called, from where they are registered, and the audio.
+    name: '002_caller_identity',
+    async up(db, schema) {
+      await db.schema.withSchema(schema).alterTable('calls', (t) => {
+        t.text('caller_name');
+        t.text('caller_address');
+        t.text('audio_url');
+        // When the caller fields were last stated: a CAD's EIDO may tell them after the call
+        // feed has moved the call on, so they are ordered apart from updated_at.
+        t.timestamp('caller_updated_at', { useTz: true });
+      });
+    },
+    async down(db, schema) {
+      await db.schema.withSchema(schema).alterTable('calls', (t) => {
+        t.dropColumns('caller_name', 'caller_address', 'audio_url', 'caller_updated_at');
+      });
+    },
+  },
 ];

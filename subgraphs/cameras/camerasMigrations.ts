@@ -30,4 +30,25 @@ export const camerasMigrations: readonly Migration[] = [
       await db.schema.withSchema(schema).dropTable('cameras');
     },
   },
+  {
+    // Community cameras' owners (issue 5): the id a camera owner's token names, and their
+    // contact details (restricted). On the camera row: one statement still writes a camera whole.
+    name: '002_camera_owners',
+    async up(db, schema) {
+      await db.schema.withSchema(schema).alterTable('cameras', (t) => {
+        t.text('owner_id');
+        t.text('owner_name');
+        t.text('owner_contact_name');
+        t.text('owner_contact_phone');
+        t.text('owner_contact_email');
+        t.index(['owner_id', 'id']);
+      });
+    },
+    async down(db, schema) {
+      await db.schema.withSchema(schema).alterTable('cameras', (t) => {
+        t.dropIndex(['owner_id', 'id']);
+        t.dropColumns('owner_id', 'owner_name', 'owner_contact_name', 'owner_contact_phone', 'owner_contact_email');
+      });
+    },
+  },
 ];

@@ -1,4 +1,4 @@
-import type { CameraSource, CameraStatus, CameraStream, DomainEvent } from '../../adapters/contract';
+import type { CameraOwner, CameraSource, CameraStatus, CameraStream, DomainEvent } from '../../adapters/contract';
 import { assertNever } from '../../errors/assertNever';
 import { type CameraSight, sightOf } from '../../geo/cameraView';
 import { createPointIndex } from '../../geo/createPointIndex';
@@ -20,7 +20,18 @@ export interface CameraRecord {
   readonly status: CameraStatus;
   readonly streams: readonly CameraStream[];
   readonly snapshotUrl: string | null;
+  /** The community camera's owner, or null (city cameras). */
+  readonly owner: CameraOwnerRecord | null;
   readonly updatedAt: Date;
+}
+
+/** A camera owner as the subgraph serves it (GraphQL `CameraOwner`); contacts are restricted. */
+export interface CameraOwnerRecord {
+  readonly id: string;
+  readonly name: string | null;
+  readonly contactName: string | null;
+  readonly contactPhone: string | null;
+  readonly contactEmail: string | null;
 }
 
 export interface CameraFilter {
@@ -49,6 +60,11 @@ interface CameraRow {
   status: string;
   streams: CameraStream[] | string;
   snapshot_url: string | null;
+  owner_id: string | null;
+  owner_name: string | null;
+  owner_contact_name: string | null;
+  owner_contact_phone: string | null;
+  owner_contact_email: string | null;
   updated_at: Date;
 }
 
@@ -56,8 +72,24 @@ export interface CamerasStore {
   /** Loads stored cameras into the spatial index. Call once at start. */
   load(): Promise<void>;
   camerasByIds(ids: readonly string[]): Promise<(CameraRecord | null)[]>;
-  listCameras(filter: CameraFilter, first: number, after: string | null | undefined): Promise<Connection<CameraRecord>>;
-  nearestCameras(query: { point: LatLon; radiusMeters: number; limit: number; inViewOnly: boolean }): NearbyCameraRecord[];
+  /**
+   * A page of cameras. `ownerId` narrows it to one owner's cameras (a community camera
+   * owner's view); null to none; undefined does not narrow.
+   */
+  listCameras(
+    filter: CameraFilter,
+    first: number,
+    after: string | null | undefined,
+    ownerId?: string | null,
+  ): Promise<Connection<CameraRecord>>;
+  /** The cameras nearest `point`; `visible`, when given, passes over the others before `limit` counts them. */
+  nearestCameras(query: {
+    point: LatLon;
+    radiusMeters: number;
+    limit: number;
+    inViewOnly: boolean;
+    visible?: (camera: CameraRecord) => boolean;
+  }): NearbyCameraRecord[];
   /** Applies a camera event; returns the camera when its status changed. */
   apply(event: DomainEvent): Promise<CameraChange | null>;
 }
@@ -86,10 +118,12 @@ export function createCamerasStore(db: Database, defaultRangeMeters: number): Ca
       const byId = new Map(rows.map((row) => [row.id, cameraFromRow(row)]));
       return ids.map((id) => byId.get(id) ?? null);
     },
-    listCameras(filter, first, after) {
+    listCameras(filter, first, after, ownerId) {
       const query = cameras();
       if (filter.source?.length) query.whereIn('source', filter.source);
       if (filter.status?.length) query.whereIn('status', filter.status);
+      if (ownerId === null) query.whereRaw('false');
+      else if (ownerId !== undefined) query.where('owner_id', ownerId);
       return fetchKeysetConnection<CameraRow, CameraRecord>({
         query,
         sortColumn: 'id',
@@ -101,13 +135,14 @@ export function createCamerasStore(db: Database, defaultRangeMeters: number): Ca
         toNode: cameraFromRow,
       });
     },
-    nearestCameras({ point, radiusMeters, limit, inViewOnly }) {
+    nearestCameras({ point, radiusMeters, limit, inViewOnly, visible }) {
       const sights = new Map<string, CameraSight>();
       const hits = index.nearest({
         point,
         radiusMeters,
         limit,
         accept: (camera) => {
+          if (visible && !visible(camera)) return false;
           const sight = sightOf(
             {
               point: camera.location.point,
@@ -147,6 +182,8 @@ export function createCamerasStore(db: Database, defaultRangeMeters: number): Ca
               status: event.status,
               streams: JSON.stringify(event.streams),
               snapshot_url: event.snapshotUrl,
+              // Absent: the camera keeps the owner it has (merge writes only the columns given).
+              ...(event.owner !== undefined && ownerColumns(event.owner)),
               updated_at: updatedAt,
             })
             .onConflict('id')
@@ -182,6 +219,27 @@ export function createCamerasStore(db: Database, defaultRangeMeters: number): Ca
   };
 }
 
+function ownerColumns(owner: CameraOwner | null) {
+  return {
+    owner_id: owner?.ownerId ?? null,
+    owner_name: owner?.name ?? null,
+    owner_contact_name: owner?.contactName ?? null,
+    owner_contact_phone: owner?.contactPhone ?? null,
+    owner_contact_email: owner?.contactEmail ?? null,
+  };
+}
+
+function ownerFromRow(row: CameraRow): CameraOwnerRecord | null {
+  if (row.owner_id === null) return null;
+  return {
+    id: row.owner_id,
+    name: row.owner_name,
+    contactName: row.owner_contact_name,
+    contactPhone: row.owner_contact_phone,
+    contactEmail: row.owner_contact_email,
+  };
+}
+
 function cameraFromRow(row: CameraRow): CameraRecord {
   return {
     id: row.id,
@@ -197,6 +255,7 @@ function cameraFromRow(row: CameraRow): CameraRecord {
     // pg parses jsonb; PGlite may hand back the text.
     streams: typeof row.streams === 'string' ? (JSON.parse(row.streams) as CameraStream[]) : row.streams,
     snapshotUrl: row.snapshot_url,
+    owner: ownerFromRow(row),
     updatedAt: row.updated_at,
   };
 }

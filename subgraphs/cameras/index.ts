@@ -3,6 +3,7 @@ import type { CameraSource, CameraStatus } from '../../adapters/contract';
 import type { LatLon } from '../../geo/geodesy';
 import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';
+import { type RowScope, isOwnerInScope, rowScopeOf } from '../rowScope';
 import { subscribeInArea } from '../subscribeInArea';
 import { type NearbyArguments, requireValidPoint, resolveNearbyArguments } from '../nearbyArguments';
 import { HubError, badUserInput } from '../../errors/hubErrors';
@@ -30,6 +31,11 @@ export interface CamerasSubgraph extends Subgraph {
   load(): Promise<void>;
 }
 
+/**
+ * A community camera owner (rowScope: no `cameras:read`) sees only their own cameras, wherever
+ * this subgraph hands cameras out: `camera`, `cameras`, `camerasNear`, `nearbyCameras`,
+ * `pointCamera` and `cameraStatusChanged`.
+ */
 export function createCamerasSubgraph(
   { db, nearby }: SubgraphDependencies,
   services: { cameraControl?: CameraControl } = {},
@@ -37,30 +43,44 @@ export function createCamerasSubgraph(
   const store = createCamerasStore(db, nearby.cameraDefaultRangeMeters);
   const changes = createChangeFeed<CameraChange>();
   const defaults = { radiusMeters: nearby.camerasRadiusMeters, limit: nearby.camerasLimit };
+  const isVisible = (scope: RowScope, camera: CameraRecord | null): camera is CameraRecord =>
+    camera !== null && isOwnerInScope(scope, camera.owner?.id ?? null);
+  const loadVisibleCamera = async (ctx: CamerasContext, id: string) => {
+    const camera = await ctx.camera.load(id);
+    return isVisible(rowScopeOf(ctx), camera) ? camera : null;
+  };
 
-  const nearbyCameras = (point: LatLon, args: NearbyCamerasArgs) =>
-    store.nearestCameras({ point, ...resolveNearbyArguments(args, defaults), inViewOnly: args.inViewOnly ?? false });
+  const nearbyCameras = (point: LatLon, args: NearbyCamerasArgs, ctx: CamerasContext) => {
+    const scope = rowScopeOf(ctx);
+    return store.nearestCameras({
+      point,
+      ...resolveNearbyArguments(args, defaults),
+      inViewOnly: args.inViewOnly ?? false,
+      ...(scope.cameraOwner !== undefined && { visible: (camera: CameraRecord) => isVisible(scope, camera) }),
+    });
+  };
 
   const nearbyFrom = (pointOf: (parent: LocatedRepresentation) => LatLon | undefined) =>
-    (parent: LocatedRepresentation, args: NearbyCamerasArgs) => {
+    (parent: LocatedRepresentation, args: NearbyCamerasArgs, ctx: CamerasContext) => {
       const point = pointOf(parent);
-      return point ? nearbyCameras(point, args) : [];
+      return point ? nearbyCameras(point, args, ctx) : [];
     };
 
   const resolvers = {
     Query: {
-      camera: (_: unknown, { id }: { id: string }, ctx: CamerasContext) => ctx.camera.load(id),
+      camera: (_: unknown, { id }: { id: string }, ctx: CamerasContext) => loadVisibleCamera(ctx, id),
       cameras: (
         _: unknown,
         args: { first: number; after?: string | null; filter?: { source?: CameraSource[]; status?: CameraStatus[] } | null },
-      ) => store.listCameras(args.filter ?? {}, args.first, args.after),
-      camerasNear: (_: unknown, args: NearbyCamerasArgs & { point: LatLon }) =>
-        nearbyCameras(requireValidPoint(args.point), args),
+        ctx: CamerasContext,
+      ) => store.listCameras(args.filter ?? {}, args.first, args.after, rowScopeOf(ctx).cameraOwner),
+      camerasNear: (_: unknown, args: NearbyCamerasArgs & { point: LatLon }, ctx: CamerasContext) =>
+        nearbyCameras(requireValidPoint(args.point), args, ctx),
     },
     Mutation: {
       pointCamera: async (_: unknown, args: { cameraId: string; target: LatLon }, ctx: CamerasContext) => {
         const target = requireValidPoint(args.target, 'target');
-        const camera = await ctx.camera.load(args.cameraId);
+        const camera = await loadVisibleCamera(ctx, args.cameraId);
         if (!camera) throw badUserInput('cameraId', `names no camera: ${JSON.stringify(args.cameraId)}`);
         if (!camera.ptz) throw badUserInput('cameraId', `names camera ${camera.id}, which cannot pan or tilt`);
         const control = services.cameraControl;
@@ -79,19 +99,21 @@ export function createCamerasSubgraph(
     },
     Subscription: {
       cameraStatusChanged: {
-        subscribe: (_: unknown, { area }: { area?: unknown }) =>
-          subscribeInArea({
+        subscribe: (_: unknown, { area }: { area?: unknown }, ctx: CamerasContext) => {
+          const scope = rowScopeOf(ctx);
+          return subscribeInArea({
             feed: changes,
             area,
-            pick: (change) => change.camera,
+            pick: (change) => (isVisible(scope, change.camera) ? change.camera : undefined),
             keyOf: (camera) => camera.id,
             pointOf: (camera) => camera.location.point,
-          }),
+          });
+        },
         resolve: (camera: CameraRecord) => camera,
       },
     },
     Camera: {
-      __resolveReference: (ref: { id: string }, ctx: CamerasContext) => ctx.camera.load(ref.id),
+      __resolveReference: (ref: { id: string }, ctx: CamerasContext) => loadVisibleCamera(ctx, ref.id),
     },
     Incident: {
       __resolveReference: (ref: LocatedRepresentation) => ref,

@@ -35,6 +35,7 @@ describe('npm start (hub/main.ts)', () => {
         AVL_PORT: '0',
         CAMERAS_PORT: '0',
         INGEST_PORT: '0',
+        AUDIT_PORT: '0',
         AVL_UDP_PORT: '0',
         EIDO_HTTP_PORT: '0',
         LOG_LEVEL: 'warn',

@@ -22,7 +22,7 @@ describe.each(STORAGE_TARGETS)('the simulated city’s ONVIF cameras through the
 
   beforeAll(async () => {
     const config = readHubConfig({
-      ...Object.fromEntries(['PORT', 'CALLS_PORT', 'CAD_PORT', 'AVL_PORT', 'CAMERAS_PORT', 'INGEST_PORT', 'AVL_UDP_PORT', 'EIDO_HTTP_PORT'].map((name) => [name, '0'])),
+      ...Object.fromEntries(['PORT', 'CALLS_PORT', 'CAD_PORT', 'AVL_PORT', 'CAMERAS_PORT', 'INGEST_PORT', 'AUDIT_PORT', 'AVL_UDP_PORT', 'EIDO_HTTP_PORT'].map((name) => [name, '0'])),
       DATABASE_SCHEMA_PREFIX: schemaPrefix,
       ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
       SIM_MODE: 'protocols',

@@ -2,12 +2,24 @@ import pino from 'pino';
 import type { Adapter } from '../../adapters/contract';
 import { type AdapterLookups, type Hub, createHub } from '../../hub/createHub';
 import { readHubConfig } from '../../hub/hubConfig';
+import type { DevTokenClaims } from '../../auth/createDevIssuer';
 import { type StorageTarget, dropSchemas, uniqueSchemaPrefix } from './storageTargets';
+import { forgetGatewayCaller, registerGatewayCaller } from './subscribeThroughGateway';
 
 export interface TestHub extends Hub {
-  /** Posts a GraphQL operation to the gateway and returns the parsed JSON body. */
+  /**
+   * Posts a GraphQL operation to the gateway as a supervisor with a stated purpose (see
+   * DEFAULT_TEST_CALLER) and returns the parsed JSON body.
+   */
   query<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<GraphQLBody<T>>;
+  /** A token of the hub's development issuer. */
+  token(claims?: Partial<DevTokenClaims>): Promise<string>;
+  /** Posts as whoever `headers` say (Authorization, X-Purpose), returning status and body. */
+  post<T = unknown>(query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<{ status: number; body: GraphQLBody<T> }>;
 }
+
+/** Who `query` and gateway clients act as unless a test says otherwise. */
+export const DEFAULT_TEST_CALLER = { subject: 'test-supervisor', roles: ['supervisor'], purpose: 'TEST-0001' } as const;
 
 export interface GraphQLBody<T> {
   data?: T | null;
@@ -29,6 +41,9 @@ export async function startTestHub(
     INGEST_PORT: '0',
     AUDIT_PORT: '0',
     SIM_ENABLED: 'false',
+    AUTH_DEV_KEY_FILE: 'memory',
+    // Tests send many operations as one caller; rate limits have their own tests.
+    RATE_LIMIT_PER_MINUTE: '0',
     DATABASE_SCHEMA_PREFIX: schemaPrefix,
     ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
     ...options.env,
@@ -39,17 +54,29 @@ export async function startTestHub(
     ...(options.now ? { now: options.now } : {}),
     ...(options.adapters ? { adapters: options.adapters } : {}),
   });
+  const token = async (claims: Partial<DevTokenClaims> = {}) => {
+    if (!hub.issueToken) throw new Error('this test hub has no development issuer (AUTH_ISSUER is set)');
+    return hub.issueToken({ subject: DEFAULT_TEST_CALLER.subject, roles: [...DEFAULT_TEST_CALLER.roles], ...claims });
+  };
+  const post = async <T>(query: string, variables: Record<string, unknown>, headers: Record<string, string>) => {
+    const response = await fetch(hub.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as GraphQLBody<T> };
+  };
+  const defaultHeaders = async () => ({ authorization: `Bearer ${await token()}`, 'x-purpose': DEFAULT_TEST_CALLER.purpose });
+  if (hub.issueToken) registerGatewayCaller(hub.gatewayUrl, async () => ({ Authorization: `Bearer ${await token()}`, 'X-Purpose': DEFAULT_TEST_CALLER.purpose }));
   return {
     ...hub,
+    token,
+    post,
     async query<T>(query: string, variables: Record<string, unknown> = {}) {
-      const response = await fetch(hub.gatewayUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as GraphQLBody<T>;
+      return (await post<T>(query, variables, await defaultHeaders())).body;
     },
     async close() {
+      forgetGatewayCaller(hub.gatewayUrl);
       await hub.close();
       await dropSchemas(target.databaseUrl, schemaPrefix);
     },

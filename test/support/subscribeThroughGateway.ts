@@ -11,12 +11,36 @@ export interface RecordedSubscription<T> {
   stop(): void;
 }
 
-export function createGatewayClient(httpUrl: string, options: { retry?: boolean } = {}): Client {
+type ConnectionParams = Record<string, string>;
+
+/** Per gateway URL, the connection parameters (token, purpose) test clients use by default. */
+const callers = new Map<string, () => Promise<ConnectionParams>>();
+
+/** startTestHub registers its hub's default caller here, so that clients authenticate. */
+export function registerGatewayCaller(httpUrl: string, params: () => Promise<ConnectionParams>): void {
+  callers.set(httpUrl, params);
+}
+
+export function forgetGatewayCaller(httpUrl: string): void {
+  callers.delete(httpUrl);
+}
+
+/**
+ * A graphql-ws client on the gateway: authenticated as the hub's default test caller unless
+ * `connectionParams` says otherwise (`{}` for none).
+ */
+export function createGatewayClient(
+  httpUrl: string,
+  options: { retry?: boolean; connectionParams?: ConnectionParams | (() => Promise<ConnectionParams>) } = {},
+): Client {
+  const fallback = callers.get(httpUrl);
+  const params = options.connectionParams ?? fallback;
   return createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     retryAttempts: options.retry ? 5 : 0,
     lazy: true,
+    ...(params ? { connectionParams: typeof params === 'function' ? params : () => params } : {}),
   });
 }
 

@@ -12,6 +12,9 @@ export interface CallFeedMessage {
   readonly at: string;
   readonly ani?: string | null;
   readonly classOfService?: string | null;
+  readonly callerName?: string | null;
+  readonly callerAddress?: string | null;
+  readonly audioUrl?: string | null;
   readonly location?: { readonly pidfLo: string } | null;
 }
 
@@ -33,7 +36,8 @@ const METHOD_BY_CLASS: ReadonlyMap<string, string> = new Map([
 /**
  * A call event as the 911 call feed sends it: `ringing` for `call.received`, the state's type
  * for a state change, else `location`. The event id, call id and time pass through; the caller
- * location goes as a PIDF-LO (a `gs:Circle` when its uncertainty is known). Throws a
+ * location goes as a PIDF-LO (a `gs:Circle` when its uncertainty is known); the caller's name,
+ * address and audio URL go when the event states them (null included). Throws a
  * RangeError for an update the feed cannot say: back to RINGING, or nothing but a class of service.
  */
 export function encodeCallFeedMessage(event: CallReceived | CallUpdated): CallFeedMessage {
@@ -47,6 +51,7 @@ export function encodeCallFeedMessage(event: CallReceived | CallUpdated): CallFe
       ani: event.callbackNumber,
       classOfService: event.classOfService,
       location: event.location ? pidfOf(event, event.location, event.classOfService) : null,
+      ...callerIdentityOf(event),
     };
   }
   const { state, location, classOfService } = event;
@@ -62,6 +67,16 @@ export function encodeCallFeedMessage(event: CallReceived | CallUpdated): CallFe
     // Absent means unchanged in the feed: a class of service cleared to null cannot be said.
     ...(classOfService ? { classOfService } : {}),
     ...(location ? { location: pidfOf(event, location, classOfService ?? null) } : {}),
+    ...callerIdentityOf(event),
+  };
+}
+
+/** The caller fields the event states: absent stays absent (unchanged), null stays null. */
+function callerIdentityOf({ callerName, callerAddress, audioUrl }: CallReceived | CallUpdated) {
+  return {
+    ...(callerName !== undefined && { callerName }),
+    ...(callerAddress !== undefined && { callerAddress }),
+    ...(audioUrl !== undefined && { audioUrl }),
   };
 }
 

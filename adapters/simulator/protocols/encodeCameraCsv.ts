@@ -6,7 +6,8 @@ export type CameraRow = Omit<CameraDiscovered, keyof EventEnvelope | 'type'>;
 /**
  * The generic camera CSV header (the names the camera CSV import recognises without a mapping).
  * `stream_url` holds every stream URL of the camera separated by spaces; `source` is the
- * camera's program (CITY_VMS, COMMUNITY_LIVE, COMMUNITY_REGISTERED).
+ * camera's program (CITY_VMS, COMMUNITY_LIVE, COMMUNITY_REGISTERED); the `owner_*` and
+ * `contact_*` columns name a community camera's owner and their contact (empty for city cameras).
  */
 export const CAMERA_CSV_HEADER = [
   'id',
@@ -23,6 +24,11 @@ export const CAMERA_CSV_HEADER = [
   'snapshot_url',
   'source',
   'address',
+  'owner_id',
+  'owner_name',
+  'contact_name',
+  'contact_phone',
+  'contact_email',
 ] as const;
 
 /**
@@ -47,6 +53,11 @@ export function encodeCameraCsv(cameras: readonly CameraRow[]): string {
       camera.snapshotUrl ?? '',
       camera.cameraSource,
       camera.location.address ?? '',
+      camera.owner?.ownerId ?? '',
+      camera.owner?.name ?? '',
+      camera.owner?.contactName ?? '',
+      camera.owner?.contactPhone ?? '',
+      camera.owner?.contactEmail ?? '',
     ].map(csvField),
   );
   return [[...CAMERA_CSV_HEADER], ...rows].map((cells) => `${cells.join(',')}\r\n`).join('');

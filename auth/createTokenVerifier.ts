@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { type JWTPayload, type JWTVerifyGetKey, createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify } from 'jose';
+import type { JWK } from 'jose';
+import { parseArea } from '../geo/area';
+import type { Identity } from './identity';
+import { scopesOf } from './roles';
+
+export interface TokenVerifierOptions {
+  readonly issuer: string;
+  readonly audience: string;
+  /** The issuer's JWKS URL, or its keys (the development issuer's, in process). */
+  readonly jwks: URL | { keys: JWK[] };
+  /** Claim holding the caller's roles (a list, or a space-separated string). */
+  readonly rolesClaim: string;
+  readonly clockToleranceSeconds?: number;
+}
+
+/** Why a token was refused: shown to the caller and written to the log and the audit trail. */
+export class AuthenticationError extends Error {
+  constructor(
+    message: string,
+    /** The subject the token claimed, unverified, for lock-out accounting; null when unreadable. */
+    readonly claimedSubject: string | null,
+  ) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+export interface TokenVerifier {
+  /** Verifies signature, issuer, audience and expiry, and reads the caller's identity. */
+  verify(token: string): Promise<Identity>;
+}
+
+const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'RS384', 'RS512', 'PS256', 'EdDSA'];
+
+/** Verifies OAuth 2 / OIDC bearer JWTs against the issuer's JWKS (jose). */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const { issuer, audience, rolesClaim, clockToleranceSeconds = 30 } = options;
+  const keys: JWTVerifyGetKey = options.jwks instanceof URL ? createRemoteJWKSet(options.jwks) : createLocalJWKSet(options.jwks);
+
+  return {
+    async verify(token) {
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, keys, { issuer, audience, algorithms: ALGORITHMS, clockTolerance: clockToleranceSeconds }));
+      } catch (error) {
+        throw new AuthenticationError(describe(error), claimedSubjectOf(token));
+      }
+      if (typeof payload.sub !== 'string' || payload.sub === '') throw new AuthenticationError('token has no subject', null);
+      const roles = listClaim(payload[rolesClaim]);
+      const scopes = scopesOf(roles, listClaim(payload.scope));
+      let geofence = null;
+      if (payload.geofence !== undefined) {
+        try {
+          geofence = parseArea(payload.geofence, 'geofence');
+        } catch (error) {
+          throw new AuthenticationError(`token geofence is invalid: ${(error as Error).message}`, payload.sub);
+        }
+      }
+      return {
+        subject: payload.sub,
+        clientId: stringClaim(payload.azp) ?? stringClaim(payload.client_id),
+        roles,
+        scopes,
+        geofence,
+        cameraOwner: stringClaim(payload.camera_owner),
+        department: stringClaim(payload.department),
+        tokenId: stringClaim(payload.jti) ?? createHash('sha256').update(token).digest('hex').slice(0, 32),
+        expiresAt: (payload.exp ?? 0) * 1000,
+      };
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'token expired';
+  if (error instanceof errors.JWTClaimValidationFailed) return `token claim "${error.claim}" is not acceptable`;
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'token signature is invalid';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'token was not signed by a key of the issuer';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'token algorithm is not allowed';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'token is malformed';
+  if (error instanceof errors.JWKSTimeout) return 'the issuer\'s keys could not be fetched in time';
+  return 'token could not be verified';
+}
+
+function claimedSubjectOf(token: string): string | null {
+  try {
+    const sub = decodeJwt(token).sub;
+    return typeof sub === 'string' && sub.length <= 256 ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
+function listClaim(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return [];
+}
+
+function stringClaim(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}

@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import { type AuthenticationEvent, type Authenticator, createAuthenticator } from '../auth/createAuthenticator';
+import { type DevIssuer, createDevIssuer } from '../auth/createDevIssuer';
+import { createFailureTracker } from '../auth/createFailureTracker';
+import { createTokenVerifier } from '../auth/createTokenVerifier';
+import type { AuditRecordInput } from '../audit/auditRecord';
+import type { HubConfig } from './hubConfig';
+
+/** The issuer id of the development issuer (AUTH_ISSUER unset). */
+export const DEV_ISSUER = 'urn:rtcc-hub:dev-issuer';
+
+export interface HubAuth {
+  readonly authenticator: Authenticator;
+  /** Present when the hub runs its development issuer. */
+  readonly devIssuer: DevIssuer | undefined;
+}
+
+/**
+ * Authentication as configured: tokens from AUTH_ISSUER verified against its JWKS (AUTH_JWKS_URL,
+ * or discovered from the issuer's openid-configuration), or, with AUTH_ISSUER unset, the
+ * development issuer's tokens (`npm run token`).
+ */
+export async function createHubAuth(config: HubConfig, logger: Logger, onEvent?: (event: AuthenticationEvent) => void): Promise<HubAuth> {
+  let devIssuer: DevIssuer | undefined;
+  let verifier;
+  if (!config.authIssuer) {
+    devIssuer = await createDevIssuer({ issuer: DEV_ISSUER, audience: config.authAudience, keyFile: config.authDevKeyFile });
+    verifier = createTokenVerifier({ issuer: DEV_ISSUER, audience: config.authAudience, jwks: devIssuer.jwks, rolesClaim: config.authRolesClaim });
+    logger.warn('authentication: development issuer (AUTH_ISSUER unset); tokens from `npm run token`. Set AUTH_ISSUER in production.');
+  } else {
+    const jwksUrl = config.authJwksUrl ?? (await discoverJwksUrl(config.authIssuer));
+    verifier = createTokenVerifier({ issuer: config.authIssuer, audience: config.authAudience, jwks: new URL(jwksUrl), rolesClaim: config.authRolesClaim });
+    logger.info({ issuer: config.authIssuer, jwksUrl }, 'authentication: OIDC issuer');
+  }
+  const tracker = (maxFailures: number) => createFailureTracker({ maxFailures, windowMs: config.authFailureWindowMs, lockoutMs: config.authLockoutMs });
+  const authenticator = createAuthenticator({
+    verifier,
+    identityFailures: tracker(config.authMaxFailures),
+    addressFailures: tracker(config.authMaxFailuresPerAddress),
+    logger: logger.child({ component: 'auth' }),
+    ...(onEvent ? { onEvent } : {}),
+  });
+  return { authenticator, devIssuer };
+}
+
+async function discoverJwksUrl(issuer: string): Promise<string> {
+  const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) }).catch((error: unknown) => {
+    throw new Error(`AUTH_ISSUER: could not fetch ${url}: ${(error as Error).message}`);
+  });
+  if (!response.ok) throw new Error(`AUTH_ISSUER: ${url} answered HTTP ${response.status}`);
+  const body = (await response.json()) as { jwks_uri?: unknown };
+  if (typeof body.jwks_uri !== 'string') throw new Error(`AUTH_ISSUER: ${url} has no jwks_uri`);
+  return body.jwks_uri;
+}
+
+/** The audit record of a logon or failed logon (CJIS 5.4.1.1). */
+export function auditRecordOfAuthentication(event: AuthenticationEvent): AuditRecordInput {
+  if (event.kind === 'logon') {
+    const { identity } = event;
+    return {
+      kind: 'logon',
+      subject: identity.subject,
+      roles: identity.roles,
+      clientId: identity.clientId,
+      outcome: 'ok',
+      details: { clientAddress: event.clientAddress, tokenId: identity.tokenId, expiresAt: new Date(identity.expiresAt).toISOString() },
+    };
+  }
+  return {
+    kind: 'logon-failed',
+    subject: event.claimedSubject,
+    outcome: 'denied',
+    reason: event.reason,
+    details: { clientAddress: event.clientAddress, ...(event.lockedUntil ? { lockedUntil: new Date(event.lockedUntil).toISOString() } : {}) },
+  };
+}
