@@ -80,8 +80,10 @@ function formatted(accepts: (value: string) => boolean, expected: string): Check
   };
 }
 
-const nameText = formatted((value) => isPrintableText(value, MAX_NAME_LENGTH), `one line of at most ${MAX_NAME_LENGTH} characters`);
-const addressText = formatted((value) => isPrintableText(value, MAX_ADDRESS_LENGTH), `one line of at most ${MAX_ADDRESS_LENGTH} characters`);
+const oneLine = (maxLength: number) =>
+  formatted((value) => isPrintableText(value, maxLength), `one line of at most ${maxLength} characters`);
+const nameText = oneLine(MAX_NAME_LENGTH);
+const addressText = oneLine(MAX_ADDRESS_LENGTH);
 const audioUrl = formatted(isAudioUrl, 'an http(s), rtsp(s), ws(s) or sip(s) URL');
 const phoneNumber = formatted(isPhoneNumber, 'a telephone number of 7 to 15 digits');
 const emailAddress = formatted(isEmailAddress, 'an email address');

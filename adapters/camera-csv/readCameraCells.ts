@@ -202,7 +202,8 @@ function parseUrl(text: string): URL | null {
 
 /** A name (owner, contact): one line of at most {@link MAX_NAME_LENGTH} printable characters. */
 export function readName(text: string): CellReading<string> {
-  return isPrintableText(text, MAX_NAME_LENGTH) ? ok(text) : bad(`expected at most ${MAX_NAME_LENGTH} printable characters`, text);
+  if (isPrintableText(text, MAX_NAME_LENGTH)) return ok(text);
+  return bad(`expected at most ${MAX_NAME_LENGTH} printable characters`, text);
 }
 
 /** A telephone number of 7 to 15 digits, with `+`, spaces, dashes, dots or parentheses. */

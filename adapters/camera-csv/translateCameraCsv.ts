@@ -326,7 +326,13 @@ function readOwner(cell: (field: SingleColumnField) => string): OwnerReading {
   if (!contactEmail.ok) return refused('bad-contact-email', contactEmail.detail);
   return {
     ok: true,
-    value: { ownerId, name: name.value, contactName: contactName.value, contactPhone: contactPhone.value, contactEmail: contactEmail.value },
+    value: {
+      ownerId,
+      name: name.value,
+      contactName: contactName.value,
+      contactPhone: contactPhone.value,
+      contactEmail: contactEmail.value,
+    },
   };
 }
 

@@ -437,7 +437,8 @@ function translateCallers(
       timestamp(field(call.record, 'lastUpdateTimeStamp')) ??
       header.updatedAt ??
       options.receivedAt;
-    drafts.push({ event: { type: 'call.updated', occurredAt, callId, ...identity }, path: call.path, material: { callId, identity } });
+    const event = { type: 'call.updated' as const, occurredAt, callId, ...identity };
+    drafts.push({ event, path: call.path, material: { callId, identity } });
   }
   return drafts;
 }
@@ -456,19 +457,22 @@ function readCallerPerson(
   rejections: EidoRejection[],
 ): { callerName?: string; callerAddress?: string } {
   const identity: { callerName?: string; callerAddress?: string } = {};
-  const namePath = `${person.path}.ncPersonComponent.name`;
+  const oneLine = (value: string, maxLength: number, reason: string, path: string): boolean => {
+    if (isPrintableText(value, maxLength)) return true;
+    rejections.push({ reason, detail: `expected one line of at most ${maxLength} characters, got ${preview(value)}`, path });
+    return false;
+  };
   const name = personNameOf(field(person.record, 'ncPersonComponent'));
-  if (name !== undefined) {
-    if (isPrintableText(name, MAX_NAME_LENGTH)) identity.callerName = name;
-    else rejections.push({ reason: 'bad-caller-name', detail: `expected one line of at most ${MAX_NAME_LENGTH} characters, got ${preview(name)}`, path: namePath });
+  if (name !== undefined && oneLine(name, MAX_NAME_LENGTH, 'bad-caller-name', `${person.path}.ncPersonComponent.name`)) {
+    identity.callerName = name;
   }
-  const address = listOf(field(person.record, 'locationReference'), `${person.path}.locationReference`)
+  const locationPath = `${person.path}.locationReference`;
+  const address = listOf(field(person.record, 'locationReference'), locationPath)
     .map((item) => eido.resolve(item.value))
     .map((component) => (component ? locations.get(component)?.address : null))
     .find((candidate): candidate is string => typeof candidate === 'string');
-  if (address !== undefined) {
-    if (isPrintableText(address, MAX_ADDRESS_LENGTH)) identity.callerAddress = address;
-    else rejections.push({ reason: 'bad-caller-address', detail: `expected one line of at most ${MAX_ADDRESS_LENGTH} characters, got ${preview(address)}`, path: `${person.path}.locationReference` });
+  if (address !== undefined && oneLine(address, MAX_ADDRESS_LENGTH, 'bad-caller-address', locationPath)) {
+    identity.callerAddress = address;
   }
   return identity;
 }
@@ -481,9 +485,11 @@ function personNameOf(person: unknown): string | undefined {
   if (!isRecord(person)) return undefined;
   for (const { value } of listOf(field(person, 'name'), 'name')) {
     if (!isRecord(value)) continue;
-    const part = (key: string) => niemTexts(field(value, key)).join(' ') || undefined;
-    const full = part('fullName') ?? part('personFullName');
-    const joined = [part('givenName') ?? part('personGivenName'), part('middleName') ?? part('personMiddleName'), part('surName') ?? part('personSurName')]
+    // EIDO JSON names (fullName) first, then NIEM's element names (PersonFullName).
+    const part = (key: string) =>
+      niemTexts(field(value, key)).join(' ') || niemTexts(field(value, `person${key[0]?.toUpperCase()}${key.slice(1)}`)).join(' ') || undefined;
+    const full = part('fullName');
+    const joined = [part('givenName'), part('middleName'), part('surName')]
       .filter((piece): piece is string => piece !== undefined)
       .join(' ');
     const name = full ?? (joined || undefined);

@@ -191,9 +191,10 @@ const isCallerIdentity = (value: CallerIdentity | Failure): value is CallerIdent
  * from the result (unchanged), a null or blank one is null.
  */
 function readCallerIdentity(message: Record<string, unknown>): CallerIdentity | Failure {
+  const oneLine = (maxLength: number) => [(text: string) => isPrintableText(text, maxLength), `one line of at most ${maxLength} characters`] as const;
   const fields = [
-    ['callerName', 'bad-caller-name', (text: string) => isPrintableText(text, MAX_NAME_LENGTH), `one line of at most ${MAX_NAME_LENGTH} characters`],
-    ['callerAddress', 'bad-caller-address', (text: string) => isPrintableText(text, MAX_ADDRESS_LENGTH), `one line of at most ${MAX_ADDRESS_LENGTH} characters`],
+    ['callerName', 'bad-caller-name', ...oneLine(MAX_NAME_LENGTH)],
+    ['callerAddress', 'bad-caller-address', ...oneLine(MAX_ADDRESS_LENGTH)],
     ['audioUrl', 'bad-audio-url', isAudioUrl, 'an http(s), rtsp(s), ws(s) or sip(s) URL'],
   ] as const;
   const identity: CallerIdentity = {};

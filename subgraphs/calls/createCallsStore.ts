@@ -86,7 +86,7 @@ export function createCallsStore(db: Database): CallsStore {
         after,
         keyOf: (row) => [row.received_at.toISOString(), row.id],
         toNode: callFromRow,
-        ...(area && { accept: (row: CallRow) => row.lat !== null && row.lon !== null && areaContains(area, { lat: row.lat, lon: row.lon }) }),
+        ...(area && { accept: (row: CallRow) => isRowInArea(row, area) }),
       });
     },
     async apply(event) {
@@ -129,7 +129,9 @@ export function createCallsStore(db: Database): CallsStore {
             // Ordered by caller_updated_at alone: a CAD may state the caller after the feed moved on.
             const updated: CallRow[] = await calls()
               .where('id', event.callId)
-              .where((q) => q.whereNull('caller_updated_at').orWhere('caller_updated_at', '<=', new Date(event.occurredAt)))
+              .where((newer) =>
+                newer.whereNull('caller_updated_at').orWhere('caller_updated_at', '<=', new Date(event.occurredAt)),
+              )
               .update(identity)
               .returning('*');
             if (updated.length > 0) rows = updated;
@@ -174,6 +176,11 @@ function mergeReceived(db: Database, callColumns: readonly string[], identityCol
     );
   }
   return merge;
+}
+
+/** A call with no location yet lies in no area. */
+function isRowInArea(row: CallRow, area: Area): boolean {
+  return row.lat !== null && row.lon !== null && areaContains(area, { lat: row.lat, lon: row.lon });
 }
 
 function changed(kind: CallChange['kind'], rows: readonly CallRow[]): CallChange | null {
