@@ -38,7 +38,12 @@ interface NeedTree {
  * from the earlier replies through each fetch's `requires` selection. It builds no final
  * response, which is the point: it is the floor a gateway with no overhead of its own could reach.
  */
-export function createDirectExecutor(plan: QueryPlan, subgraphUrls: Readonly<Record<string, string>>): DirectExecutor {
+export function createDirectExecutor(
+  plan: QueryPlan,
+  subgraphUrls: Readonly<Record<string, string>>,
+  /** Headers for each subgraph request (the gateway signature subgraphs require). */
+  headers: (url: string, body: string) => Record<string, string>,
+): DirectExecutor {
   const root = plan.node;
   if (!root || root.kind === 'Subscription') throw new Error('bench: the direct path runs query plans only');
   checkSupported(root, subgraphUrls);
@@ -58,7 +63,7 @@ export function createDirectExecutor(plan: QueryPlan, subgraphUrls: Readonly<Rec
         case 'Flatten':
           return run(node.node, node.path.map(String));
         case 'Fetch':
-          fetches.push(await runFetch(node, path, { data, variables, needs, url: subgraphUrls[node.serviceName]! }));
+          fetches.push(await runFetch(node, path, { data, variables, needs, url: subgraphUrls[node.serviceName]!, headers }));
           return;
         default:
           throw new Error(`bench: plan node ${node.kind} is not supported by the direct path`);
@@ -72,14 +77,15 @@ export function createDirectExecutor(plan: QueryPlan, subgraphUrls: Readonly<Rec
 async function runFetch(
   node: FetchNode,
   path: readonly string[],
-  context: { data: JsonObject; variables: Record<string, unknown>; needs: NeedTree; url: string },
+  context: { data: JsonObject; variables: Record<string, unknown>; needs: NeedTree; url: string; headers: (url: string, body: string) => Record<string, string> },
 ): Promise<DirectFetch> {
   const { data, variables, needs, url } = context;
+  const headers = (body: string) => context.headers(url, body);
   const fetchVariables: Record<string, unknown> = {};
   for (const name of node.variableUsages ?? []) fetchVariables[name] = variables[name];
 
   if (!node.requires) {
-    const reply = await postGraphQL(url, node.operation, fetchVariables);
+    const reply = await postGraphQL(url, node.operation, fetchVariables, headers);
     if (reply.body?.data) mergeNeeded(data, reply.body.data, needs);
     return { serviceName: node.serviceName, path: '', representations: null, reply };
   }
@@ -100,7 +106,7 @@ async function runFetch(
     const reply = { status: 200, body: { data: { _entities: [] } } };
     return { serviceName: node.serviceName, path: at, representations, reply };
   }
-  const reply = await postGraphQL(url, node.operation, { ...fetchVariables, representations });
+  const reply = await postGraphQL(url, node.operation, { ...fetchVariables, representations }, headers);
   const entities = reply.body?.data?._entities;
   const needAtPath = needAt(needs, path);
   if (Array.isArray(entities) && needAtPath) {

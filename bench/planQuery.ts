@@ -1,3 +1,4 @@
+import { stripSecurityPurpose } from '../gateway/authorization/stripSecurityPurpose';
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
 import {
   type PlanNode,
@@ -14,7 +15,7 @@ import { parse } from 'graphql';
  * `new QueryPlanner(supergraph, undefined)` and `operationFromDocument(apiSchema, document)`.
  */
 export function planQuery(supergraphSdl: string, query: string): QueryPlan {
-  const supergraph = Supergraph.build(supergraphSdl);
+  const supergraph = Supergraph.build(stripSecurityPurpose(supergraphSdl));
   const operation = operationFromDocument(supergraph.apiSchema(), parse(query));
   return new QueryPlanner(supergraph).buildQueryPlan(operation);
 }

@@ -17,11 +17,18 @@ const REQUEST_TIMEOUT_MS = 10_000;
  * POSTs one GraphQL operation as JSON over Node's global fetch (undici, keep-alive by
  * default). Callers check their URLs once with {@link assertLoopbackUrl}.
  */
-export async function postGraphQL(url: string, query: string, variables: Record<string, unknown>): Promise<GraphQLReply> {
+export async function postGraphQL(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  /** Extra headers, from the body about to be sent (a bearer token; a subgraph signature). */
+  headers: (body: string) => Record<string, string> = () => ({}),
+): Promise<GraphQLReply> {
+  const body = JSON.stringify({ query, variables });
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', ...headers(body) },
+    body,
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const text = await response.text();

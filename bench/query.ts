@@ -8,6 +8,7 @@ import { type DirectExecutor, createDirectExecutor } from './createDirectExecuto
 import { type MemorySnapshot, formatCpu, formatErrors, formatLoadTable, formatMemory, formatOverhead } from './formatReport';
 import { type LoadResult, measureLoad } from './measureLoad';
 import { formatPlanInFull, formatPlanOutline, planQuery } from './planQuery';
+import { GATEWAY_SIGNATURE_HEADER, createGatewaySigner, signHttpRequest } from '../subgraphs/gatewaySignature';
 import { assertLoopbackUrl, describeErrorReply, isErrorReply, postGraphQL } from './postGraphQL';
 import { type BenchHub, startBenchHub } from './startBenchHub';
 import { countDirectLists, countGatewayLists, formatCounts, sameCounts } from './summariseFlagship';
@@ -45,18 +46,21 @@ function readBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
   };
 }
 
+/** Headers of every gateway request: set once the hub is up. */
+let gatewayHeaders: () => Record<string, string> = () => ({});
+
 function progress(message: string): void {
   console.log(`[bench ${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${message}`);
 }
 
 /** Lists incidents through the gateway and keeps those whose flagship answer has nearby units. */
 async function findIncidentIds(gatewayUrl: string): Promise<string[]> {
-  const listed = await postGraphQL(gatewayUrl, INCIDENT_IDS_QUERY, {});
+  const listed = await postGraphQL(gatewayUrl, INCIDENT_IDS_QUERY, {}, gatewayHeaders);
   if (isErrorReply(listed)) throw new Error(`bench: listing incidents failed: ${describeErrorReply(listed)}`);
   const edges = (listed.body?.data?.incidents as { edges: { node: { id: string } }[] } | undefined)?.edges ?? [];
   const kept: string[] = [];
   for (const { node } of edges) {
-    const reply = await postGraphQL(gatewayUrl, FLAGSHIP_QUERY, { id: node.id });
+    const reply = await postGraphQL(gatewayUrl, FLAGSHIP_QUERY, { id: node.id }, gatewayHeaders);
     if (isErrorReply(reply)) throw new Error(`bench: flagship query for ${node.id} failed: ${describeErrorReply(reply)}`);
     if ((countGatewayLists(reply.body?.data)['Incident.nearbyUnits'] ?? 0) > 0) kept.push(node.id);
   }
@@ -68,7 +72,7 @@ async function findIncidentIds(gatewayUrl: string): Promise<string[]> {
 /** Fails loudly unless the direct path finds as many units and cameras as the gateway, incident by incident. */
 async function verifyDirectPath(gatewayUrl: string, direct: DirectExecutor, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
-    const reply = await postGraphQL(gatewayUrl, FLAGSHIP_QUERY, { id });
+    const reply = await postGraphQL(gatewayUrl, FLAGSHIP_QUERY, { id }, gatewayHeaders);
     const result = await direct({ id });
     const failedFetch = result.fetches.find((fetch) => isErrorReply(fetch.reply));
     if (failedFetch) {
@@ -96,7 +100,7 @@ function createRequests(gatewayUrl: string, direct: DirectExecutor) {
   return {
     gateway: async (id: string) => {
       try {
-        const reply = await postGraphQL(gatewayUrl, FLAGSHIP_QUERY, { id });
+        const reply = await postGraphQL(gatewayUrl, FLAGSHIP_QUERY, { id }, gatewayHeaders);
         return isErrorReply(reply) ? describeErrorReply(reply) : null;
       } catch (error) {
         return describe(error);
@@ -170,6 +174,9 @@ async function main(): Promise<void> {
   try {
     const { hub } = bench;
     const gatewayUrl = assertLoopbackUrl(hub.gatewayUrl);
+    // An operator with a stated purpose: the flagship query reads live stream URLs (restricted).
+    const token = await hub.issueToken?.({ subject: 'bench-operator', roles: ['operator'], ttlSeconds: 24 * 3600 });
+    gatewayHeaders = () => ({ authorization: `Bearer ${token}`, 'x-purpose': 'BENCH-0001' });
     progress(`setup: ${bench.eventsDelivered} events delivered; gateway at ${gatewayUrl}`);
     const ids = await findIncidentIds(gatewayUrl);
 
@@ -179,7 +186,10 @@ async function main(): Promise<void> {
     console.log(formatPlanOutline(plan));
     if (settings.fullPlan) console.log(formatPlanInFull(plan));
     const subgraphUrls = Object.fromEntries(Object.entries(hub.subgraphs).map(([name, running]) => [name, running.server.url]));
-    const direct = createDirectExecutor(plan, subgraphUrls);
+    const signer = createGatewaySigner({ secret: bench.subgraphSigningSecret });
+    const direct = createDirectExecutor(plan, subgraphUrls, (url, body) => ({
+      [GATEWAY_SIGNATURE_HEADER]: signHttpRequest(signer, { method: 'POST', url, body }),
+    }));
     await verifyDirectPath(gatewayUrl, direct, ids);
 
     memory.push({ label: 'before measuring', usage: process.memoryUsage() });

@@ -23,6 +23,8 @@ export interface BenchHub {
   readonly hub: Hub;
   readonly storage: 'pglite' | 'postgres';
   readonly schemaPrefix: string;
+  /** The secret subgraphs check gateway signatures with, for the direct path. */
+  readonly subgraphSigningSecret: string;
   /** Events the simulator delivered. */
   readonly eventsDelivered: number;
   /** Stops the hub and, on PostgreSQL, drops the benchmark's schemas. */
@@ -69,9 +71,13 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
   // and exports usage metrics to Apollo when it stops: the benchmark talks to 127.0.0.1 only.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const schemaPrefix = `bench_${randomBytes(4).toString('hex')}_`;
+  const subgraphSigningSecret = randomBytes(32).toString('hex');
   const config = readHubConfig({
     ...freePorts(),
     SIM_ENABLED: 'false',
+    SUBGRAPH_SIGNING_SECRET: subgraphSigningSecret,
+    AUTH_DEV_KEY_FILE: 'memory',
+    RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'silent',
     DATABASE_SCHEMA_PREFIX: schemaPrefix,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
@@ -97,7 +103,7 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
         `bench: the simulated city did not play cleanly (${JSON.stringify(status)}): ${String(adapterErrors[0] ?? '')}`,
       );
     }
-    return { hub, storage: databaseUrl ? 'postgres' : 'pglite', schemaPrefix, eventsDelivered: status.accepted, close };
+    return { hub, storage: databaseUrl ? 'postgres' : 'pglite', schemaPrefix, subgraphSigningSecret, eventsDelivered: status.accepted, close };
   } catch (error) {
     await close();
     throw error;

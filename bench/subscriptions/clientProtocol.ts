@@ -24,6 +24,8 @@ export interface ConnectRequest {
   readonly timeoutMs: number;
   /** How consoles read: graphql-ws's client, or the lean reader (openLeanSocket.ts). */
   readonly reader: ConsoleReader;
+  /** connection_init payload per kind: a bearer token for the gateway, a gateway signature for a subgraph. */
+  readonly connectionParams: Readonly<Record<SubscriptionKind, Readonly<Record<string, string>>>>;
 }
 
 /** See readSubscriptionBenchSettings.ts (BENCH_CONSOLE_READER). */

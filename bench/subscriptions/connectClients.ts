@@ -24,6 +24,7 @@ const MAX_ERROR_SAMPLES = 5;
  */
 export async function connectClients(request: ConnectRequest, recorder: DeliveryRecorder): Promise<ConsoleClients> {
   const { clients, endpoints, operations, batchSize, timeoutMs } = request;
+  const paramsOf = (url: string) => request.connectionParams[KINDS.find((kind) => endpoints[kind] === url) ?? 'position'];
   const began = Date.now();
   const deadline = began + timeoutMs;
   const open: Client[] = [];
@@ -59,6 +60,7 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
       }, Math.max(1000, deadline - Date.now()) + 1000);
       const client: Client = createClient({
         url,
+        connectionParams: { ...paramsOf(url) },
         webSocketImpl: TrackedWebSocket,
         lazy: false,
         retryAttempts: 0,
@@ -86,7 +88,7 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
     let subscribed = false;
     const opened = await Promise.all(
       urls.map((url) =>
-        openLeanSocket(url, Math.max(1000, deadline - Date.now()), {
+        openLeanSocket(url, Math.max(1000, deadline - Date.now()), paramsOf(url), {
           event: (kind, fields, receivedAt) => recorder.event(index, kind, fields, receivedAt),
           error: (description) => (subscribed ? recorder.error(description) : note(description)),
           closed: (code) => {

@@ -30,7 +30,13 @@ const PROTOCOL = 'graphql-transport-ws';
  * reader does not recognise (acks, pings, errors) is parsed in full. Resolves once the server
  * acknowledged the connection, or null (with `error` called) if it did not within `timeoutMs`.
  */
-export function openLeanSocket(url: string, timeoutMs: number, handlers: LeanSocketHandlers): Promise<LeanSocket | null> {
+export function openLeanSocket(
+  url: string,
+  timeoutMs: number,
+  /** The connection_init payload (credentials). */
+  connectionParams: Readonly<Record<string, string>>,
+  handlers: LeanSocketHandlers,
+): Promise<LeanSocket | null> {
   return new Promise((resolve) => {
     const socket = new WebSocket(url, PROTOCOL);
     let acknowledged = false;
@@ -60,7 +66,7 @@ export function openLeanSocket(url: string, timeoutMs: number, handlers: LeanSoc
       terminate: () => socket.terminate(),
     };
 
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: connectionParams })));
     socket.on('message', (data: Buffer) => {
       const receivedAt = Date.now();
       const text = data.toString('utf8');

@@ -11,6 +11,7 @@ import {
 } from './measureProcess';
 import type { SubscriptionBenchSettings } from './readSubscriptionBenchSettings';
 import type { ClientProcess } from './startClientProcess';
+import { GATEWAY_SIGNATURE_PARAM, createGatewaySigner } from '../../subgraphs/gatewaySignature';
 import type { SubscriptionHub } from './startSubscriptionHub';
 
 /** The hub's view of its subscriptions at one moment. */
@@ -93,6 +94,7 @@ export async function runPath(path: BenchPath, context: PathContext): Promise<Pa
         batchSize: 50,
         timeoutMs: CONNECT_TIMEOUT_MS,
         reader: settings.reader,
+        connectionParams: await connectionParamsOf(path, bench),
       },
       CONNECT_TIMEOUT_MS + 15_000,
     )
@@ -219,3 +221,15 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boo
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The gateway wants an operator's token; subgraphs want the gateway's signature (as the gateway sends them). */
+async function connectionParamsOf(path: BenchPath, bench: SubscriptionHub): Promise<Record<SubscriptionKind, Record<string, string>>> {
+  if (path === 'gateway') {
+    const token = await bench.hub.issueToken?.({ subject: 'bench-console', roles: ['operator'], ttlSeconds: 24 * 3600 });
+    const params = { Authorization: `Bearer ${token}` };
+    return { position: params, call: params };
+  }
+  const signer = createGatewaySigner({ secret: bench.subgraphSigningSecret });
+  const signed = (url: string) => ({ [GATEWAY_SIGNATURE_PARAM]: signer.signConnection(new URL(url).pathname) });
+  return { position: signed(bench.hub.subgraphs.avl.server.url), call: signed(bench.hub.subgraphs.calls.server.url) };
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { CameraDiscovered, DomainEvent, GeoPoint } from '../../adapters/contract';
 import { createCitySimulation } from '../../adapters/simulator';
@@ -29,6 +30,8 @@ export interface CityCamera {
 /** The hub on free ports of 127.0.0.1, holding the simulated city's cameras and units. */
 export interface SubscriptionHub {
   readonly hub: Hub;
+  /** The secret subgraphs check gateway signatures with, for the direct path. */
+  readonly subgraphSigningSecret: string;
   readonly units: readonly CityUnit[];
   readonly cameras: readonly CityCamera[];
   /** Events loaded before the benchmark. */
@@ -47,7 +50,11 @@ export async function startSubscriptionHub(options: SubscriptionHubOptions): Pro
   // @apollo/gateway otherwise probes cloud metadata addresses when built and reports usage
   // when stopped: the benchmark talks to 127.0.0.1 only.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  const subgraphSigningSecret = randomBytes(32).toString('hex');
   const config = readHubConfig({
+    SUBGRAPH_SIGNING_SECRET: subgraphSigningSecret,
+    AUTH_DEV_KEY_FILE: 'memory',
+    RATE_LIMIT_PER_MINUTE: '0',
     HOST: '127.0.0.1',
     PORT: '0',
     CALLS_PORT: '0',
@@ -67,6 +74,7 @@ export async function startSubscriptionHub(options: SubscriptionHubOptions): Pro
     if (rejected > 0) throw new Error(`bench: the hub rejected ${rejected} of the city's initial events`);
     return {
       hub,
+      subgraphSigningSecret,
       units: initial.flatMap((event) => (event.type === 'position.fix' && event.unitId ? [{ unitId: event.unitId, point: event.point }] : [])),
       cameras: initial.filter((event): event is CameraDiscovered => event.type === 'camera.discovered').map(cameraOf),
       loadedEvents: initial.length,

@@ -44,8 +44,9 @@ describe('the gateway writes an audit record for every operation', () => {
 
   it('records who, what, the restricted fields and records returned, the purpose and the outcome', async () => {
     const token = await hub.token({ subject: 'operator-audit', roles: ['operator'] });
-    const query = 'query CallerOfCall($callerName: String) { calls { edges { node { id callbackNumber } } } }';
-    const { body } = await hub.post(query, { callerName: 'Jane Doe' }, { authorization: `Bearer ${token}`, 'x-purpose': 'CASE-77' });
+    // A variable named like restricted data (here holding a call id) is redacted in the record.
+    const query = 'query CallerOfCall($callbackNumber: ID!) { call(id: $callbackNumber) { id } calls { edges { node { id callbackNumber } } } }';
+    const { body } = await hub.post(query, { callbackNumber: 'call-1' }, { authorization: `Bearer ${token}`, 'x-purpose': 'CASE-77' });
     expect(body.errors).toBeUndefined();
     await eventually(async () => (await recordsOf('operator-audit')).some((node) => node.kind === 'QUERY'), 10_000, 'the query record');
     const records = await recordsOf('operator-audit');
@@ -55,7 +56,7 @@ describe('the gateway writes an audit record for every operation', () => {
       roles: ['operator'],
       operationName: 'CallerOfCall',
       documentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
-      variables: { callerName: '[REDACTED]' },
+      variables: { callbackNumber: '[REDACTED]' },
       restrictedFields: ['Call.callbackNumber'],
       outcome: 'OK',
       purpose: 'CASE-77',

@@ -56,7 +56,7 @@ describe('upstream sharing and release', () => {
     for (const subscription of same.slice(0, 4)) subscription.stop();
     other.stop();
     await waitUntil(() => hub.gateway.subscriptionStats().sharedStreams === 1);
-    expect(hub.subgraphs.calls.subgraph.activeSubscriptions()).toBe(1);
+    await waitUntil(() => hub.subgraphs.calls.subgraph.activeSubscriptions() === 1);
     same[4]!.stop();
     await waitUntil(() => hub.subgraphs.calls.subgraph.activeSubscriptions() === 0);
     await waitUntil(() => hub.gateway.subscriptionStats().upstreamConnections === 0);
@@ -68,7 +68,8 @@ describe('upstream sharing and release', () => {
 describe('a slow client', () => {
   let hub: TestHub;
   beforeAll(async () => {
-    hub = await startTestHub(target, { env: { SUBSCRIPTION_QUEUE_LIMIT: '20' } });
+    // The big enriched events below cost more than LIMIT_MAX_COST allows by default.
+    hub = await startTestHub(target, { env: { SUBSCRIPTION_QUEUE_LIMIT: '20', LIMIT_MAX_COST: '100000' } });
     await loadCityFixture(hub.sink);
     // Two hundred cameras around the incident make each enriched event large (~100 kB below),
     // so that a client that stops reading fills the socket buffers after a few hundred events.
@@ -107,7 +108,9 @@ describe('a slow client', () => {
       slow.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
     );
     await new Promise((resolve) => slow.on('open', resolve));
-    slow.send(JSON.stringify({ type: 'connection_init' }));
+    // An operator with a purpose: the selection reads stream URLs (restricted).
+    const token = await hub.token({ subject: 'slow-operator', roles: ['operator'] });
+    slow.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${token}`, 'X-Purpose': 'TEST-0001' } }));
     await new Promise((resolve) => slow.once('message', resolve)); // connection_ack
     slow.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
     await waitUntil(() => hub.gateway.subscriptionStats().clients === 2 && hub.subgraphs.calls.subgraph.activeSubscriptions() === 1);

@@ -16,14 +16,7 @@ async function countQueries(db: Knex, work: () => Promise<unknown>): Promise<str
   return seen;
 }
 
-async function postToSubgraph(url: string, query: string, variables: Record<string, unknown>) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: { _entities: unknown[] }; errors?: unknown[] };
-}
+type EntitiesBody = { data?: { _entities: unknown[] } | null; errors?: unknown[] };
 
 describe.each(STORAGE_TARGETS)('entity references are resolved in batches ($name)', (target) => {
   let hub: TestHub;
@@ -39,9 +32,9 @@ describe.each(STORAGE_TARGETS)('entity references are resolved in batches ($name
       __typename: 'Unit',
       id,
     }));
-    let body: Awaited<ReturnType<typeof postToSubgraph>> | undefined;
+    let body: EntitiesBody | undefined;
     const queries = await countQueries(hub.subgraphs.cad.db.knex, async () => {
-      body = await postToSubgraph(
+      body = await hub.postSubgraph<{ _entities: unknown[] }>(
         hub.subgraphs.cad.server.url,
         'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { id callSign status } } }',
         { r: representations },
@@ -55,7 +48,7 @@ describe.each(STORAGE_TARGETS)('entity references are resolved in batches ($name
 
   it('one _entities request for cameras and units costs each subgraph one query per type', async () => {
     const cameraQueries = await countQueries(hub.subgraphs.cameras.db.knex, async () => {
-      const body = await postToSubgraph(
+      const body = await hub.postSubgraph<{ _entities: unknown[] }>(
         hub.subgraphs.cameras.server.url,
         'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Camera { id name } } }',
         { r: ['cam-east', 'cam-north', 'cam-ptz', 'cam-missing'].map((id) => ({ __typename: 'Camera', id })) },
@@ -70,7 +63,7 @@ describe.each(STORAGE_TARGETS)('entity references are resolved in batches ($name
     expect(cameraQueries).toHaveLength(1);
 
     const avlQueries = await countQueries(hub.subgraphs.avl.db.knex, async () => {
-      const body = await postToSubgraph(
+      const body = await hub.postSubgraph<{ _entities: unknown[] }>(
         hub.subgraphs.avl.server.url,
         'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { id position { point { lat } } } } }',
         { r: ['unit-a', 'unit-b', 'unit-c'].map((id) => ({ __typename: 'Unit', id })) },

@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Waits until the child prints a line matching `pattern`, and returns the match. */
@@ -25,9 +26,12 @@ describe('npm start (hub/main.ts)', () => {
   });
 
   it('starts the whole hub with the simulated city, prints the gateway URL, and stops cleanly on SIGINT', async () => {
+    // The development issuer's key, shared by the hub and `npm run token` as on a newcomer's machine.
+    const keyFile = join(tmpdir(), `rtcc-npmstart-${process.pid}-${Date.now()}.json`);
     child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'hub', 'main.ts')], {
       env: {
         ...process.env,
+        AUTH_DEV_KEY_FILE: keyFile,
         DATABASE_URL: '',
         PORT: '0',
         CALLS_PORT: '0',
@@ -45,12 +49,17 @@ describe('npm start (hub/main.ts)', () => {
     const banner = waitForLine(child, /adapter eido-http (http:\/\/localhost:\d+\/eido)/);
     const [, url] = await waitForLine(child, /RTCC Hub ready: (http:\/\/localhost:\d+\/graphql)/);
     const [, eidoUrl] = await banner;
+    const token = execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'auth', 'token.ts'), '--role', 'operator'], {
+      env: { ...process.env, AUTH_DEV_KEY_FILE: keyFile },
+      encoding: 'utf8',
+    }).trim();
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     // The simulated city reaches the hub through the adapters: units from its CAD roster at once,
     // cameras once the camera-CSV adapter has imported the simulated VMS export (a poll later).
     const ask = async () => {
       const response = await fetch(url!, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body: JSON.stringify({ query: '{ units(first: 100) { edges { cursor } } cameras(first: 5) { edges { node { id } } } }' }),
       });
       return (await response.json()) as { data: { units: { edges: unknown[] }; cameras: { edges: unknown[] } } };
@@ -88,7 +97,7 @@ describe('npm start (hub/main.ts)', () => {
     expect(eido.status).toBe(202);
     const incident = await fetch(url!, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: JSON.stringify({ query: '{ incident(id: "urn:emergency:uid:incidentid:npmstart:psap.mesa.az.us") { number typeText nearbyCameras { distanceMeters } } }' }),
     });
     const incidentBody = (await incident.json()) as { data: { incident: { number: string; nearbyCameras: unknown[] } | null } };

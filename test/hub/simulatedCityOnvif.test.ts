@@ -32,6 +32,7 @@ describe.each(STORAGE_TARGETS)('the simulated city’s ONVIF cameras through the
       SIM_CAMERAS: String(CAMERAS),
       SIM_ONVIF_CAMERAS: String(ONVIF_CAMERAS),
       ONVIF_POLL_INTERVAL_MS: '100',
+      AUTH_DEV_KEY_FILE: 'memory',
     });
     running = await createConfiguredHub({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
     onvif = running.city!.onvif!;
@@ -42,9 +43,11 @@ describe.each(STORAGE_TARGETS)('the simulated city’s ONVIF cameras through the
   });
 
   const query = async <T>(text: string, variables: Record<string, unknown> = {}): Promise<GraphQLBody<T>> => {
+    const token = await running.hub.issueToken?.({ subject: 'test-supervisor', roles: ['supervisor'] });
     const response = await fetch(running.hub.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // Streams are restricted: a supervisor with a stated purpose.
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'TEST-0001' },
       body: JSON.stringify({ query: text, variables }),
     });
     return (await response.json()) as GraphQLBody<T>;
