@@ -64,6 +64,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         roles,
         scopes,
         geofence,
+        geofenceInput: payload.geofence ?? null,
         cameraOwner: stringClaim(payload.camera_owner),
         department: stringClaim(payload.department),
         tokenId: stringClaim(payload.jti) ?? createHash('sha256').update(token).digest('hex').slice(0, 32),

@@ -10,6 +10,8 @@ export interface Identity {
   readonly scopes: ReadonlySet<string>;
   /** Field officers: the area they may see calls and incidents in (`geofence` claim). */
   readonly geofence: Area | null;
+  /** The `geofence` claim as given (an AreaInput), for confining subscriptions to it. */
+  readonly geofenceInput?: unknown;
   /** Community camera owners: their owner id (`camera_owner` claim). */
   readonly cameraOwner: string | null;
   /** City partners and other agencies: who receives the data (`department` claim). */

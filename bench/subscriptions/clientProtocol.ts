@@ -26,6 +26,8 @@ export interface ConnectRequest {
   readonly reader: ConsoleReader;
   /** connection_init payload per kind: a bearer token for the gateway, a gateway signature for a subgraph. */
   readonly connectionParams: Readonly<Record<SubscriptionKind, Readonly<Record<string, string>>>>;
+  /** Headers of each kind's WebSocket upgrade request (a subgraph wants the gateway's signature there too). */
+  readonly upgradeHeaders: Readonly<Record<SubscriptionKind, Readonly<Record<string, string>>>>;
 }
 
 /** See readSubscriptionBenchSettings.ts (BENCH_CONSOLE_READER). */

@@ -24,7 +24,9 @@ const MAX_ERROR_SAMPLES = 5;
  */
 export async function connectClients(request: ConnectRequest, recorder: DeliveryRecorder): Promise<ConsoleClients> {
   const { clients, endpoints, operations, batchSize, timeoutMs } = request;
-  const paramsOf = (url: string) => request.connectionParams[KINDS.find((kind) => endpoints[kind] === url) ?? 'position'];
+  const kindOf = (url: string) => KINDS.find((kind) => endpoints[kind] === url) ?? 'position';
+  const paramsOf = (url: string) => request.connectionParams[kindOf(url)];
+  const headersOf = (url: string) => request.upgradeHeaders[kindOf(url)];
   const began = Date.now();
   const deadline = began + timeoutMs;
   const open: Client[] = [];
@@ -32,7 +34,7 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
   // graphql-ws keeps its socket to itself; this subclass lets hangUp() reach every one.
   class TrackedWebSocket extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols);
+      super(address, protocols, { headers: { ...headersOf(address.replace(/^http/, 'ws')) } });
       sockets.add(this);
       this.once('close', () => sockets.delete(this));
     }
@@ -88,7 +90,7 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
     let subscribed = false;
     const opened = await Promise.all(
       urls.map((url) =>
-        openLeanSocket(url, Math.max(1000, deadline - Date.now()), paramsOf(url), {
+        openLeanSocket(url, Math.max(1000, deadline - Date.now()), paramsOf(url), headersOf(url), {
           event: (kind, fields, receivedAt) => recorder.event(index, kind, fields, receivedAt),
           error: (description) => (subscribed ? recorder.error(description) : note(description)),
           closed: (code) => {

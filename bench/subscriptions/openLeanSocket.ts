@@ -35,10 +35,12 @@ export function openLeanSocket(
   timeoutMs: number,
   /** The connection_init payload (credentials). */
   connectionParams: Readonly<Record<string, string>>,
+  /** Headers of the upgrade request. */
+  headers: Readonly<Record<string, string>>,
   handlers: LeanSocketHandlers,
 ): Promise<LeanSocket | null> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(url, PROTOCOL);
+    const socket = new WebSocket(url, PROTOCOL, { headers: { ...headers } });
     let acknowledged = false;
     let settled = false;
     let received = 0;

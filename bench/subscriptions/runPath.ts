@@ -11,7 +11,7 @@ import {
 } from './measureProcess';
 import type { SubscriptionBenchSettings } from './readSubscriptionBenchSettings';
 import type { ClientProcess } from './startClientProcess';
-import { GATEWAY_SIGNATURE_PARAM, createGatewaySigner } from '../../subgraphs/gatewaySignature';
+import { GATEWAY_SIGNATURE_HEADER, GATEWAY_SIGNATURE_PARAM, createGatewaySigner, signHttpRequest } from '../../subgraphs/gatewaySignature';
 import type { SubscriptionHub } from './startSubscriptionHub';
 
 /** The hub's view of its subscriptions at one moment. */
@@ -95,6 +95,7 @@ export async function runPath(path: BenchPath, context: PathContext): Promise<Pa
         timeoutMs: CONNECT_TIMEOUT_MS,
         reader: settings.reader,
         connectionParams: await connectionParamsOf(path, bench),
+        upgradeHeaders: upgradeHeadersOf(path, bench),
       },
       CONNECT_TIMEOUT_MS + 15_000,
     )
@@ -226,10 +227,19 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 async function connectionParamsOf(path: BenchPath, bench: SubscriptionHub): Promise<Record<SubscriptionKind, Record<string, string>>> {
   if (path === 'gateway') {
     const token = await bench.hub.issueToken?.({ subject: 'bench-console', roles: ['operator'], ttlSeconds: 24 * 3600 });
-    const params = { Authorization: `Bearer ${token}` };
+    // The enriched call selects stream URLs (restricted): a stated purpose.
+    const params = { Authorization: `Bearer ${token}`, 'X-Purpose': 'BENCH-0001' };
     return { position: params, call: params };
   }
   const signer = createGatewaySigner({ secret: bench.subgraphSigningSecret });
   const signed = (url: string) => ({ [GATEWAY_SIGNATURE_PARAM]: signer.signConnection(new URL(url).pathname) });
+  return { position: signed(bench.hub.subgraphs.avl.server.url), call: signed(bench.hub.subgraphs.calls.server.url) };
+}
+
+/** Headers of each kind's WebSocket upgrade: subgraphs want the upgrade signed as the gateway signs it. */
+function upgradeHeadersOf(path: BenchPath, bench: SubscriptionHub): Record<SubscriptionKind, Record<string, string>> {
+  if (path === 'gateway') return { position: {}, call: {} };
+  const signer = createGatewaySigner({ secret: bench.subgraphSigningSecret });
+  const signed = (url: string) => ({ [GATEWAY_SIGNATURE_HEADER]: signHttpRequest(signer, { method: 'GET', url }) });
   return { position: signed(bench.hub.subgraphs.avl.server.url), call: signed(bench.hub.subgraphs.calls.server.url) };
 }

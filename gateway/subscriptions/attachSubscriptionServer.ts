@@ -10,7 +10,9 @@ import type { GatewayContext } from '../gatewayContext';
 import type { AuditSink } from '../audit/createAuditPlugin';
 import { describeOperationForAudit } from '../audit/describeOperationForAudit';
 import { type OperationLimits, checkOperationLimits } from '../limits';
+import { SCOPES } from '../../auth/roles';
 import type { CheckedOperation } from '../authorization/createAccessControl';
+import { confineToGeofence } from '../authorization/confineToGeofence';
 import { type ConnectionOutbox, createConnectionOutbox } from './createConnectionOutbox';
 import { createFlushScheduler } from './createFlushScheduler';
 import type { SharedSubscriptions } from './createSharedSubscriptions';
@@ -173,8 +175,10 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         restrictedReturned,
       });
     let checked: CheckedOperation | undefined;
+    let document = args.document;
     try {
       checked = access.check(args.document, args.operationName, caller);
+      document = confineSubscription(args, caller);
     } catch (error) {
       if (error instanceof GraphQLError) {
         void writeAudit(auditOf('subscription-start', { errors: [error] }));
@@ -200,7 +204,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     try {
       leave = shared.subscribe(
         {
-          document: args.document,
+          document,
           operationName: args.operationName ?? null,
           variables: (args.variableValues ?? {}) as Record<string, unknown>,
         },
@@ -250,6 +254,29 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       },
     };
     return clientStream;
+  };
+
+  /**
+   * Row-level rules the subgraphs cannot apply to shared subscriptions (they carry no caller):
+   * a field officer's calls and incidents are confined to the geofence; a caller restricted to
+   * their own cameras (community camera owners) may not watch every camera's status.
+   */
+  const confineSubscription = (args: ExecutionArgs, caller: GatewayContext): DocumentNode => {
+    const identity = caller.identity;
+    if (!identity) return args.document;
+    const operation = getOperationAST(args.document, args.operationName ?? undefined);
+    const fields = operation?.selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : [])) ?? [];
+    if (fields.includes('cameraStatusChanged') && !identity.scopes.has(SCOPES.camerasRead)) {
+      throw new GraphQLError('Not authorized to subscribe to cameraStatusChanged: it reports every camera; camera owners query their own cameras', {
+        path: ['cameraStatusChanged'],
+        extensions: { code: 'FORBIDDEN', coordinate: 'Subscription.cameraStatusChanged', http: { status: 403 } },
+      });
+    }
+    if (!identity.geofence) return args.document;
+    return confineToGeofence(schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>, {
+      area: identity.geofence,
+      input: identity.geofenceInput,
+    });
   };
 
   const accept = (socket: WebSocket, raw: Duplex, request: IncomingMessage) => {

@@ -146,6 +146,36 @@ describe('who may see what, through the running gateway with real tokens', () =>
       await Promise.all([partner.dispose(), operator.dispose()]);
     });
 
+    it("confines a field officer's call subscriptions to the geofence, and refuses an area outside it", async () => {
+      const geofence = { circle: { center: INCIDENT_POINT, radiusMeters: 2000 } };
+      const token = await hub.token({ subject: 'officer-geo', roles: ['officer'], geofence });
+      const officer = createGatewayClient(hub.gatewayUrl, { connectionParams: { Authorization: `Bearer ${token}` } });
+      const calls = record<{ callReceived: { id: string } }>(officer, 'subscription { callReceived { id } }');
+      const outside = record(officer, 'subscription { callReceived(area: { circle: { center: { lat: 33.5, lon: -111.9 }, radiusMeters: 500 } }) { id } }');
+      await expect(outside.waitFor(1, 3000)).rejects.toThrow();
+      expect(JSON.stringify(outside.errors)).toMatch(/FORBIDDEN|geofence/);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const call = (callId: string, point: { lat: number; lon: number }) =>
+        hub.sink.emit({
+          type: 'call.received',
+          eventId: `geo-${callId}`,
+          source: 'test',
+          occurredAt: new Date().toISOString(),
+          callId,
+          state: 'RINGING',
+          location: { point, uncertaintyMeters: 20 },
+          classOfService: 'WPH2',
+          callbackNumber: null,
+        });
+      await call('geo-far', { lat: 33.3062, lon: -111.8413 }); // Chandler, ~12 km away
+      await call('geo-near', { lat: INCIDENT_POINT.lat + 0.002, lon: INCIDENT_POINT.lon });
+      const [first] = await calls.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(first?.callReceived.id).toBe('geo-near');
+      expect(calls.events.map((event) => event.callReceived.id)).toEqual(['geo-near']);
+      await officer.dispose();
+    });
+
     it('filters every event per subscriber: withheld fields null with FORBIDDEN, partners generalised', async () => {
       const partnerToken = await hub.token({ subject: 'partner-2', roles: ['partner'] });
       const operatorToken = await hub.token({ subject: 'op-2', roles: ['operator'] });
