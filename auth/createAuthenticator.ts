@@ -7,6 +7,7 @@ import type { Identity } from './identity';
 /** Authentication events, for the audit trail (CJIS 5.4.1.1: logons and failed logons). */
 export type AuthenticationEvent =
   | { readonly kind: 'logon'; readonly identity: Identity; readonly clientAddress: string }
+  | { readonly kind: 'permission-change'; readonly identity: Identity; readonly previousRoles: readonly string[]; readonly clientAddress: string }
   | { readonly kind: 'logon-failed'; readonly claimedSubject: string | null; readonly clientAddress: string; readonly reason: string; readonly lockedUntil: number | null };
 
 export interface AuthenticatorOptions {
@@ -42,6 +43,8 @@ const SEEN_TOKENS_MAX = 50_000;
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { verifier, identityFailures, addressFailures, logger, onEvent, now = Date.now } = options;
   const seenTokens = new Map<string, number>();
+  // Roles are granted at the issuer; the hub sees a change when a subject logs on with other roles.
+  const lastRoles = new Map<string, string>();
 
   const refuse = (reason: string, claimedSubject: string | null, clientAddress: string): GraphQLError => {
     const lockedUntil = Math.max(
@@ -89,6 +92,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         seenTokens.set(identity.tokenId, identity.expiresAt);
         logger.info({ subject: identity.subject, roles: identity.roles, clientAddress }, 'logon');
         onEvent?.({ kind: 'logon', identity, clientAddress });
+        const roles = [...identity.roles].sort().join(' ');
+        const before = lastRoles.get(identity.subject);
+        if (before !== undefined && before !== roles) {
+          logger.info({ subject: identity.subject, before, after: roles }, 'roles changed');
+          onEvent?.({ kind: 'permission-change', identity, previousRoles: before.split(' ').filter(Boolean), clientAddress });
+        }
+        if (lastRoles.size >= SEEN_TOKENS_MAX && !lastRoles.has(identity.subject)) lastRoles.clear();
+        lastRoles.set(identity.subject, roles);
       }
       return identity;
     },

@@ -67,6 +67,17 @@ export function auditRecordOfAuthentication(event: AuthenticationEvent): AuditRe
       details: { clientAddress: event.clientAddress, tokenId: identity.tokenId, expiresAt: new Date(identity.expiresAt).toISOString() },
     };
   }
+  if (event.kind === 'permission-change') {
+    const { identity } = event;
+    return {
+      kind: 'permission-change',
+      subject: identity.subject,
+      roles: identity.roles,
+      clientId: identity.clientId,
+      outcome: 'ok',
+      details: { clientAddress: event.clientAddress, previousRoles: [...event.previousRoles], roles: [...identity.roles] },
+    };
+  }
   return {
     kind: 'logon-failed',
     subject: event.claimedSubject,

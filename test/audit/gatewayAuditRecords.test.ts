@@ -77,6 +77,16 @@ describe('the gateway writes an audit record for every operation', () => {
     await eventually(async () => (await recordsOf('operator-late')).some((node) => node.kind === 'LOGON_FAILED'), 10_000, 'the failed logon');
   });
 
+  it('records a permission change when a subject logs on with other roles than before', async () => {
+    for (const roles of [['officer'], ['supervisor']]) {
+      const token = await hub.token({ subject: 'promoted-1', roles });
+      expect((await hub.post('{ adapters { name } }', {}, { authorization: `Bearer ${token}` })).status).toBe(200);
+    }
+    await eventually(async () => (await recordsOf('promoted-1')).some((node) => node.kind === 'PERMISSION_CHANGE'), 10_000, 'the permission change');
+    const change = (await recordsOf('promoted-1')).find((node) => node.kind === 'PERMISSION_CHANGE');
+    expect(change?.roles).toEqual(['supervisor']);
+  });
+
   it('records what city partners receive as a dissemination to their department', async () => {
     const token = await hub.token({ subject: 'partner-audit', roles: ['partner'], department: 'mesa-transportation' });
     await hub.post('{ incidents { edges { node { id typeText } } } }', {}, { authorization: `Bearer ${token}` });
