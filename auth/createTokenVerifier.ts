@@ -34,44 +34,67 @@ export interface TokenVerifier {
 
 const ALGORITHMS = ['ES256', 'ES384', 'RS256', 'RS384', 'RS512', 'PS256', 'EdDSA'];
 
+/** Verified tokens remembered (until they expire), so that a console's every request is not a signature check. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 /** Verifies OAuth 2 / OIDC bearer JWTs against the issuer's JWKS (jose). */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const { issuer, audience, rolesClaim, clockToleranceSeconds = 30 } = options;
   const keys: JWTVerifyGetKey = options.jwks instanceof URL ? createRemoteJWKSet(options.jwks) : createLocalJWKSet(options.jwks);
 
+  const verified = new Map<string, Identity>();
+  const remember = (token: string, identity: Identity) => {
+    if (verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = verified.keys().next().value;
+      if (oldest !== undefined) verified.delete(oldest);
+    }
+    verified.set(token, identity);
+  };
+
   return {
     async verify(token) {
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, keys, { issuer, audience, algorithms: ALGORITHMS, clockTolerance: clockToleranceSeconds }));
-      } catch (error) {
-        throw new AuthenticationError(describe(error), claimedSubjectOf(token));
+      const known = verified.get(token);
+      if (known) {
+        if (known.expiresAt > Date.now() - clockToleranceSeconds * 1000) return known;
+        verified.delete(token);
       }
-      if (typeof payload.sub !== 'string' || payload.sub === '') throw new AuthenticationError('token has no subject', null);
-      const roles = listClaim(payload[rolesClaim]);
-      const scopes = scopesOf(roles, listClaim(payload.scope));
-      let geofence = null;
-      if (payload.geofence !== undefined) {
-        try {
-          geofence = parseArea(payload.geofence, 'geofence');
-        } catch (error) {
-          throw new AuthenticationError(`token geofence is invalid: ${(error as Error).message}`, payload.sub);
-        }
-      }
-      return {
-        subject: payload.sub,
-        clientId: stringClaim(payload.azp) ?? stringClaim(payload.client_id),
-        roles,
-        scopes,
-        geofence,
-        geofenceInput: payload.geofence ?? null,
-        cameraOwner: stringClaim(payload.camera_owner),
-        department: stringClaim(payload.department),
-        tokenId: stringClaim(payload.jti) ?? createHash('sha256').update(token).digest('hex').slice(0, 32),
-        expiresAt: (payload.exp ?? 0) * 1000,
-      };
+      const identity = await verifyAfresh(token);
+      remember(token, identity);
+      return identity;
     },
   };
+
+  async function verifyAfresh(token: string): Promise<Identity> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, { issuer, audience, algorithms: ALGORITHMS, clockTolerance: clockToleranceSeconds }));
+    } catch (error) {
+      throw new AuthenticationError(describe(error), claimedSubjectOf(token));
+    }
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new AuthenticationError('token has no subject', null);
+    const roles = listClaim(payload[rolesClaim]);
+    const scopes = scopesOf(roles, listClaim(payload.scope));
+    let geofence = null;
+    if (payload.geofence !== undefined) {
+      try {
+        geofence = parseArea(payload.geofence, 'geofence');
+      } catch (error) {
+        throw new AuthenticationError(`token geofence is invalid: ${(error as Error).message}`, payload.sub);
+      }
+    }
+    return {
+      subject: payload.sub,
+      clientId: stringClaim(payload.azp) ?? stringClaim(payload.client_id),
+      roles,
+      scopes,
+      geofence,
+      geofenceInput: payload.geofence ?? null,
+      cameraOwner: stringClaim(payload.camera_owner),
+      department: stringClaim(payload.department),
+      tokenId: stringClaim(payload.jti) ?? createHash('sha256').update(token).digest('hex').slice(0, 32),
+      expiresAt: (payload.exp ?? 0) * 1000,
+    };
+  }
 }
 
 function describe(error: unknown): string {

@@ -29,7 +29,7 @@ export function applyFieldAccess(
 ): AppliedAccess {
   const restrictedReturned = new Set<string>();
   if (decision.denied.length === 0 && !transform && decision.needToKnow.length === 0) return { result, restrictedReturned: [] };
-  const data = result.data ? (structuredClone(result.data) as { [key: string]: Json }) : result.data;
+  const data = result.data ? (cloneJson(result.data as Json) as { [key: string]: Json }) : result.data;
   const errors: GraphQLFormattedError[] = [];
   let dataNulled = false;
   const withheldPaths: (string | number)[][] = [];
@@ -119,4 +119,13 @@ export function visit(
     return;
   }
   visit(value[step.key], rest, [...concrete, step.key], at);
+}
+
+/** A deep copy of a JSON value (execution results are plain JSON). */
+function cloneJson(value: Json): Json {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(cloneJson);
+  const copy: { [key: string]: Json } = {};
+  for (const key of Object.keys(value)) copy[key] = cloneJson(value[key] as Json);
+  return copy;
 }
