@@ -37,6 +37,11 @@ async function main(): Promise<void> {
   if (onvifDevices.length > 0) {
     console.log(`  simulated ONVIF cameras: ${onvifDevices.map((device) => `${device.cameraId} ${device.deviceServiceUrl}`).join(', ')}`);
   }
+  console.log(
+    config.authIssuer
+      ? `  tokens: from ${config.authIssuer} (audience ${config.authAudience})`
+      : '  tokens: development issuer; get one with `npm run token -- --role operator` (Authorization: Bearer …, X-Purpose for restricted fields)',
+  );
   console.log(`RTCC Hub ready: http://${shownHost}:${port}/graphql  (Ctrl-C to stop)`);
 
   let stoppingSince: number | null = null;
