@@ -146,6 +146,29 @@ describe('who may see what, through the running gateway with real tokens', () =>
       await Promise.all([partner.dispose(), operator.dispose()]);
     });
 
+    it('refuses per role at subscribe time: auditors and adapters watch nothing live, camera owners not every camera', async () => {
+      const cases: [string[], string, RegExp][] = [
+        [['auditor'], 'subscription { unitPositions { id } }', /FORBIDDEN|units:read/],
+        [['adapter'], 'subscription { incidentChanged { id } }', /FORBIDDEN|incidents:read/],
+        [['camera-owner'], 'subscription { cameraStatusChanged { id status } }', /FORBIDDEN|cameraStatusChanged/],
+      ];
+      for (const [roles, query, refusal] of cases) {
+        const token = await hub.token({ subject: `live-${roles.join('-')}`, roles, cameraOwner: 'owner-1' });
+        const client = createGatewayClient(hub.gatewayUrl, { connectionParams: { Authorization: `Bearer ${token}` } });
+        const subscription = record(client, query);
+        await expect(subscription.waitFor(1, 2000)).rejects.toThrow();
+        expect({ roles, errors: JSON.stringify(subscription.errors) }).toEqual({ roles, errors: expect.stringMatching(refusal) });
+        await client.dispose();
+      }
+      // The same subscription is open to an operator.
+      const operatorToken = await hub.token({ subject: 'live-operator', roles: ['operator'] });
+      const operator = createGatewayClient(hub.gatewayUrl, { connectionParams: { Authorization: `Bearer ${operatorToken}` } });
+      const allowed = record(operator, 'subscription { cameraStatusChanged { id status } }');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(allowed.errors).toEqual([]);
+      await operator.dispose();
+    });
+
     it("confines a field officer's call subscriptions to the geofence, and refuses an area outside it", async () => {
       const geofence = { circle: { center: INCIDENT_POINT, radiusMeters: 2000 } };
       const token = await hub.token({ subject: 'officer-geo', roles: ['officer'], geofence });
