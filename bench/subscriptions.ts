@@ -29,12 +29,12 @@ async function main(): Promise<void> {
   }, limitSeconds * 1000);
   watchdog.unref();
 
-  log(`setup: starting the hub (embedded PGlite, 127.0.0.1) and loading ${settings.cameraCount} cameras and ${settings.unitCount} units`);
+  log(`setup: starting the hub (${process.env.DATABASE_URL ? 'PostgreSQL at DATABASE_URL' : 'embedded PGlite'}, 127.0.0.1) and loading ${settings.cameraCount} cameras and ${settings.unitCount} units`);
   let bench: SubscriptionHub | undefined;
   let clients: ClientProcess | undefined;
   try {
     bench = await startSubscriptionHub(settings);
-    log(`setup: hub ready, ${bench.loadedEvents} events loaded (${bench.units.length} units, ${bench.cameras.length} cameras); forking the client process`);
+    log(`setup: hub ready on ${bench.storage}, ${bench.loadedEvents} events loaded (${bench.units.length} units, ${bench.cameras.length} cameras); forking the client process`);
     clients = await startClientProcess();
     const publisher = createLoadPublisher({
       sink: bench.hub.sink,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { dropSchemas } from '../../test/support/storageTargets';
 import pino from 'pino';
 import type { CameraDiscovered, DomainEvent, GeoPoint } from '../../adapters/contract';
 import { createCitySimulation } from '../../adapters/simulator';
@@ -36,6 +37,8 @@ export interface SubscriptionHub {
   readonly cameras: readonly CityCamera[];
   /** Events loaded before the benchmark. */
   readonly loadedEvents: number;
+  /** Where the hub stores: embedded PGlite, or PostgreSQL (DATABASE_URL). */
+  readonly storage: 'pglite' | 'postgres';
   close(): Promise<void>;
 }
 
@@ -51,7 +54,13 @@ export async function startSubscriptionHub(options: SubscriptionHubOptions): Pro
   // when stopped: the benchmark talks to 127.0.0.1 only.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const subgraphSigningSecret = randomBytes(32).toString('hex');
+  const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+  const schemaPrefix = `bench_${randomBytes(4).toString('hex')}_`;
   const config = readHubConfig({
+    // PostgreSQL when DATABASE_URL is set (in its own schemas, dropped at the end), else embedded PGlite.
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA_PREFIX: schemaPrefix } : {}),
+    // The gateway's flush interval may be tried out (README: SUBSCRIPTION_FLUSH_INTERVAL_MS).
+    ...(process.env.SUBSCRIPTION_FLUSH_INTERVAL_MS ? { SUBSCRIPTION_FLUSH_INTERVAL_MS: process.env.SUBSCRIPTION_FLUSH_INTERVAL_MS } : {}),
     SUBGRAPH_SIGNING_SECRET: subgraphSigningSecret,
     AUTH_DEV_KEY_FILE: 'memory',
     RATE_LIMIT_PER_MINUTE: '0',
@@ -78,10 +87,15 @@ export async function startSubscriptionHub(options: SubscriptionHubOptions): Pro
       units: initial.flatMap((event) => (event.type === 'position.fix' && event.unitId ? [{ unitId: event.unitId, point: event.point }] : [])),
       cameras: initial.filter((event): event is CameraDiscovered => event.type === 'camera.discovered').map(cameraOf),
       loadedEvents: initial.length,
-      close: () => hub.close(),
+      storage: databaseUrl ? 'postgres' : 'pglite',
+      close: async () => {
+        await hub.close();
+        await dropSchemas(databaseUrl, schemaPrefix);
+      },
     };
   } catch (error) {
     await hub.close();
+    await dropSchemas(databaseUrl, schemaPrefix);
     throw error;
   }
 }
