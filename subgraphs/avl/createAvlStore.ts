@@ -63,11 +63,15 @@ export function createAvlStore(db: Database, onWriteError: (error: unknown) => v
   const statusByUnit = new Map<string, { status: UnitStatus; updatedAt: Date }>();
 
   // Write-behind: fixes are indexed and published at once and stored in multi-row upserts, the
-  // latest per unit, as soon as the previous batch is written. A crash can lose the last few
-  // milliseconds of positions, which the next fix of each vehicle (seconds later) replaces.
+  // latest per unit, at most one batch every WRITE_INTERVAL_MS (embedded PGlite spends a few ms
+  // per statement, so 500 fixes/s written as they come would be ~50 statements/s; in batches,
+  // ten). A crash can lose the positions of the last interval, which the next fix of each vehicle
+  // (seconds later) replaces. Reads that need the table (`flush`) write at once.
   const pending = new Map<string, PositionRecord>();
   let writing: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
   const BATCH_ROWS = 1000;
+  const WRITE_INTERVAL_MS = 100;
   const writeBatch = async (): Promise<void> => {
     while (pending.size > 0) {
       const batch = [...pending].slice(0, BATCH_ROWS);
@@ -88,24 +92,35 @@ export function createAvlStore(db: Database, onWriteError: (error: unknown) => v
         .whereRaw('unit_positions.fix_at < excluded.fix_at');
     }
   };
-  const flush = async (): Promise<void> => {
-    while (writing || pending.size > 0) {
-      writing ??= writeBatch().finally(() => {
-        writing = null;
-      });
-      await writing;
+  /** Starts writing what is pending now, unless a write is under way. */
+  const writeNow = (): Promise<void> | null => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
     }
-  };
-  const writeBehind = (unitId: string, position: PositionRecord) => {
-    pending.set(unitId, position);
-    if (!writing) {
-      writing = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(writeBatch)
+    if (!writing && pending.size > 0) {
+      writing = writeBatch()
         .catch((error: unknown) => onWriteError(error))
         .finally(() => {
           writing = null;
+          scheduleWrite();
         });
     }
+    return writing;
+  };
+  const scheduleWrite = () => {
+    if (timer || writing || pending.size === 0) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void writeNow();
+    }, WRITE_INTERVAL_MS);
+  };
+  const flush = async (): Promise<void> => {
+    while (writing || pending.size > 0) await (writing ?? writeNow());
+  };
+  const writeBehind = (unitId: string, position: PositionRecord) => {
+    pending.set(unitId, position);
+    scheduleWrite();
   };
 
   /** Indexes the fix unless the unit already has a newer one; says whether it did. */
