@@ -87,6 +87,15 @@ export interface CadStore {
 export function createCadStore(db: Database): CadStore {
   const incidents = () => db.table('incidents');
   const units = () => db.table('units');
+  // Units by id, as last read or written by this store: every unit write goes through `apply`
+  // below (and every replica applies every event), so entity lookups (a call sign and status
+  // for each enriched position event) need not query the table each time.
+  const unitCache = new Map<string, UnitRecord>();
+  const UNIT_CACHE_MAX = 100_000;
+  const cacheUnit = (unit: UnitRecord) => {
+    if (unitCache.size >= UNIT_CACHE_MAX && !unitCache.has(unit.id)) unitCache.clear();
+    unitCache.set(unit.id, unit);
+  };
   const incidentCalls = () => db.table('incident_calls');
 
   const linkCalls = async (incidentId: string, callIds: readonly string[] | undefined) => {
@@ -104,9 +113,12 @@ export function createCadStore(db: Database): CadStore {
       return ids.map((id) => byId.get(id) ?? null);
     },
     async unitsByIds(ids) {
-      const rows: UnitRow[] = await units().whereIn('id', ids);
-      const byId = new Map(rows.map((row) => [row.id, unitFromRow(row)]));
-      return ids.map((id) => byId.get(id) ?? null);
+      const missing = [...new Set(ids.filter((id) => !unitCache.has(id)))];
+      if (missing.length > 0) {
+        const rows: UnitRow[] = await units().whereIn('id', missing);
+        for (const row of rows) cacheUnit(unitFromRow(row));
+      }
+      return ids.map((id) => unitCache.get(id) ?? null);
     },
     async unitsByIncidentIds(ids) {
       const rows: UnitRow[] = await units().whereIn('incident_id', ids).orderBy('call_sign');
@@ -214,7 +226,14 @@ export function createCadStore(db: Database): CadStore {
             .merge()
             .whereRaw('units.updated_at <= excluded.updated_at')
             .returning('*');
-          return rows[0] ? { kind: 'unitStatusChanged', unit: unitFromRow(rows[0]) } : null;
+          if (!rows[0]) {
+            // A newer row was already stored (by another replica): read it afresh next time.
+            unitCache.delete(event.unitId);
+            return null;
+          }
+          const unit = unitFromRow(rows[0]);
+          cacheUnit(unit);
+          return { kind: 'unitStatusChanged', unit };
         }
         case 'call.received':
         case 'call.updated':
