@@ -74,7 +74,10 @@ describe.each(STORAGE_TARGETS)('entity references are resolved in batches ($name
       );
       expect(body.data?._entities).toHaveLength(3);
     });
-    expect(avlQueries).toHaveLength(1);
+    // A read first writes any positions still waiting behind (AVL writes in batches every 100 ms);
+    // the lookup itself is one query.
+    expect(avlQueries.filter((sql) => !sql.startsWith('insert'))).toHaveLength(1);
+    expect(avlQueries.filter((sql) => !sql.startsWith('insert'))[0]).toMatch(/from "[a-z0-9_]+"\."unit_positions" where "unit_id" in/);
   });
 
   it('a gateway query that fans out to many units batches each hop', async () => {
