@@ -38,20 +38,22 @@ export const SCOPES = {
 
 export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
 
+/** RTCC operator: everything live, incl. caller identity, narrative, video and PTZ. */
+const OPERATOR_SCOPES: readonly Scope[] = [
+  SCOPES.callsRead,
+  SCOPES.callerIdentity,
+  SCOPES.incidentsRead,
+  SCOPES.incidentNarrative,
+  SCOPES.unitsRead,
+  SCOPES.camerasRead,
+  SCOPES.cameraVideo,
+  SCOPES.cameraControl,
+  SCOPES.ingestRead,
+];
+
 /** The roles of the hub and their scopes (README "Who may see what"). */
 export const ROLE_SCOPES: Readonly<Record<string, readonly Scope[]>> = {
-  /** RTCC operator: everything live, incl. caller identity, narrative, video and PTZ. */
-  operator: [
-    SCOPES.callsRead,
-    SCOPES.callerIdentity,
-    SCOPES.incidentsRead,
-    SCOPES.incidentNarrative,
-    SCOPES.unitsRead,
-    SCOPES.camerasRead,
-    SCOPES.cameraVideo,
-    SCOPES.cameraControl,
-    SCOPES.ingestRead,
-  ],
+  operator: OPERATOR_SCOPES,
   /** Field officer: calls and incidents within the token's geofence, video, no PTZ. */
   officer: [
     SCOPES.callsRead,
@@ -63,20 +65,7 @@ export const ROLE_SCOPES: Readonly<Record<string, readonly Scope[]>> = {
     SCOPES.cameraVideo,
   ],
   /** Supervisor: an operator who also manages devices, dead letters and community contacts. */
-  supervisor: [
-    SCOPES.callsRead,
-    SCOPES.callerIdentity,
-    SCOPES.incidentsRead,
-    SCOPES.incidentNarrative,
-    SCOPES.unitsRead,
-    SCOPES.camerasRead,
-    SCOPES.cameraVideo,
-    SCOPES.cameraControl,
-    SCOPES.ownerContacts,
-    SCOPES.ingestRead,
-    SCOPES.ingestReplay,
-    SCOPES.devicesAdmin,
-  ],
+  supervisor: [...OPERATOR_SCOPES, SCOPES.ownerContacts, SCOPES.ingestReplay, SCOPES.devicesAdmin],
   /** Auditor: the audit log only. */
   auditor: [SCOPES.auditRead],
   /** City partner (other departments): minimised incidents only. */

@@ -102,7 +102,7 @@ const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
     create: ({ now }, services) => createIngestSubgraph({ now, ...services }),
     port: (c) => c.ingestPort,
   },
-  // ── Audit trail (issue 5): the audit subgraph owns the log; `(running.audit.subgraph as AuditSubgraph).auditLog` is the one to append to. ──
+  // The audit subgraph owns the audit log; the gateway and authentication append to the same log.
   audit: {
     migrations: auditMigrations,
     create: ({ db, now }) => createAuditSubgraph({ auditLog: createAuditLog({ database: db, clock: now }) }),

@@ -46,7 +46,7 @@ export const RETENTION_CLASSES: Readonly<Record<RetentionClassName, RetentionCla
   },
   calls: {
     name: 'calls',
-    description: '911 calls: caller location, class of service, callback number (the hub holds no call audio).',
+    description: '911 calls: caller location, class of service, callback number, caller name and address, and the reference to the call audio (the audio itself stays in the PSAP\'s recorder).',
     owner: 'calls',
     table: 'calls',
     idColumn: 'id',

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { JSONResolver } from 'graphql-scalars';
 import {
   AUDIT_KINDS,
@@ -11,15 +10,21 @@ import {
 } from '../../audit';
 import { createSubgraphSchema } from '../createSubgraphSchema';
 import type { Subgraph } from '../subgraph';
-import { type AuditActor, auditActorFromHeaders } from './auditActorFromHeaders';
+import type { ForwardedCaller } from '../forwardedCaller';
 
 export { auditMigrations } from '../../audit';
-export { ACTOR_HEADERS, type AuditActor, auditActorFromHeaders } from './auditActorFromHeaders';
+
+/** Who read the log, as the audit record names them. */
+export interface AuditActor {
+  readonly subject: string | null;
+  readonly roles: readonly string[];
+  readonly clientId: string | null;
+  /** The case or incident number stated for the request. */
+  readonly purpose: string | null;
+}
 
 export interface AuditSubgraphOptions {
   readonly auditLog: AuditLog;
-  /** Who is asking, from the request's headers, when the context holds no forwarded `caller`. */
-  readonly identify?: (headers: IncomingHttpHeaders) => AuditActor;
 }
 
 /** The audit subgraph, with the log it serves (the gateway appends to the same log). */
@@ -27,15 +32,13 @@ export interface AuditSubgraph extends Subgraph {
   readonly auditLog: AuditLog;
 }
 
-/**
- * What a resolver's context may hold: the caller the gateway forwarded, when the subgraph
- * server verified one (`caller`), and what mercurius always puts there: the fastify reply, and
- * through it the request's headers.
- */
+/** What a resolver's context holds here: the caller the gateway forwarded and signed, if any. */
 interface AuditContext {
-  readonly caller?: AuditActor | null;
-  readonly reply?: { readonly request?: { readonly headers?: IncomingHttpHeaders } };
+  readonly caller?: Pick<ForwardedCaller, 'subject' | 'roles' | 'clientId' | 'purpose'> | null;
 }
+
+/** A read that came without a forwarded caller is recorded with no reader. */
+const UNKNOWN_READER: AuditActor = { subject: null, roles: [], clientId: null, purpose: null };
 
 interface AuditRecordsArgs {
   readonly filter?: AuditRecordFilter | null;
@@ -50,12 +53,9 @@ interface AuditRecordsArgs {
  * once that record is stored.
  */
 export function createAuditSubgraph(options: AuditSubgraphOptions): AuditSubgraph {
-  const { auditLog, identify = auditActorFromHeaders } = options;
-  const actorOf = (context: AuditContext): AuditActor => {
-    const { caller } = context;
-    if (caller) return { subject: caller.subject, roles: caller.roles, clientId: caller.clientId, purpose: caller.purpose };
-    return identify(context.reply?.request?.headers ?? {});
-  };
+  const { auditLog } = options;
+  const actorOf = ({ caller }: AuditContext): AuditActor =>
+    caller ? { subject: caller.subject, roles: caller.roles, clientId: caller.clientId, purpose: caller.purpose } : UNKNOWN_READER;
 
   /** Runs a read and audits it, with its outcome, before answering. */
   const audited = async <T>(
