@@ -5,6 +5,7 @@ import { redactVariables } from '../../audit/redactVariables';
 import { visit } from '../authorization/applyFieldAccess';
 import type { CheckedOperation } from '../authorization/createAccessControl';
 import type { GatewayContext } from '../gatewayContext';
+import type { Deliveries } from './createDeliveryAudit';
 
 /** Most record ids one audit record lists. */
 const MAX_RECORD_IDS = 1000;
@@ -31,6 +32,8 @@ export function describeOperationForAudit(input: {
   readonly checked: CheckedOperation | undefined;
   readonly result: ExecutionResult | { data?: unknown; errors?: readonly GraphQLFormattedError[] } | null;
   readonly restrictedReturned: readonly string[];
+  /** For a subscription event recorded once for several subscriptions of the caller (createDeliveryAudit). */
+  readonly deliveries?: Deliveries;
 }): AuditRecordInput {
   const { context, checked, result } = input;
   const identity = context.identity;
@@ -58,7 +61,12 @@ export function describeOperationForAudit(input: {
     reason: outcome === 'ok' ? (codes.length > 0 ? `partial: ${[...new Set(codes)].join(', ')}` : null) : [...new Set(codes)].join(', '),
     purpose: context.purpose,
     disseminatedTo: kind === 'dissemination' ? (identity?.department ?? null) : null,
-    details: { clientAddress: context.clientAddress, ...(kind === 'dissemination' ? { originalKind: input.kind } : {}) },
+    details: {
+      ...(input.deliveries
+        ? { deliveries: input.deliveries.count, clientAddresses: [...input.deliveries.clientAddresses] }
+        : { clientAddress: context.clientAddress }),
+      ...(kind === 'dissemination' ? { originalKind: input.kind } : {}),
+    },
   };
 }
 

@@ -15,7 +15,8 @@ import type { CheckedOperation } from '../authorization/createAccessControl';
 import { confineToGeofence } from '../authorization/confineToGeofence';
 import { type ConnectionOutbox, createConnectionOutbox } from './createConnectionOutbox';
 import { createFlushScheduler } from './createFlushScheduler';
-import type { SharedSubscriptions } from './createSharedSubscriptions';
+import type { EventView, SharedSubscriptions } from './createSharedSubscriptions';
+import { type Deliveries, type DeliveryRecipient, createDeliveryAudit } from '../audit/createDeliveryAudit';
 import { encodeTextFrames } from './encodeTextFrames';
 
 /** WebSocket close code sent to a client that fell too far behind (application range 4000–4999). */
@@ -103,6 +104,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
   // perMessageDeflate off (ws's default, stated because the frame writer relies on it).
   const wss = new WebSocketServer({ noServer: true, handleProtocols, maxPayload: MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false });
   const scheduler = createFlushScheduler(flushIntervalMs);
+  const deliveryAudit = createDeliveryAudit<EventView>((record) => void writeAudit(record));
   const connections = new Set<ClientConnection>();
   let slowClients = 0;
 
@@ -163,16 +165,24 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
   const subscribeClient = (args: ExecutionArgs): AsyncIterableIterator<ExecutionResult> | ExecutionResult => {
     const { connection, id, caller } = args.contextValue as OperationContext;
     const source = print(args.document);
-    const auditOf = (kind: 'subscription-start' | 'subscription-stop' | 'subscription-event', result: ExecutionResult | null, restrictedReturned: readonly string[] = []) =>
+    // As Apollo Server records queries: the operation's own name when the client sent none.
+    const operationName = getOperationAST(args.document, args.operationName ?? undefined)?.name?.value ?? args.operationName ?? null;
+    const auditOf = (
+      kind: 'subscription-start' | 'subscription-stop' | 'subscription-event',
+      result: ExecutionResult | null,
+      restrictedReturned: readonly string[] = [],
+      deliveries?: Deliveries,
+    ) =>
       describeOperationForAudit({
         kind,
         context: caller,
         source,
-        operationName: args.operationName ?? null,
+        operationName,
         variables: (args.variableValues ?? null) as Record<string, unknown> | null,
         checked,
         result,
         restrictedReturned,
+        ...(deliveries ? { deliveries } : {}),
       });
     let checked: CheckedOperation | undefined;
     let document = args.document;
@@ -190,6 +200,13 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     const expiresAt = caller.identity?.expiresAt ?? 0;
     const filter = (result: ExecutionResult) => access.apply(result, allowed);
     const auditsEvents = allowed.decision.needToKnow.length > 0;
+    // Subscriptions of the same caller, purpose and stream share each event's record.
+    const identity = caller.identity;
+    const recipient: DeliveryRecipient<EventView> = {
+      key: [allowed.shareKey, identity?.subject, identity?.clientId, identity?.department, identity?.roles.join(' '), caller.purpose, source].join('\n'),
+      clientAddress: caller.clientAddress,
+      describe: (view, deliveries) => auditOf('subscription-event', view.result, view.restrictedReturned, deliveries),
+    };
     const channel = connection.outbox.channel(Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`));
     // How the stream ends, once everything before the end has been written: with errors to
     // deliver as a last `next` (graphql-ws then sends `complete`), or plainly.
@@ -217,7 +234,9 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
             }
             const view = event.viewFor(allowed.shareKey, filter);
             channel.push(view.bytes, event.coalesceKey);
-            if (auditsEvents && view.restrictedReturned.length > 0) void writeAudit(auditOf('subscription-event', view.result, view.restrictedReturned));
+            if (auditsEvents && view.restrictedReturned.length > 0) {
+              deliveryAudit.delivered(event, recipient, view);
+            }
           },
           error: (errors) => endAfterQueued({ errors: [...errors] }),
           complete: () => endAfterQueued('done'),

@@ -18,9 +18,10 @@ interface AuditNode {
   reason: string | null;
   purpose: string | null;
   disseminatedTo: string | null;
+  details: Record<string, unknown> | null;
 }
 
-const FIELDS = 'kind subject roles operationName documentHash variables restrictedFields recordIds outcome reason purpose disseminatedTo';
+const FIELDS = 'kind subject roles operationName documentHash variables restrictedFields recordIds outcome reason purpose disseminatedTo details';
 
 describe('the gateway writes an audit record for every operation', () => {
   let hub: TestHub;
@@ -104,5 +105,52 @@ describe('the gateway writes an audit record for every operation', () => {
     subscription.stop();
     await eventually(async () => (await recordsOf('operator-live')).some((node) => node.kind === 'SUBSCRIPTION_STOP'), 10_000, 'the stop');
     await client.dispose();
+  });
+
+  it('records each event that carried restricted data once per recipient, naming every connection it went to', async () => {
+    const connect = async (subject: string) =>
+      createGatewayClient(hub.gatewayUrl, {
+        connectionParams: { Authorization: `Bearer ${await hub.token({ subject, roles: ['operator'] })}`, 'X-Purpose': 'CASE-88' },
+      });
+    // One operator with two consoles, another with one; all on the same subscription.
+    const clients = [await connect('operator-watch-a'), await connect('operator-watch-a'), await connect('operator-watch-b')];
+    const query = 'subscription Watch { callReceived { id callbackNumber } }';
+    const subscriptions = clients.map((client) => record<{ callReceived: { id: string; callbackNumber: string | null } }>(client, query));
+    await eventually(async () => (await recordsOf('operator-watch-b')).some((node) => node.kind === 'SUBSCRIPTION_START'), 10_000, 'the starts');
+    await eventually(async () => (await recordsOf('operator-watch-a')).filter((node) => node.kind === 'SUBSCRIPTION_START').length === 2, 10_000, 'the starts');
+    const call = (callId: string, callbackNumber: string | null) =>
+      hub.sink.emit({
+        type: 'call.received',
+        eventId: `audit-${callId}`,
+        source: 'test',
+        occurredAt: new Date().toISOString(),
+        callId,
+        state: 'RINGING',
+        location: { point: { lat: 33.4152, lon: -111.8315 }, uncertaintyMeters: 20 },
+        classOfService: 'WPH2',
+        callbackNumber,
+      });
+    // A call without a callback number carries no restricted value: no event record.
+    await call('audit-call-plain', null);
+    await call('audit-call-1', '4805550111');
+    for (const subscription of subscriptions) await subscription.waitFor(2);
+    expect(subscriptions.map((subscription) => subscription.events[1]?.callReceived)).toEqual(
+      Array(3).fill({ id: 'audit-call-1', callbackNumber: '4805550111' }),
+    );
+    const eventsOf = async (subject: string) => (await recordsOf(subject)).filter((node) => node.kind === 'SUBSCRIPTION_EVENT');
+    await eventually(async () => (await eventsOf('operator-watch-a')).length > 0 && (await eventsOf('operator-watch-b')).length > 0, 10_000, 'the event records');
+    const [a, b] = [await eventsOf('operator-watch-a'), await eventsOf('operator-watch-b')];
+    expect(a).toHaveLength(1);
+    expect(b).toHaveLength(1);
+    expect(a[0]).toMatchObject({
+      operationName: 'Watch',
+      restrictedFields: ['Call.callbackNumber'],
+      recordIds: ['Call:audit-call-1'],
+      purpose: 'CASE-88',
+      outcome: 'OK',
+      details: { deliveries: 2, clientAddresses: ['127.0.0.1'] },
+    });
+    expect(b[0]).toMatchObject({ recordIds: ['Call:audit-call-1'], details: { deliveries: 1, clientAddresses: ['127.0.0.1'] } });
+    await Promise.all(clients.map((client) => client.dispose()));
   });
 });
