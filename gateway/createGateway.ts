@@ -44,7 +44,7 @@ export interface GatewayOptions {
   /** Verifies callers' bearer tokens. */
   readonly authenticator: Authenticator;
   /** The development issuer, when the hub runs one: its JWKS is served at /auth/dev/jwks.json. */
-  readonly devIssuer?: DevIssuer | undefined;
+  readonly devIssuer?: Pick<DevIssuer, 'issuer' | 'jwks'> | undefined;
   /** Secret shared with the subgraphs, under which every request and connection to them is signed. */
   readonly subgraphSigningSecret: string | Uint8Array;
   /** The audit log: one record per operation, subscription start and stop, and restricted event. */

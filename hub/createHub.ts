@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/contract';
 import { createDuplicateFilter } from '../bus/createDuplicateFilter';
 import { type EventBus, createInProcessBus } from '../bus/createInProcessBus';
 import { createNatsBus } from '../bus/createNatsBus';
-import { type Gateway, createGateway } from '../gateway/createGateway';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphCatalog';
 import { type Database, type Migration, createDatabase, createEmbeddedPostgres } from '../storage/createDatabase';
 import { type AvlSubgraph, type DeviceDirectory, avlMigrations, createAvlSubgraph } from '../subgraphs/avl';
@@ -21,10 +18,10 @@ import { type SubgraphServer, createSubgraphServer } from '../subgraphs/createSu
 import type { CameraControl, NearbyDefaults, Subgraph, SubgraphDependencies } from '../subgraphs/subgraph';
 import { type IngestSink, createEventSink } from './createEventSink';
 import type { HubConfig } from './hubConfig';
-import { auditRecordOfAuthentication, createHubAuth } from './createHubAuth';
-import { createConfiguredLimits } from './createConfiguredLimits';
+import { openDevIssuer } from './createHubAuth';
+import { type HubGateway, startHubGateway } from './startHubGateway';
 import { startRetention } from '../retention';
-import type { DevIssuer, DevTokenClaims } from '../auth/createDevIssuer';
+import type { DevTokenClaims } from '../auth/createDevIssuer';
 
 export interface HubOptions {
   readonly config: HubConfig;
@@ -56,7 +53,7 @@ export interface Hub {
   readonly subgraphs: Readonly<Record<SubgraphName, RunningSubgraph>>;
   /** Where adapters deliver events; tests feed events through it too. */
   readonly sink: IngestSink;
-  readonly gateway: Gateway;
+  readonly gateway: HubGateway;
   /** AVL device → unit assignments. */
   readonly devices: DeviceDirectory;
   /** Signs a token with the development issuer; undefined when AUTH_ISSUER points elsewhere. */
@@ -147,25 +144,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     await bus.ready?.();
 
     const { auditLog } = running.audit.subgraph as AuditSubgraph;
-    const auth = await createHubAuth(config, logger, (event) => {
-      auditLog.append(auditRecordOfAuthentication(event)).catch((error: unknown) => logger.error({ err: error }, 'audit record of a logon could not be written'));
-    });
-    const gateway: Gateway = await createGateway({
-      authenticator: auth.authenticator,
-      devIssuer: auth.devIssuer,
-      audit: auditLog,
-      limits: await createConfiguredLimits(config),
-      supergraphSdl: readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
-      subgraphSigningSecret: signing.secret,
-      subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, running[name].server.url])),
+    const devIssuer = await openDevIssuer(config);
+    const gateway = await startHubGateway({
+      config,
       logger,
-      host: config.host,
-      port: config.gatewayPort,
-      subscriptionQueueLimit: config.subscriptionQueueLimit,
-      subscriptionFlushIntervalMs: config.subscriptionFlushIntervalMs,
-      subscriptionKeepAliveMs: config.subscriptionKeepAliveMs,
-      resubscribeDelayMs: config.resubscribeDelayMs,
-      resubscribeMaxDelayMs: config.resubscribeMaxDelayMs,
+      audit: auditLog,
+      subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, running[name].server.url])),
+      subgraphSigningSecret: signing.secret,
+      devIssuer,
     });
     cleanup.push({ name: 'gateway', run: () => gateway.close() });
     const retention = await startRetention({ config, embedded, auditLog, logger, clock: now });
@@ -181,7 +167,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     return {
       gatewayUrl: gateway.url,
       gateway,
-      issueToken: auth.devIssuer ? (claims) => (auth.devIssuer as DevIssuer).sign(claims) : undefined,
+      issueToken: devIssuer ? (claims) => devIssuer.sign(claims) : undefined,
       devices,
       subgraphs: running,
       sink,

@@ -9,23 +9,33 @@ import type { HubConfig } from './hubConfig';
 /** The issuer id of the development issuer (AUTH_ISSUER unset). */
 export const DEV_ISSUER = 'urn:rtcc-hub:dev-issuer';
 
-export interface HubAuth {
-  readonly authenticator: Authenticator;
-  /** Present when the hub runs its development issuer. */
-  readonly devIssuer: DevIssuer | undefined;
+/** What verifying the development issuer's tokens takes: its id and public keys. */
+export type DevIssuerKeys = Pick<DevIssuer, 'issuer' | 'jwks'>;
+
+/**
+ * The development issuer (with its signing key) when AUTH_ISSUER is unset; undefined when the
+ * hub trusts a real issuer. Its key is kept in AUTH_DEV_KEY_FILE.
+ */
+export async function openDevIssuer(config: HubConfig): Promise<DevIssuer | undefined> {
+  if (config.authIssuer) return undefined;
+  return createDevIssuer({ issuer: DEV_ISSUER, audience: config.authAudience, keyFile: config.authDevKeyFile });
 }
 
 /**
- * Authentication as configured: tokens from AUTH_ISSUER verified against its JWKS (AUTH_JWKS_URL,
- * or discovered from the issuer's openid-configuration), or, with AUTH_ISSUER unset, the
- * development issuer's tokens (`npm run token`).
+ * An authenticator as configured: tokens from AUTH_ISSUER verified against its JWKS
+ * (AUTH_JWKS_URL, or discovered from the issuer's openid-configuration), or, with AUTH_ISSUER
+ * unset, the development issuer's tokens (`npm run token`), checked against `devIssuer`'s keys.
  */
-export async function createHubAuth(config: HubConfig, logger: Logger, onEvent?: (event: AuthenticationEvent) => void): Promise<HubAuth> {
-  let devIssuer: DevIssuer | undefined;
+export async function createHubAuthenticator(
+  config: HubConfig,
+  logger: Logger,
+  options: { readonly devIssuer?: DevIssuerKeys | undefined; readonly onEvent?: (event: AuthenticationEvent) => void } = {},
+): Promise<Authenticator> {
+  const { devIssuer, onEvent } = options;
   let verifier;
   if (!config.authIssuer) {
-    devIssuer = await createDevIssuer({ issuer: DEV_ISSUER, audience: config.authAudience, keyFile: config.authDevKeyFile });
-    verifier = createTokenVerifier({ issuer: DEV_ISSUER, audience: config.authAudience, jwks: devIssuer.jwks, rolesClaim: config.authRolesClaim });
+    if (!devIssuer) throw new Error('AUTH_ISSUER is unset, so the development issuer\'s keys are needed to verify tokens');
+    verifier = createTokenVerifier({ issuer: devIssuer.issuer, audience: config.authAudience, jwks: devIssuer.jwks, rolesClaim: config.authRolesClaim });
     logger.warn('authentication: development issuer (AUTH_ISSUER unset); tokens from `npm run token`. Set AUTH_ISSUER in production.');
   } else {
     const jwksUrl = config.authJwksUrl ?? (await discoverJwksUrl(config.authIssuer));
@@ -33,14 +43,13 @@ export async function createHubAuth(config: HubConfig, logger: Logger, onEvent?:
     logger.info({ issuer: config.authIssuer, jwksUrl }, 'authentication: OIDC issuer');
   }
   const tracker = (maxFailures: number) => createFailureTracker({ maxFailures, windowMs: config.authFailureWindowMs, lockoutMs: config.authLockoutMs });
-  const authenticator = createAuthenticator({
+  return createAuthenticator({
     verifier,
     identityFailures: tracker(config.authMaxFailures),
     addressFailures: tracker(config.authMaxFailuresPerAddress),
     logger: logger.child({ component: 'auth' }),
     ...(onEvent ? { onEvent } : {}),
   });
-  return { authenticator, devIssuer };
 }
 
 async function discoverJwksUrl(issuer: string): Promise<string> {

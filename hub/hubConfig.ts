@@ -100,6 +100,15 @@ export const HUB_SETTINGS = {
     'Least time between two writes of subscription events to one client: events due in between leave together in one socket write, and a unit\'s position updates in between coalesce (latest wins). After a quiet spell the first event leaves at once. 0 writes on every turn of the event loop.',
     (raw) => integerIn(raw, 0, 1000),
   ),
+  gatewayThread: define(
+    'GATEWAY_THREAD',
+    'worker',
+    '`worker`: the gateway runs in its own thread, beside the subgraphs, storage and ingest in the main thread, so that delivering events to many consoles and serving the subgraphs use two cores; `main`: everything in one thread (one CPU profile shows all).',
+    (raw): 'worker' | 'main' => {
+      if (raw !== 'worker' && raw !== 'main') throw new Error('must be worker or main');
+      return raw;
+    },
+  ),
   subscriptionKeepAliveMs: define('SUBSCRIPTION_KEEPALIVE_MS', '12000', 'Period of the gateway\'s WebSocket pings; a client that has not answered one by the next is dropped.', positiveInteger),
   authIssuer: define(
     'AUTH_ISSUER',

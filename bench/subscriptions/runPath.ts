@@ -112,8 +112,8 @@ export async function runPath(path: BenchPath, context: PathContext): Promise<Pa
   if (connect.failed > 0) notes.push(`${connect.failed} consoles failed to connect: ${connect.errorSamples.join(' | ')}`);
 
   const registered = await waitFor(() => isRegistered(path, bench, connect.connected), REGISTER_TIMEOUT_MS);
-  if (!registered) notes.push(`the hub did not show every subscription within ${seconds(REGISTER_TIMEOUT_MS)}: ${JSON.stringify(stateOf(bench))}`);
-  state.idle = stateOf(bench);
+  if (!registered) notes.push(`the hub did not show every subscription within ${seconds(REGISTER_TIMEOUT_MS)}: ${JSON.stringify(await stateOf(bench))}`);
+  state.idle = await stateOf(bench);
   const idle = await snapshotSettledMemory();
   log(`${path}: connected and idle: RSS ${mb(idle.rss)}, heap ${mb(idle.heapUsed)}; ${describeState(state.idle)}`);
 
@@ -136,7 +136,7 @@ export async function runPath(path: BenchPath, context: PathContext): Promise<Pa
   const load = hubLoad.result();
   // A starved event loop may have skipped every tick that samples; keep at least the end state.
   sampler.sample();
-  state.loaded = stateOf(bench);
+  state.loaded = await stateOf(bench);
   const rejected = bench.hub.sink.stats().rejected - rejectedBefore;
   log(
     `${path}: published ${publish.achievedFixesPerSecond.toFixed(0)} fixes/s, ${publish.achievedCallsPerSecond.toFixed(1)} calls/s ` +
@@ -149,7 +149,7 @@ export async function runPath(path: BenchPath, context: PathContext): Promise<Pa
       notes.push(`collect failed: ${message(error)}`);
       return null;
     });
-  state.drained = stateOf(bench);
+  state.drained = await stateOf(bench);
   if (collected?.summary.hungUp) {
     notes.push(`the consoles hung up ${seconds(DRAIN_MAX_MS)} after the window, the hub still busy with their backlog; what had not arrived counts as lost`);
   } else if (collected?.summary.drainDeadlineReached) {
@@ -171,11 +171,11 @@ async function disconnect(context: PathContext, path: BenchPath, notes: string[]
   const { bench, clients, log } = context;
   log(`${path}: disconnecting`);
   await clients.disconnect(DISCONNECT_TIMEOUT_MS).catch((error: unknown) => notes.push(`disconnect failed: ${message(error)}`));
-  const gone = await waitFor(() => {
-    const { gateway, feeds } = stateOf(bench);
+  const gone = await waitFor(async () => {
+    const { gateway, feeds } = await stateOf(bench);
     return gateway.clients === 0 && gateway.sharedStreams === 0 && feeds.avl === 0 && feeds.calls === 0;
   }, DISCONNECT_TIMEOUT_MS);
-  if (!gone) notes.push(`subscriptions still held after disconnecting: ${JSON.stringify(stateOf(bench))}`);
+  if (!gone) notes.push(`subscriptions still held after disconnecting: ${JSON.stringify(await stateOf(bench))}`);
 }
 
 /** ws:// URLs; direct consoles hold one socket per subgraph, gateway consoles one in all. */
@@ -186,16 +186,16 @@ function endpointsOf(path: BenchPath, bench: SubscriptionHub): Record<Subscripti
     : { position: ws(bench.hub.subgraphs.avl.server.url), call: ws(bench.hub.subgraphs.calls.server.url) };
 }
 
-function isRegistered(path: BenchPath, bench: SubscriptionHub, consoles: number): boolean {
-  const { gateway, feeds } = stateOf(bench);
+async function isRegistered(path: BenchPath, bench: SubscriptionHub, consoles: number): Promise<boolean> {
+  const { gateway, feeds } = await stateOf(bench);
   return path === 'gateway'
     ? gateway.clients >= consoles && gateway.sharedStreams >= 2 && feeds.avl >= 1 && feeds.calls >= 1
     : feeds.avl >= consoles && feeds.calls >= consoles;
 }
 
-function stateOf(bench: SubscriptionHub): HubSubscriptionState {
+async function stateOf(bench: SubscriptionHub): Promise<HubSubscriptionState> {
   return {
-    gateway: bench.hub.gateway.subscriptionStats(),
+    gateway: await bench.hub.gateway.subscriptionStats(),
     feeds: {
       avl: bench.hub.subgraphs.avl.subgraph.activeSubscriptions(),
       calls: bench.hub.subgraphs.calls.subgraph.activeSubscriptions(),
@@ -210,9 +210,9 @@ export function describeState({ gateway, feeds }: HubSubscriptionState): string 
   );
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

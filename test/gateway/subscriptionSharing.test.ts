@@ -7,7 +7,7 @@ import { destinationPoint } from '../../geo/geodesy';
 import { FIXTURE_TIME, INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
-import { createGatewayClient, record, waitUntil } from '../support/subscribeThroughGateway';
+import { createGatewayClient, eventually, record, waitUntil } from '../support/subscribeThroughGateway';
 
 let sequence = 0;
 const at = (seconds: number) => new Date(FIXTURE_TIME.getTime() + seconds * 1000).toISOString();
@@ -39,14 +39,14 @@ describe('upstream sharing and release', () => {
     const query = 'subscription ($r: Float!) { callReceived(area: {circle: {center: {lat: 33.4152, lon: -111.8315}, radiusMeters: $r}}) { id nearbyCameras { camera { id } } } }';
     const clients: Client[] = Array.from({ length: 5 }, () => createGatewayClient(hub.gatewayUrl));
     const same = clients.map((client) => record<{ callReceived: { id: string } }>(client, query, { r: 1000 }));
-    await waitUntil(() => hub.gateway.subscriptionStats().clients === 5);
+    await eventually(async () => (await hub.gateway.subscriptionStats()).clients === 5);
     await waitUntil(() => hub.subgraphs.calls.subgraph.activeSubscriptions() === 1);
-    expect(hub.gateway.subscriptionStats()).toMatchObject({ sharedStreams: 1, upstreamConnections: 1 });
+    expect(await hub.gateway.subscriptionStats()).toMatchObject({ sharedStreams: 1, upstreamConnections: 1 });
 
     // Different variables are a different stream: a second upstream subscription, same connection.
     const other = record<{ callReceived: { id: string } }>(clients[0]!, query, { r: 2000 });
     await waitUntil(() => hub.subgraphs.calls.subgraph.activeSubscriptions() === 2);
-    expect(hub.gateway.subscriptionStats()).toMatchObject({ sharedStreams: 2, upstreamConnections: 1 });
+    expect(await hub.gateway.subscriptionStats()).toMatchObject({ sharedStreams: 2, upstreamConnections: 1 });
 
     await hub.sink.emit(callAt('shared-1', 10));
     for (const subscription of [...same, other]) {
@@ -55,12 +55,12 @@ describe('upstream sharing and release', () => {
 
     for (const subscription of same.slice(0, 4)) subscription.stop();
     other.stop();
-    await waitUntil(() => hub.gateway.subscriptionStats().sharedStreams === 1);
+    await eventually(async () => (await hub.gateway.subscriptionStats()).sharedStreams === 1);
     await waitUntil(() => hub.subgraphs.calls.subgraph.activeSubscriptions() === 1);
     same[4]!.stop();
     await waitUntil(() => hub.subgraphs.calls.subgraph.activeSubscriptions() === 0);
-    await waitUntil(() => hub.gateway.subscriptionStats().upstreamConnections === 0);
-    expect(hub.gateway.subscriptionStats().sharedStreams).toBe(0);
+    await eventually(async () => (await hub.gateway.subscriptionStats()).upstreamConnections === 0);
+    expect((await hub.gateway.subscriptionStats()).sharedStreams).toBe(0);
     await Promise.all(clients.map((client) => client.dispose()));
   });
 });
@@ -113,18 +113,18 @@ describe('a slow client', () => {
     slow.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${token}`, 'X-Purpose': 'TEST-0001' } }));
     await new Promise((resolve) => slow.once('message', resolve)); // connection_ack
     slow.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
-    await waitUntil(() => hub.gateway.subscriptionStats().clients === 2 && hub.subgraphs.calls.subgraph.activeSubscriptions() === 1);
+    await eventually(async () => (await hub.gateway.subscriptionStats()).clients === 2 && hub.subgraphs.calls.subgraph.activeSubscriptions() === 1);
     (slow as unknown as { _socket: Socket })._socket.pause();
 
     let emitted = 0;
-    const overflowed = () => hub.gateway.subscriptionStats().slowClientsDisconnected > 0;
-    while (!overflowed() && emitted < 2000) {
+    const overflowed = async () => (await hub.gateway.subscriptionStats()).slowClientsDisconnected > 0;
+    while (!(await overflowed()) && emitted < 2000) {
       emitted += 1;
       await hub.sink.emit(callAt(`flood-${emitted}`, 100 + emitted));
       // A fast client keeps up: it is never more than a few events behind.
       if (emitted % 5 === 0) await fast.waitFor(emitted - 5, 30_000);
     }
-    expect(overflowed()).toBe(true);
+    expect(await overflowed()).toBe(true);
     // The client reads again: it drains what the kernel buffered, then finds the close frame.
     (slow as unknown as { _socket: Socket })._socket.resume();
     const { code, reason } = await closed;

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { AuditSink } from '../gateway/audit/createAuditPlugin';
+import { type Gateway, createGateway } from '../gateway/createGateway';
+import { createConfiguredLimits } from './createConfiguredLimits';
+import { type DevIssuerKeys, auditRecordOfAuthentication, createHubAuthenticator } from './createHubAuth';
+import type { HubConfig } from './hubConfig';
+
+/** What the gateway needs from the rest of the hub, wherever it runs. */
+export interface HubGatewayOptions {
+  readonly config: HubConfig;
+  readonly logger: Logger;
+  /** The audit log (or a channel to it): operations, subscriptions and logons are recorded there. */
+  readonly audit: AuditSink;
+  /** Where each subgraph listens. */
+  readonly subgraphUrls: Readonly<Record<string, string>>;
+  readonly subgraphSigningSecret: string;
+  /** The development issuer's public keys, when AUTH_ISSUER is unset. */
+  readonly devIssuer: DevIssuerKeys | undefined;
+}
+
+/**
+ * The hub's gateway as configured: authentication (logons audited), limits, the supergraph,
+ * signed calls to the subgraphs, and the subscription settings. The same in the hub's main
+ * thread and in its own thread (GATEWAY_THREAD).
+ */
+export async function createHubGateway(options: HubGatewayOptions): Promise<Gateway> {
+  const { config, logger, audit, devIssuer } = options;
+  const authenticator = await createHubAuthenticator(config, logger, {
+    devIssuer,
+    onEvent: (event) => {
+      audit.append(auditRecordOfAuthentication(event)).catch((error: unknown) => logger.error({ err: error }, 'audit record of a logon could not be written'));
+    },
+  });
+  return createGateway({
+    authenticator,
+    devIssuer,
+    audit,
+    limits: await createConfiguredLimits(config),
+    supergraphSdl: readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
+    subgraphSigningSecret: options.subgraphSigningSecret,
+    subgraphUrls: options.subgraphUrls,
+    logger,
+    host: config.host,
+    port: config.gatewayPort,
+    subscriptionQueueLimit: config.subscriptionQueueLimit,
+    subscriptionFlushIntervalMs: config.subscriptionFlushIntervalMs,
+    subscriptionKeepAliveMs: config.subscriptionKeepAliveMs,
+    resubscribeDelayMs: config.resubscribeDelayMs,
+    resubscribeMaxDelayMs: config.resubscribeMaxDelayMs,
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * The messages between the hub's main thread and the gateway's thread (GATEWAY_THREAD=worker).
+ * No implementation here.
+ */
+import type { AuditRecordInput } from '../audit/auditRecord';
+import type { SubscriptionStats } from '../gateway/createGateway';
+import type { DevIssuerKeys } from './createHubAuth';
+import type { HubConfig } from './hubConfig';
+
+/** What the gateway's thread starts from (its `workerData`). */
+export interface GatewayThreadData {
+  readonly config: HubConfig;
+  /** The main thread's log level; the thread logs to standard output like the main thread. */
+  readonly logLevel: string;
+  readonly subgraphUrls: Readonly<Record<string, string>>;
+  readonly subgraphSigningSecret: string;
+  readonly devIssuer: DevIssuerKeys | undefined;
+}
+
+/** From the gateway's thread to the main thread. */
+export type FromGatewayThread =
+  /** Listening; clients may connect. */
+  | { readonly type: 'ready'; readonly url: string }
+  /** Could not start, or failed later; the thread ends. */
+  | { readonly type: 'failed'; readonly message: string; readonly stack?: string | undefined }
+  /** Append this record to the audit log and answer with `audit-done` and the same id. */
+  | { readonly type: 'audit'; readonly id: number; readonly record: AuditRecordInput }
+  | { readonly type: 'stats'; readonly requestId: number; readonly stats: SubscriptionStats }
+  /** Stopped serving; every audit record it sent has been answered. */
+  | { readonly type: 'closed' };
+
+/** From the main thread to the gateway's thread. */
+export type ToGatewayThread =
+  | { readonly type: 'audit-done'; readonly id: number; readonly error?: string | undefined }
+  | { readonly type: 'stats'; readonly requestId: number }
+  | { readonly type: 'close' };

@@ -1,0 +1,167 @@
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { AuditSink } from '../gateway/audit/createAuditPlugin';
+import type { SubscriptionStats } from '../gateway/createGateway';
+import { type HubGatewayOptions, createHubGateway } from './createHubGateway';
+import type { FromGatewayThread, GatewayThreadData, ToGatewayThread } from './gatewayThreadProtocol';
+
+/** The hub's gateway, in the main thread or its own. */
+export interface HubGateway {
+  /** `http://host:port/graphql`; WebSocket clients use the same path. */
+  readonly url: string;
+  /** Where the gateway runs (GATEWAY_THREAD). */
+  readonly thread: 'main' | 'worker';
+  subscriptionStats(): Promise<SubscriptionStats>;
+  /** Called once if the gateway stops without being closed (its thread failed). */
+  onFailure(listener: (error: Error) => void): void;
+  close(): Promise<void>;
+}
+
+/** How long the gateway's thread may take to start, and to stop before it is terminated. */
+const START_TIMEOUT_MS = 60_000;
+const CLOSE_TIMEOUT_MS = 15_000;
+
+/**
+ * Starts the gateway where GATEWAY_THREAD says: `worker` (the default) gives it its own thread
+ * and event loop, so that on a two-core machine fanning events out to hundreds of consoles and
+ * serving the subgraphs run side by side; `main` runs it in the hub's thread, as before (one
+ * CPU profile covers everything).
+ */
+export async function startHubGateway(options: HubGatewayOptions): Promise<HubGateway> {
+  if (options.config.gatewayThread === 'main') {
+    const gateway = await createHubGateway(options);
+    return {
+      url: gateway.url,
+      thread: 'main',
+      subscriptionStats: async () => gateway.subscriptionStats(),
+      onFailure: () => undefined,
+      close: () => gateway.close(),
+    };
+  }
+  return startGatewayThread(options);
+}
+
+async function startGatewayThread(options: HubGatewayOptions): Promise<HubGateway> {
+  const { logger, audit } = options;
+  const data: GatewayThreadData = {
+    config: options.config,
+    logLevel: logger.level,
+    subgraphUrls: options.subgraphUrls,
+    subgraphSigningSecret: options.subgraphSigningSecret,
+    devIssuer: options.devIssuer && { issuer: options.devIssuer.issuer, jwks: options.devIssuer.jwks },
+  };
+  // The hub runs from TypeScript sources through tsx (npm start, jest): the thread registers it first.
+  const entry = join(__dirname, 'gatewayThread.ts');
+  const worker = new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`, {
+    eval: true,
+    name: 'rtcc-gateway',
+    workerData: data,
+  });
+  const send = (message: ToGatewayThread) => worker.postMessage(message);
+
+  let state: 'starting' | 'running' | 'closing' | 'closed' = 'starting';
+  const failureListeners: ((error: Error) => void)[] = [];
+  let failure: Error | null = null;
+  const stats = new Map<number, (stats: SubscriptionStats) => void>();
+  let nextStatsId = 1;
+  let closed: (() => void) | null = null;
+  let started: { resolve(url: string): void; reject(error: Error): void } | null = null;
+
+  const failed = (error: Error) => {
+    if (failure || state === 'closed') return;
+    failure = error;
+    if (started) {
+      started.reject(error);
+      started = null;
+      return;
+    }
+    if (state === 'closing') return;
+    logger.fatal({ err: error }, 'the gateway thread failed');
+    for (const listener of failureListeners) listener(error);
+  };
+
+  worker.on('message', (message: FromGatewayThread) => {
+    switch (message.type) {
+      case 'ready':
+        state = 'running';
+        started?.resolve(message.url);
+        started = null;
+        return;
+      case 'failed': {
+        const error = new Error(`gateway thread: ${message.message}`);
+        if (message.stack) error.stack = message.stack;
+        failed(error);
+        return;
+      }
+      case 'audit':
+        appendFor(audit, message.id, message.record, send, logger);
+        return;
+      case 'stats':
+        stats.get(message.requestId)?.(message.stats);
+        stats.delete(message.requestId);
+        return;
+      case 'closed':
+        closed?.();
+        return;
+      default: {
+        const unknown: never = message;
+        logger.error({ message: unknown }, 'unknown message from the gateway thread');
+      }
+    }
+  });
+  worker.on('error', failed);
+  worker.on('exit', (code) => {
+    if (state !== 'closing' && state !== 'closed') failed(new Error(`the gateway thread exited (code ${code})`));
+    closed?.();
+  });
+
+  const url = await new Promise<string>((resolve, reject) => {
+    started = { resolve, reject };
+    setTimeout(() => reject(new Error(`the gateway thread did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS).unref();
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+
+  return {
+    url,
+    thread: 'worker',
+    subscriptionStats: () =>
+      new Promise<SubscriptionStats>((resolve, reject) => {
+        if (state !== 'running') {
+          reject(new Error(`the gateway thread is ${failure ? 'failed' : state}`));
+          return;
+        }
+        const requestId = nextStatsId++;
+        stats.set(requestId, resolve);
+        send({ type: 'stats', requestId });
+      }),
+    onFailure: (listener) => void failureListeners.push(listener),
+    async close() {
+      if (state === 'closed' || state === 'closing') return;
+      state = 'closing';
+      await new Promise<void>((resolve) => {
+        closed = resolve;
+        send({ type: 'close' });
+        setTimeout(() => {
+          logger.warn(`the gateway thread did not stop within ${CLOSE_TIMEOUT_MS} ms; terminating it`);
+          resolve();
+        }, CLOSE_TIMEOUT_MS).unref();
+      });
+      await worker.terminate();
+      state = 'closed';
+    },
+  };
+}
+
+/** Appends a record for the gateway's thread and tells it whether the record is stored. */
+function appendFor(audit: AuditSink, id: number, record: Parameters<AuditSink['append']>[0], send: (message: ToGatewayThread) => void, logger: Logger): void {
+  audit.append(record).then(
+    () => send({ type: 'audit-done', id }),
+    (error: unknown) => {
+      logger.error({ err: error, kind: record.kind }, 'audit record from the gateway thread could not be written');
+      send({ type: 'audit-done', id, error: error instanceof Error ? error.message : String(error) });
+    },
+  );
+}
