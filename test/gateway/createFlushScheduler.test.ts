@@ -31,3 +31,28 @@ describe('createFlushScheduler', () => {
     scheduler.close(); // and is cancelled
   });
 });
+
+describe('createFlushScheduler slices', () => {
+  it('flushes a long pass a slice per turn, letting I/O and timers run in between, and every target once', async () => {
+    const scheduler = createFlushScheduler(0, 2);
+    const flushed: string[] = [];
+    const targets = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ flush: () => flushed.push(name) }));
+    for (const target of targets) scheduler.request(target);
+    await turn();
+    expect(flushed).toEqual(['a', 'b']);
+    // Asking again before its slice: flushed once, in this pass.
+    scheduler.request(targets[4]!);
+    // Asking again after its slice: flushed in the next pass.
+    scheduler.request(targets[0]!);
+    await turn();
+    expect(flushed).toEqual(['a', 'b', 'c', 'd']);
+    await turn();
+    expect(flushed).toEqual(['a', 'b', 'c', 'd', 'e']);
+    await turn();
+    expect(flushed).toEqual(['a', 'b', 'c', 'd', 'e', 'a']);
+    await turn();
+    await turn();
+    expect(flushed).toHaveLength(6);
+    scheduler.close();
+  });
+});
