@@ -5,6 +5,8 @@
  * WebSocket as a separate gateway process would; audit records go to the main thread, which
  * owns the audit log. Started by startHubGateway.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import type { AuditRecordInput } from '../audit/auditRecord';
@@ -55,6 +57,10 @@ async function main(): Promise<void> {
       case 'stats':
         if (started.gateway) send({ type: 'stats', requestId: message.requestId, stats: started.gateway.subscriptionStats() });
         return;
+      case 'heap':
+        if (message.collectGarbage) collectGarbage();
+        send({ type: 'heap', requestId: message.requestId, heapUsed: process.memoryUsage().heapUsed });
+        return;
       case 'close':
         void (async () => {
           await started.gateway?.close();
@@ -86,6 +92,18 @@ async function main(): Promise<void> {
   });
   started.gateway = gateway;
   send({ type: 'ready', url: gateway.url });
+}
+
+let gc: (() => void) | undefined;
+
+/** A full collection, so that a heap figure is live memory (`--expose-gc` switched on when first asked). */
+function collectGarbage(): void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
+  gc();
 }
 
 function fail(error: unknown): void {

@@ -26,6 +26,8 @@ export type FromGatewayThread =
   /** Append this record to the audit log and answer with `audit-done` and the same id. */
   | { readonly type: 'audit'; readonly id: number; readonly record: AuditRecordInput }
   | { readonly type: 'stats'; readonly requestId: number; readonly stats: SubscriptionStats }
+  /** The thread's V8 heap in use, in bytes. */
+  | { readonly type: 'heap'; readonly requestId: number; readonly heapUsed: number }
   /** Stopped serving; every audit record it sent has been answered. */
   | { readonly type: 'closed' };
 
@@ -33,4 +35,6 @@ export type FromGatewayThread =
 export type ToGatewayThread =
   | { readonly type: 'audit-done'; readonly id: number; readonly error?: string | undefined }
   | { readonly type: 'stats'; readonly requestId: number }
+  /** Measure the heap, after a full garbage collection if asked (benchmarks). */
+  | { readonly type: 'heap'; readonly requestId: number; readonly collectGarbage: boolean }
   | { readonly type: 'close' };

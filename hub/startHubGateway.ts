@@ -1,3 +1,4 @@
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -13,6 +14,16 @@ export interface HubGateway {
   /** Where the gateway runs (GATEWAY_THREAD). */
   readonly thread: 'main' | 'worker';
   subscriptionStats(): Promise<SubscriptionStats>;
+  /**
+   * The gateway thread's event-loop use (as `performance.eventLoopUtilization`); in the main
+   * thread, the main thread's.
+   */
+  eventLoopUtilization(previous?: EventLoopUtilization): EventLoopUtilization;
+  /**
+   * The gateway thread's V8 heap in use, in bytes, after a full garbage collection if asked;
+   * null when the gateway shares the main thread's heap.
+   */
+  heapUsed(options: { readonly collectGarbage: boolean }): Promise<number | null>;
   /** Called once if the gateway stops without being closed (its thread failed). */
   onFailure(listener: (error: Error) => void): void;
   close(): Promise<void>;
@@ -35,6 +46,8 @@ export async function startHubGateway(options: HubGatewayOptions): Promise<HubGa
       url: gateway.url,
       thread: 'main',
       subscriptionStats: async () => gateway.subscriptionStats(),
+      eventLoopUtilization: (previous) => performance.eventLoopUtilization(previous),
+      heapUsed: async () => null,
       onFailure: () => undefined,
       close: () => gateway.close(),
     };
@@ -63,14 +76,31 @@ async function startGatewayThread(options: HubGatewayOptions): Promise<HubGatewa
   let state: 'starting' | 'running' | 'closing' | 'closed' = 'starting';
   const failureListeners: ((error: Error) => void)[] = [];
   let failure: Error | null = null;
-  const stats = new Map<number, (stats: SubscriptionStats) => void>();
-  let nextStatsId = 1;
+  // Answers awaited from the thread, by request id.
+  const answers = new Map<number, { resolve(value: never): void; reject(error: Error): void }>();
+  let nextRequestId = 1;
+  const ask = <T>(message: (requestId: number) => ToGatewayThread): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (state !== 'running') {
+        reject(new Error(`the gateway thread is ${failure ? 'failed' : state}`));
+        return;
+      }
+      const requestId = nextRequestId++;
+      answers.set(requestId, { resolve: resolve as (value: never) => void, reject });
+      send(message(requestId));
+    });
+  const answer = (requestId: number, value: unknown) => {
+    answers.get(requestId)?.resolve(value as never);
+    answers.delete(requestId);
+  };
   let closed: (() => void) | null = null;
   let started: { resolve(url: string): void; reject(error: Error): void } | null = null;
 
   const failed = (error: Error) => {
     if (failure || state === 'closed') return;
     failure = error;
+    for (const pending of answers.values()) pending.reject(error);
+    answers.clear();
     if (started) {
       started.reject(error);
       started = null;
@@ -98,8 +128,10 @@ async function startGatewayThread(options: HubGatewayOptions): Promise<HubGatewa
         appendFor(audit, message.id, message.record, send, logger);
         return;
       case 'stats':
-        stats.get(message.requestId)?.(message.stats);
-        stats.delete(message.requestId);
+        answer(message.requestId, message.stats);
+        return;
+      case 'heap':
+        answer(message.requestId, message.heapUsed);
         return;
       case 'closed':
         closed?.();
@@ -127,16 +159,9 @@ async function startGatewayThread(options: HubGatewayOptions): Promise<HubGatewa
   return {
     url,
     thread: 'worker',
-    subscriptionStats: () =>
-      new Promise<SubscriptionStats>((resolve, reject) => {
-        if (state !== 'running') {
-          reject(new Error(`the gateway thread is ${failure ? 'failed' : state}`));
-          return;
-        }
-        const requestId = nextStatsId++;
-        stats.set(requestId, resolve);
-        send({ type: 'stats', requestId });
-      }),
+    subscriptionStats: () => ask<SubscriptionStats>((requestId) => ({ type: 'stats', requestId })),
+    eventLoopUtilization: (previous) => worker.performance.eventLoopUtilization(previous),
+    heapUsed: ({ collectGarbage }) => ask<number>((requestId) => ({ type: 'heap', requestId, collectGarbage })),
     onFailure: (listener) => void failureListeners.push(listener),
     async close() {
       if (state === 'closed' || state === 'closing') return;

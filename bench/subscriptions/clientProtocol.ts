@@ -120,8 +120,10 @@ export interface KindSummary {
 export interface ProcessLoad {
   /** User + system CPU over the measured window, as a share of one core. */
   readonly cpuCores: number;
-  /** Share of the window the event loop was busy, 0 to 1. */
+  /** Share of the window the event loop was busy, 0 to 1 (the hub: its main thread's). */
   readonly eventLoopUtilization: number;
+  /** The hub's gateway thread, when it has its own (GATEWAY_THREAD=worker): its event loop's busy share. */
+  readonly gatewayEventLoopUtilization?: number | undefined;
   /** What the figures cover: the window, unless a starved event loop started the measurement late. */
   readonly spanSeconds: number;
   /** Cores busy on the whole machine over the same span, every process included (null off Linux). */

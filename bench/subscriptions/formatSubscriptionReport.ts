@@ -100,7 +100,7 @@ export function formatSubscriptionReport(settings: SubscriptionBenchSettings, re
         ];
       }),
     ),
-    '  per client = (figure - baseline) / consoles. Heap is the figure to trust: RSS also moves with PGlite\'s WASM memory and',
+    '  heap: the main thread\'s plus the gateway thread\'s. per client = (figure - baseline) / consoles. Heap is the figure to trust: RSS also moves with PGlite\'s WASM memory and',
     '  allocator reuse (it can fall below the baseline), and load samples include garbage not yet collected.',
     '  The direct path\'s memory is the subgraphs\' (same process): 2 sockets per console there, 1 through the gateway.',
     '',
@@ -112,11 +112,13 @@ export function formatSubscriptionReport(settings: SubscriptionBenchSettings, re
   );
   lines.push(
     ...table(
-      ['path', 'hub cores', 'hub ELU', 'hub span', 'clients cores', 'clients ELU', 'clients span', 'drain after window', 'other processes'],
+      ['path', 'hub cores', 'hub ELU main / gateway', 'hub span', 'clients cores', 'clients ELU', 'clients span', 'drain after window', 'other processes'],
       results.map(({ path, hubLoad, delivery }) => [
         path,
         hubLoad ? hubLoad.cpuCores.toFixed(2) : 'n/a',
-        hubLoad ? hubLoad.eventLoopUtilization.toFixed(2) : 'n/a',
+        hubLoad
+          ? `${hubLoad.eventLoopUtilization.toFixed(2)} / ${hubLoad.gatewayEventLoopUtilization === undefined ? 'same thread' : hubLoad.gatewayEventLoopUtilization.toFixed(2)}`
+          : 'n/a',
         hubLoad ? `${hubLoad.spanSeconds.toFixed(1)} s` : 'n/a',
         delivery ? delivery.load.cpuCores.toFixed(2) : 'n/a',
         delivery ? delivery.load.eventLoopUtilization.toFixed(2) : 'n/a',
@@ -125,6 +127,8 @@ export function formatSubscriptionReport(settings: SubscriptionBenchSettings, re
         formatOthers(hubLoad, delivery?.load ?? null),
       ]),
     ),
+    '  hub cores: the whole hub process (every thread); ELU per thread: the main thread (subgraphs, storage, ingest, the publisher)',
+    '  and the gateway\'s own thread (GATEWAY_THREAD=worker; "same thread" with GATEWAY_THREAD=main).',
     '  span: what the CPU figures cover; longer than the window when a starved event loop fired the opening timer late.',
     '',
   );

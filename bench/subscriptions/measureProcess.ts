@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { ProcessLoad } from './clientProtocol';
@@ -39,18 +39,37 @@ export function snapshotMemory(): MemorySnapshot {
   return { rss, heapUsed, external };
 }
 
-/** Settles, collects garbage and snapshots: the memory held while nothing is happening. */
-export async function snapshotSettledMemory(settleMs = 500): Promise<MemorySnapshot> {
+/** Another thread's V8 heap in use (the hub's gateway thread), or null when it shares this one's. */
+export type ThreadHeap = (options: { readonly collectGarbage: boolean }) => Promise<number | null>;
+
+/**
+ * Settles, collects garbage and snapshots: the memory held while nothing is happening. The
+ * heap is this thread's plus `thread`'s (collected too).
+ */
+export async function snapshotSettledMemory(settleMs = 500, thread?: ThreadHeap): Promise<MemorySnapshot> {
   await new Promise((resolve) => setTimeout(resolve, settleMs));
   fullGc();
-  return snapshotMemory();
+  const threadHeap = (await thread?.({ collectGarbage: true })) ?? 0;
+  const own = snapshotMemory();
+  return { ...own, heapUsed: own.heapUsed + threadHeap };
 }
 
-/** Accumulates memory samples; `summary()` gives their peak and mean. */
-export function createMemorySampler(): { sample(): void; summary(): MemoryUnderLoad } {
+/** Accumulates memory samples; `summary()` gives their peak and mean. The heap includes `thread`'s. */
+export function createMemorySampler(thread?: ThreadHeap): { sample(): void; summary(): MemoryUnderLoad } {
   const samples: MemorySnapshot[] = [];
   return {
-    sample: () => void samples.push(snapshotMemory()),
+    sample: () => {
+      const own = snapshotMemory();
+      if (!thread) {
+        samples.push(own);
+        return;
+      }
+      // Asked without waiting: the sample lands when the thread answers.
+      void thread({ collectGarbage: false }).then(
+        (heap) => void samples.push({ ...own, heapUsed: own.heapUsed + (heap ?? 0) }),
+        () => undefined,
+      );
+    },
     summary() {
       const fields = ['rss', 'heapUsed', 'external'] as const;
       const reduce = (pick: (values: number[]) => number) =>
@@ -64,11 +83,15 @@ export function createMemorySampler(): { sample(): void; summary(): MemoryUnderL
   };
 }
 
-/** Starts measuring CPU and event-loop use; `stop()` returns them over the span. */
-export function startLoadMeasurement(): { stop(): ProcessLoad } {
+/** Another thread's event-loop use, as `performance.eventLoopUtilization` measures it (the hub's gateway thread). */
+export type ThreadUtilization = (previous?: EventLoopUtilization) => EventLoopUtilization;
+
+/** Starts measuring CPU (the whole process) and event-loop use; `stop()` returns them over the span. */
+export function startLoadMeasurement(thread?: ThreadUtilization): { stop(): ProcessLoad } {
   const startedAt = performance.now();
   const cpu = process.cpuUsage();
   const elu = performance.eventLoopUtilization();
+  const threadElu = thread?.();
   const machine = readMachineBusyMs();
   return {
     stop() {
@@ -78,6 +101,7 @@ export function startLoadMeasurement(): { stop(): ProcessLoad } {
       return {
         cpuCores: elapsedMs > 0 ? (used.user + used.system) / 1000 / elapsedMs : 0,
         eventLoopUtilization: performance.eventLoopUtilization(elu).utilization,
+        gatewayEventLoopUtilization: thread && threadElu ? thread(threadElu).utilization : undefined,
         spanSeconds: elapsedMs / 1000,
         machineCores: machine !== null && machineNow !== null && elapsedMs > 0 ? (machineNow - machine) / elapsedMs : null,
       };
@@ -106,8 +130,8 @@ function readMachineBusyMs(): number | null {
  * was so busy that the opening timer fired over a second late (or not yet), the figures cover
  * everything since this call instead, warm-up included; `spanSeconds` says which.
  */
-export function measureWindow(fromMs: number, toMs: number): { result(): ProcessLoad } {
-  const sinceCalled = startLoadMeasurement();
+export function measureWindow(fromMs: number, toMs: number, thread?: ThreadUtilization): { result(): ProcessLoad } {
+  const sinceCalled = startLoadMeasurement(thread);
   let measurement: ReturnType<typeof startLoadMeasurement> | null = null;
   let load: ProcessLoad | null = null;
   const stop = () => {
@@ -115,7 +139,7 @@ export function measureWindow(fromMs: number, toMs: number): { result(): Process
   };
   const starting = setTimeout(() => {
     if (Date.now() - fromMs > 1000) return;
-    measurement = startLoadMeasurement();
+    measurement = startLoadMeasurement(thread);
     setTimeout(stop, Math.max(0, toMs - Date.now())).unref();
   }, Math.max(0, fromMs - Date.now()));
   starting.unref();

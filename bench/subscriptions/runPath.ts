@@ -6,6 +6,7 @@ import {
   type MemorySnapshot,
   type MemoryUnderLoad,
   createMemorySampler,
+  type ThreadHeap,
   measureWindow,
   snapshotSettledMemory,
 } from './measureProcess';
@@ -81,7 +82,8 @@ export async function runPath(path: BenchPath, context: PathContext): Promise<Pa
     ...fields,
   });
 
-  const baseline = await snapshotSettledMemory();
+  const gatewayHeap: ThreadHeap = (options) => bench.hub.gateway.heapUsed(options);
+  const baseline = await snapshotSettledMemory(500, gatewayHeap);
   log(`${path}: baseline RSS ${mb(baseline.rss)}, heap ${mb(baseline.heapUsed)}; connecting ${settings.clients} consoles`);
   const connect = await clients
     .connect(
@@ -114,15 +116,15 @@ export async function runPath(path: BenchPath, context: PathContext): Promise<Pa
   const registered = await waitFor(() => isRegistered(path, bench, connect.connected), REGISTER_TIMEOUT_MS);
   if (!registered) notes.push(`the hub did not show every subscription within ${seconds(REGISTER_TIMEOUT_MS)}: ${JSON.stringify(await stateOf(bench))}`);
   state.idle = await stateOf(bench);
-  const idle = await snapshotSettledMemory();
+  const idle = await snapshotSettledMemory(500, gatewayHeap);
   log(`${path}: connected and idle: RSS ${mb(idle.rss)}, heap ${mb(idle.heapUsed)}; ${describeState(state.idle)}`);
 
   const startMs = Date.now() + 200;
   const fromMs = startMs + settings.warmupSeconds * 1000;
   const toMs = fromMs + settings.seconds * 1000;
   const rejectedBefore = bench.hub.sink.stats().rejected;
-  const sampler = createMemorySampler();
-  const hubLoad = measureWindow(fromMs, toMs);
+  const sampler = createMemorySampler(gatewayHeap);
+  const hubLoad = measureWindow(fromMs, toMs, bench.hub.gateway.thread === 'worker' ? (previous) => bench.hub.gateway.eventLoopUtilization(previous) : undefined);
   try {
     await clients.arm({ fromMs, toMs, hangUpAfterMs: DRAIN_MAX_MS });
   } catch (error) {

@@ -61,6 +61,8 @@ export async function startSubscriptionHub(options: SubscriptionHubOptions): Pro
     ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA_PREFIX: schemaPrefix } : {}),
     // The gateway's flush interval may be tried out (README: SUBSCRIPTION_FLUSH_INTERVAL_MS).
     ...(process.env.SUBSCRIPTION_FLUSH_INTERVAL_MS ? { SUBSCRIPTION_FLUSH_INTERVAL_MS: process.env.SUBSCRIPTION_FLUSH_INTERVAL_MS } : {}),
+    // And where the gateway runs (README: GATEWAY_THREAD).
+    ...(process.env.GATEWAY_THREAD ? { GATEWAY_THREAD: process.env.GATEWAY_THREAD } : {}),
     SUBGRAPH_SIGNING_SECRET: subgraphSigningSecret,
     AUTH_DEV_KEY_FILE: 'memory',
     RATE_LIMIT_PER_MINUTE: '0',
