@@ -60,6 +60,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Without its gateway the hub serves nobody: stop, so that a supervisor restarts it.
+  hub.gateway.onFailure((error) => {
+    console.error('The gateway failed:', error.message);
+    void close().finally(() => process.exit(1));
+  });
 }
 
 main().catch((error: unknown) => {

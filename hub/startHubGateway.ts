@@ -40,6 +40,9 @@ const CLOSE_TIMEOUT_MS = 15_000;
  * CPU profile covers everything).
  */
 export async function startHubGateway(options: HubGatewayOptions): Promise<HubGateway> {
+  // @apollo/gateway probes cloud metadata and reports usage unless told not to (createGateway
+  // tells it in its own thread): set here too, the gateway's thread starts with a copy of it.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   if (options.config.gatewayThread === 'main') {
     const gateway = await createHubGateway(options);
     return {
