@@ -26,6 +26,11 @@ export interface ConnectRequest {
   readonly reader: ConsoleReader;
   /** connection_init payload per kind: a bearer token for the gateway, a gateway signature for a subgraph. */
   readonly connectionParams: Readonly<Record<SubscriptionKind, Readonly<Record<string, string>>>>;
+  /**
+   * Per operator, what their consoles add to `connectionParams` (their token): console i is
+   * operator i mod the count's. Empty: every console uses `connectionParams` alone.
+   */
+  readonly operatorParams: readonly Readonly<Record<string, string>>[];
   /** Headers of each kind's WebSocket upgrade request (a subgraph wants the gateway's signature there too). */
   readonly upgradeHeaders: Readonly<Record<SubscriptionKind, Readonly<Record<string, string>>>>;
 }

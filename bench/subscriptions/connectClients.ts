@@ -25,7 +25,11 @@ const MAX_ERROR_SAMPLES = 5;
 export async function connectClients(request: ConnectRequest, recorder: DeliveryRecorder): Promise<ConsoleClients> {
   const { clients, endpoints, operations, batchSize, timeoutMs } = request;
   const kindOf = (url: string) => KINDS.find((kind) => endpoints[kind] === url) ?? 'position';
-  const paramsOf = (url: string) => request.connectionParams[kindOf(url)];
+  const operatorCount = request.operatorParams.length;
+  const paramsOf = (url: string, index: number) => ({
+    ...request.connectionParams[kindOf(url)],
+    ...(operatorCount > 0 ? request.operatorParams[index % operatorCount] : {}),
+  });
   const headersOf = (url: string) => request.upgradeHeaders[kindOf(url)];
   const began = Date.now();
   const deadline = began + timeoutMs;
@@ -47,7 +51,7 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
   let connected = 0;
   let failed = 0;
 
-  const connectSocket = (url: string): Promise<Client | null> =>
+  const connectSocket = (url: string, index: number): Promise<Client | null> =>
     new Promise((resolve) => {
       let settled = false;
       const settle = (client: Client | null) => {
@@ -62,7 +66,7 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
       }, Math.max(1000, deadline - Date.now()) + 1000);
       const client: Client = createClient({
         url,
-        connectionParams: { ...paramsOf(url) },
+        connectionParams: paramsOf(url, index),
         webSocketImpl: TrackedWebSocket,
         lazy: false,
         retryAttempts: 0,
@@ -90,7 +94,7 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
     let subscribed = false;
     const opened = await Promise.all(
       urls.map((url) =>
-        openLeanSocket(url, Math.max(1000, deadline - Date.now()), paramsOf(url), headersOf(url), {
+        openLeanSocket(url, Math.max(1000, deadline - Date.now()), paramsOf(url, index), headersOf(url), {
           event: (kind, fields, receivedAt) => recorder.event(index, kind, fields, receivedAt),
           error: (description) => (subscribed ? recorder.error(description) : note(description)),
           closed: (code) => {
@@ -109,7 +113,7 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
   const connectConsole = async (index: number): Promise<boolean> => {
     if (request.reader === 'lean') return connectLeanConsole(index);
     const urls = [...new Set(KINDS.map((kind) => endpoints[kind]))];
-    const sockets = await Promise.all(urls.map(connectSocket));
+    const sockets = await Promise.all(urls.map((url) => connectSocket(url, index)));
     if (sockets.some((socket) => socket === null)) return false;
     for (const kind of KINDS) {
       const client = sockets[urls.indexOf(endpoints[kind])] as Client;

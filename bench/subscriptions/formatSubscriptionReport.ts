@@ -9,7 +9,7 @@ const KIND_LABEL: Readonly<Record<SubscriptionKind, string>> = { position: 'unit
 export function formatSubscriptionReport(settings: SubscriptionBenchSettings, results: readonly PathResult[]): string {
   const lines: string[] = [];
   lines.push(
-    `Subscriptions: ${settings.clients} consoles x 2 subscriptions; ${settings.fixesPerSecond} fixes/s over ${settings.unitCount} units, ` +
+    `Subscriptions: ${settings.clients} consoles x 2 subscriptions (gateway consoles belong to ${Math.min(settings.operators, settings.clients)} operators, one audit record per operator per call); ${settings.fixesPerSecond} fixes/s over ${settings.unitCount} units, ` +
       `${settings.callsPerSecond} calls/s; ${settings.warmupSeconds} s warm-up + ${settings.seconds} s measured per path; ` +
       'gateway = through the gateway (positions + CAD call sign/status; calls + cameras + units); direct = straight to avl/calls, owned fields only. ' +
       (settings.reader === 'lean'

@@ -12,6 +12,12 @@ export interface SubscriptionBenchSettings {
   readonly reader: ConsoleReader;
   /** Console clients, each holding both subscriptions. */
   readonly clients: number;
+  /**
+   * Operators (token subjects) the gateway consoles belong to, consoles dealt out in turn
+   * (BENCH_OPERATORS): the audit trail keeps one record per operator and event that carried
+   * restricted data (stream URLs of `callReceived`), so this sets its write rate.
+   */
+  readonly operators: number;
   readonly fixesPerSecond: number;
   readonly callsPerSecond: number;
   readonly warmupSeconds: number;
@@ -27,6 +33,7 @@ export interface SubscriptionBenchSettings {
 
 const SETTINGS = {
   clients: ['BENCH_CLIENTS', 500, 'integer'],
+  operators: ['BENCH_OPERATORS', 50, 'integer'],
   fixesPerSecond: ['BENCH_FIXES_PER_SECOND', 500, 'number'],
   callsPerSecond: ['BENCH_CALLS_PER_SECOND', 2, 'number'],
   warmupSeconds: ['BENCH_WARMUP_SECONDS', 5, 'number'],

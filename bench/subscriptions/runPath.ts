@@ -97,6 +97,7 @@ export async function runPath(path: BenchPath, context: PathContext): Promise<Pa
         timeoutMs: CONNECT_TIMEOUT_MS,
         reader: settings.reader,
         connectionParams: await connectionParamsOf(path, bench),
+        operatorParams: await operatorParamsOf(path, bench, Math.min(settings.operators, settings.clients)),
         upgradeHeaders: upgradeHeadersOf(path, bench),
       },
       CONNECT_TIMEOUT_MS + 15_000,
@@ -225,17 +226,27 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** The gateway wants an operator's token; subgraphs want the gateway's signature (as the gateway sends them). */
+/** The gateway wants a stated purpose (the enriched call selects stream URLs, restricted) and each operator's token (operatorParamsOf); subgraphs want the gateway's signature (as the gateway sends them). */
 async function connectionParamsOf(path: BenchPath, bench: SubscriptionHub): Promise<Record<SubscriptionKind, Record<string, string>>> {
   if (path === 'gateway') {
-    const token = await bench.hub.issueToken?.({ subject: 'bench-console', roles: ['operator'], ttlSeconds: 24 * 3600 });
-    // The enriched call selects stream URLs (restricted): a stated purpose.
-    const params = { Authorization: `Bearer ${token}`, 'X-Purpose': 'BENCH-0001' };
+    const params = { 'X-Purpose': 'BENCH-0001' };
     return { position: params, call: params };
   }
   const signer = createGatewaySigner({ secret: bench.subgraphSigningSecret });
   const signed = (url: string) => ({ [GATEWAY_SIGNATURE_PARAM]: signer.signConnection(new URL(url).pathname) });
   return { position: signed(bench.hub.subgraphs.avl.server.url), call: signed(bench.hub.subgraphs.calls.server.url) };
+}
+
+/** One operator token per operator for the gateway path; none for the direct path. */
+async function operatorParamsOf(path: BenchPath, bench: SubscriptionHub, operators: number): Promise<Record<string, string>[]> {
+  if (path !== 'gateway') return [];
+  const issue = bench.hub.issueToken;
+  if (!issue) throw new Error('bench: the hub runs no development issuer to sign operator tokens');
+  return Promise.all(
+    Array.from({ length: operators }, async (_, index) => ({
+      Authorization: `Bearer ${await issue({ subject: `bench-operator-${index + 1}`, roles: ['operator'], ttlSeconds: 24 * 3600 })}`,
+    })),
+  );
 }
 
 /** Headers of each kind's WebSocket upgrade: subgraphs want the upgrade signed as the gateway signs it. */
