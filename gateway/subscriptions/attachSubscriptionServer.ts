@@ -228,7 +228,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         {
           next: (event) => {
             // Checked on every event: a subscription lives no longer than the token it was opened with.
-            if (Date.now() >= expiresAt) {
+            if (event.at >= expiresAt) {
               connection.socket.close(CloseCode.Unauthorized, 'Token expired; reconnect with a fresh token');
               return;
             }

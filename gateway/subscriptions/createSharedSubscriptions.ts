@@ -7,6 +7,8 @@ import type { UpstreamSubscriber } from './createUpstreamSubscriber';
 /** One completed event of a shared stream, as every client of the stream receives it. */
 export interface SharedEvent {
   readonly result: ExecutionResult;
+  /** When the event was handed to its listeners (ms since epoch): one clock reading for all of them. */
+  readonly at: number;
   /**
    * The event as the clients that share `key` see it, after `transform` (their access
    * decisions): transformed and serialised to UTF-8 JSON once per key for all of them.
@@ -146,6 +148,7 @@ function sharedEvent(result: ExecutionResult, coalesceKey: string | undefined): 
   const byKey = new Map<string, EventView>();
   return {
     result,
+    at: Date.now(),
     coalesceKey,
     viewFor(key, transform) {
       let view = byKey.get(key);

@@ -3,7 +3,7 @@ import { DEV_ISSUER } from '../../hub/createHubAuth';
 import { INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
 import { type GraphQLBody, type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
-import { createGatewayClient, record } from '../support/subscribeThroughGateway';
+import { createGatewayClient, record, waitUntil } from '../support/subscribeThroughGateway';
 
 const target = STORAGE_TARGETS[0]!;
 
@@ -129,6 +129,34 @@ describe('who may see what, through the running gateway with real tokens', () =>
       const subscription = record(client, 'subscription { callReceived { id } }');
       await expect(subscription.waitFor(1, 5000)).rejects.toThrow();
       expect(JSON.stringify(subscription.errors)).toMatch(/4401|Not authenticated/);
+      await client.dispose();
+    });
+
+    it('ends a subscription with its token: the first event after expiry closes the connection (4401)', async () => {
+      const token = await hub.token({ subject: 'op-short', roles: ['operator'], ttlSeconds: 2 });
+      const client = createGatewayClient(hub.gatewayUrl, { connectionParams: { Authorization: `Bearer ${token}` } });
+      const calls = record<{ callReceived: { id: string } }>(client, 'subscription { callReceived { id } }');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const call = (callId: string) =>
+        hub.sink.emit({
+          type: 'call.received',
+          eventId: `short-${callId}`,
+          source: 'test',
+          occurredAt: new Date().toISOString(),
+          callId,
+          state: 'RINGING',
+          location: { point: INCIDENT_POINT, uncertaintyMeters: 20 },
+          classOfService: 'WPH2',
+          callbackNumber: null,
+        });
+      await call('short-before');
+      await calls.waitFor(1);
+      // JWT expiry has one-second resolution: wait past it.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await call('short-after');
+      await waitUntil(() => calls.errors.length > 0 || calls.completed, 5000, () => 'the subscription to end');
+      expect(calls.events.map((event) => event.callReceived.id)).toEqual(['short-before']);
+      expect(JSON.stringify(calls.errors)).toMatch(/4401|Token expired/);
       await client.dispose();
     });
 
