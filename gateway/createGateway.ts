@@ -152,7 +152,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     schema: planner.schema,
     shared,
     queueLimit: subscriptionQueueLimit,
-    flushIntervalMs: options.subscriptionFlushIntervalMs ?? 20,
+    flushIntervalMs: options.subscriptionFlushIntervalMs ?? 10,
     keepAliveMs: options.subscriptionKeepAliveMs ?? 12_000,
     logger: logger.child({ component: 'subscriptions' }),
     authenticator: options.authenticator,
