@@ -9,21 +9,49 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** One operation's entity fetches: those gathering for the next request, and whether one is out. */
+interface Lane {
+  gathering: Pending[];
+  /** A request of this operation is out; what gathers meanwhile leaves when it returns. */
+  inFlight: boolean;
+  /** The gathering requests leave on the next turn (setImmediate) already. */
+  scheduled: boolean;
+}
+
 /**
- * Wraps a subgraph data source so that `_entities` fetches with the same operation, started in
- * the same turn of the event loop, go out as one request: when several subscription events
- * arrive together, each runs its own query plan, and their entity fetches are merged here.
- * The answer is split back by position; errors are routed by their `_entities` index.
+ * Wraps a subgraph data source so that `_entities` fetches with the same operation go out
+ * together: when several subscription events arrive together, each runs its own query plan, and
+ * their entity fetches are merged here. Fetches started in the same turn of the event loop leave
+ * as one request; while that request is out, the next ones of the same operation gather and
+ * leave as one when it returns (at most one request per operation in flight), so that under
+ * load (500 position fixes/s) the requests grow instead of multiplying. When the gateway is
+ * idle nothing waits beyond the turn. The answer is split back by position; errors are routed
+ * by their `_entities` index.
  */
 export function createBatchingDataSource(inner: GraphQLDataSource): GraphQLDataSource & { batchesSent(): number } {
-  const waiting = new Map<string, Pending[]>();
+  const lanes = new Map<string, Lane>();
   let batches = 0;
+
+  const send = (key: string, lane: Lane) => {
+    lane.scheduled = false;
+    const group = lane.gathering;
+    if (group.length === 0) {
+      lanes.delete(key);
+      return;
+    }
+    lane.gathering = [];
+    lane.inFlight = true;
+    void flush(group).finally(() => {
+      lane.inFlight = false;
+      send(key, lane);
+    });
+  };
 
   const flush = async (group: Pending[]) => {
     const [first] = group;
     if (!first) return;
     if (group.length === 1) {
-      inner.process(first.options).then(first.resolve, first.reject);
+      await inner.process(first.options).then(first.resolve, first.reject);
       return;
     }
     batches += 1;
@@ -67,19 +95,18 @@ export function createBatchingDataSource(inner: GraphQLDataSource): GraphQLDataS
       const { representations: _omit, ...others } = variables ?? {};
       const key = `${query}\n${JSON.stringify(others)}`;
       return new Promise<Response>((resolve, reject) => {
-        let group = waiting.get(key);
-        if (!group) {
-          group = [];
-          waiting.set(key, group);
-          // Entity fetches of concurrently executing plans are issued within a few microtasks
-          // of each other; setImmediate waits until they all have been.
-          setImmediate(() => {
-            const ready = waiting.get(key) ?? [];
-            waiting.delete(key);
-            void flush(ready);
-          });
+        let lane = lanes.get(key);
+        if (!lane) {
+          lane = { gathering: [], inFlight: false, scheduled: false };
+          lanes.set(key, lane);
         }
-        group.push({ options, representations, resolve, reject });
+        lane.gathering.push({ options, representations, resolve, reject });
+        if (lane.inFlight || lane.scheduled) return;
+        // Entity fetches of concurrently executing plans are issued within a few microtasks
+        // of each other; setImmediate waits until they all have been.
+        lane.scheduled = true;
+        const ready = lane;
+        setImmediate(() => send(key, ready));
       });
     },
   };

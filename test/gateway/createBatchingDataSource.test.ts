@@ -51,4 +51,40 @@ describe('createBatchingDataSource', () => {
     expect(requests.map((request) => request.count).sort()).toEqual([0, 1, 1]);
     expect(requests).toHaveLength(3);
   });
+
+  it('sends at most one request per operation at a time: what starts meanwhile leaves together when it returns', async () => {
+    const { source, requests } = createEchoSource();
+    // The first request is held until released; later ones answer at once.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const gated: GraphQLDataSource = {
+      process: async (options) => {
+        if (requests.length === 0) {
+          const answer = source.process(options);
+          await held;
+          return answer;
+        }
+        return source.process(options);
+      },
+    };
+    const batching = createBatchingDataSource(gated);
+    const first = batching.process(entities(['u1']));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(requests.map((request) => request.count)).toEqual([1]);
+    // Three events' fetches while the first is out: they wait for it, then leave as one.
+    const later = [batching.process(entities(['u2'])), batching.process(entities(['u3', 'u4']))];
+    await new Promise((resolve) => setImmediate(resolve));
+    const another = batching.process(entities(['u5']));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(requests.map((request) => request.count)).toEqual([1]);
+    release();
+    const answers = await Promise.all([first, ...later, another]);
+    expect(requests.map((request) => request.count)).toEqual([1, 4]);
+    expect(answers.map((answer) => answer?.data?._entities)).toEqual([[{ id: 'u1' }], [{ id: 'u2' }], [{ id: 'u3' }, { id: 'u4' }], [{ id: 'u5' }]]);
+    // Idle again: the next fetch leaves on the next turn, not after anything.
+    await batching.process(entities(['u6']));
+    expect(requests.map((request) => request.count)).toEqual([1, 4, 1]);
+  });
 });
