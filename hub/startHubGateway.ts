@@ -34,10 +34,9 @@ const START_TIMEOUT_MS = 60_000;
 const CLOSE_TIMEOUT_MS = 15_000;
 
 /**
- * Starts the gateway where GATEWAY_THREAD says: `worker` (the default) gives it its own thread
- * and event loop, so that on a two-core machine fanning events out to hundreds of consoles and
- * serving the subgraphs run side by side; `main` runs it in the hub's thread, as before (one
- * CPU profile covers everything).
+ * Starts the gateway where GATEWAY_THREAD says: `main` (the default) runs it in the hub's thread;
+ * `worker` gives it its own thread and event loop, so that fanning events out to hundreds of
+ * consoles and serving the subgraphs can run on two cores of a hub that has them to spare.
  */
 export async function startHubGateway(options: HubGatewayOptions): Promise<HubGateway> {
   // @apollo/gateway probes cloud metadata and reports usage unless told not to (createGateway

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
-import { eventually } from '../support/subscribeThroughGateway';
+import { createGatewayClient, eventually, record } from '../support/subscribeThroughGateway';
 
 const target = STORAGE_TARGETS[0]!;
 
@@ -23,8 +23,30 @@ async function servesAndAudits(thread: 'worker' | 'main'): Promise<void> {
       const kinds = audit.data?.auditRecords.edges.map((edge) => edge.node.kind) ?? [];
       return kinds.includes('QUERY') && kinds.includes('LOGON');
     }, 10_000, `the ${thread} gateway's query and logon records`);
-    const stats = await hub.gateway.subscriptionStats();
-    expect(stats).toEqual({ clients: 0, sharedStreams: 0, upstreamConnections: 0, slowClientsDisconnected: 0 });
+    // Subscriptions: an event through the gateway, and the gateway's state as it reports it.
+    const client = createGatewayClient(hub.gatewayUrl);
+    const calls = record<{ callReceived: { id: string; nearbyCameras: unknown[] | null } }>(client, 'subscription { callReceived { id nearbyCameras { distanceMeters } } }');
+    await eventually(
+      async () => (await hub!.gateway.subscriptionStats()).upstreamConnections === 1 && hub!.subgraphs.calls.subgraph.activeSubscriptions() === 1,
+      10_000,
+      'the upstream subscription',
+    );
+    expect(await hub.gateway.subscriptionStats()).toEqual({ clients: 1, sharedStreams: 1, upstreamConnections: 1, slowClientsDisconnected: 0 });
+    await hub.sink.emit({
+      type: 'call.received',
+      eventId: `thread-${thread}`,
+      source: 'test',
+      occurredAt: new Date().toISOString(),
+      callId: `thread-call-${thread}`,
+      state: 'RINGING',
+      location: { point: { lat: 33.4152, lon: -111.8315 }, uncertaintyMeters: 20 },
+      classOfService: 'WPH2',
+      callbackNumber: null,
+    });
+    const [event] = await calls.waitFor(1);
+    expect(event?.callReceived).toEqual({ id: `thread-call-${thread}`, nearbyCameras: [] });
+    await client.dispose();
+    await eventually(async () => (await hub!.gateway.subscriptionStats()).clients === 0, 10_000, 'the client to leave');
     const heap = await hub.gateway.heapUsed({ collectGarbage: false });
     if (thread === 'worker') expect(heap).toBeGreaterThan(1_000_000);
     else expect(heap).toBeNull();
@@ -34,16 +56,16 @@ async function servesAndAudits(thread: 'worker' | 'main'): Promise<void> {
 }
 
 describe('where the gateway runs (GATEWAY_THREAD)', () => {
-  it('in its own thread (the default): serves, audits through the main thread, reports its state', () => servesAndAudits('worker'));
+  it('in its own thread: serves, audits through the main thread, reports its state', () => servesAndAudits('worker'));
 
-  it('in the main thread', () => servesAndAudits('main'));
+  it('in the main thread (the default)', () => servesAndAudits('main'));
 
   it("fails the hub's start with the thread's reason when the gateway cannot listen", async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as { port: number };
     try {
-      await expect(startTestHub(target, { env: { PORT: String(port) } })).rejects.toThrow(/gateway thread: .*EADDRINUSE/);
+      await expect(startTestHub(target, { env: { PORT: String(port), GATEWAY_THREAD: 'worker' } })).rejects.toThrow(/gateway thread: .*EADDRINUSE/);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
