@@ -97,7 +97,7 @@ export const HUB_SETTINGS = {
   subscriptionFlushIntervalMs: define(
     'SUBSCRIPTION_FLUSH_INTERVAL_MS',
     '10',
-    'Least time between two writes of subscription events to one client: events due in between leave together in one socket write, and a unit\'s position updates in between coalesce (latest wins). After a quiet spell the first event leaves at once. 0 writes on every turn of the event loop.',
+    'Least time between two writes of subscription events to one client: events due in between leave together in one socket write, and a unit\'s position updates in between coalesce (latest wins). After a quiet spell the first event leaves at once; events that do not coalesce (calls, incidents, statuses) leave on the next turn. 0 writes on every turn of the event loop.',
     (raw) => integerIn(raw, 0, 1000),
   ),
   gatewayThread: define(

@@ -67,10 +67,18 @@ export function createConnectionOutbox<H, T>(options: ConnectionOutboxOptions<H,
   let pass = 0;
   let size = 0;
   let closed = false;
-  // Set from the first message of a pass until the pass: asking the scheduler once is enough.
+  // Set from the first message of a pass until the pass: asking the scheduler once is enough
+  // (once for the interval's pass, once more for an urgent one).
   let requested = false;
+  let requestedUrgent = false;
 
-  const request = () => {
+  const request = (urgent: boolean) => {
+    if (urgent) {
+      if (requestedUrgent) return;
+      requestedUrgent = true;
+      scheduler.request(outbox, true);
+      return;
+    }
     if (requested) return;
     requested = true;
     scheduler.request(outbox);
@@ -102,12 +110,13 @@ export function createConnectionOutbox<H, T>(options: ConnectionOutboxOptions<H,
           if (mine.length > 0 && mine[0]?.pass !== pass) mine.length = 0;
           mine.push(entry);
           size += 1;
-          request();
+          // Messages that do not coalesce (calls, incidents, statuses) are few and awaited: urgent.
+          request(coalesceKey === undefined);
         },
         after(callback) {
           if (closed) return;
           entries.push({ head, body: undefined as T, pass, skip: true, callback });
-          request();
+          request(true);
         },
         drop() {
           pending.clear();
@@ -122,6 +131,7 @@ export function createConnectionOutbox<H, T>(options: ConnectionOutboxOptions<H,
     },
     flush() {
       requested = false;
+      requestedUrgent = false;
       if (closed || entries.length === 0) return;
       if (isCongested()) return; // the socket's drain asks again
       const due = entries;

@@ -2,12 +2,14 @@ import { createConnectionOutbox } from '../../gateway/subscriptions/createConnec
 import type { FlushScheduler, Flushable } from '../../gateway/subscriptions/createFlushScheduler';
 
 /** A scheduler that flushes only when the test says so. */
-function manualScheduler(): FlushScheduler & { run(): void; requested: number } {
+function manualScheduler(): FlushScheduler & { run(): void; requested: number; urgent: number } {
   const waiting = new Set<Flushable>();
   return {
     requested: 0,
-    request(target) {
+    urgent: 0,
+    request(target, urgent = false) {
       this.requested += 1;
+      if (urgent) this.urgent += 1;
       waiting.add(target);
     },
     run() {
@@ -115,5 +117,21 @@ describe('createConnectionOutbox', () => {
     again.push('u1@2', 'u1');
     scheduler.run();
     expect(writes).toEqual([['call-1', 'u1@2']]);
+  });
+
+  it('asks for an urgent pass for messages that do not coalesce, once per pass, and for the interval\'s pass for positions', () => {
+    const { outbox, scheduler, writes } = setup();
+    const positions = outbox.channel('p');
+    const calls = outbox.channel('c');
+    positions.push('fix-1', 'unit:1');
+    positions.push('fix-2', 'unit:2');
+    expect({ requested: scheduler.requested, urgent: scheduler.urgent }).toEqual({ requested: 1, urgent: 0 });
+    calls.push('call-1');
+    calls.push('call-2');
+    expect({ requested: scheduler.requested, urgent: scheduler.urgent }).toEqual({ requested: 2, urgent: 1 });
+    scheduler.run();
+    expect(writes).toEqual([['fix-1', 'fix-2', 'call-1', 'call-2']]);
+    calls.push('call-3');
+    expect(scheduler.urgent).toBe(2);
   });
 });

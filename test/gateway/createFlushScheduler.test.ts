@@ -56,3 +56,27 @@ describe('createFlushScheduler slices', () => {
     scheduler.close();
   });
 });
+
+describe('createFlushScheduler urgent requests', () => {
+  it('flushes an urgent request on the next turn, inside the interval, and takes the target out of the waiting pass', async () => {
+    const scheduler = createFlushScheduler(60_000);
+    const flushed: string[] = [];
+    const position = { flush: () => flushed.push('position') };
+    const call = { flush: () => flushed.push('call') };
+    scheduler.request(position);
+    await turn();
+    expect(flushed).toEqual(['position']); // after a quiet spell: at once
+    scheduler.request(position); // the next interval's pass is a minute away
+    scheduler.request(call, true);
+    await turn();
+    expect(flushed).toEqual(['position', 'call']);
+    // A connection with both: the urgent pass writes everything it holds.
+    scheduler.request(call);
+    scheduler.request(call, true);
+    await turn();
+    expect(flushed).toEqual(['position', 'call', 'call']);
+    await turn();
+    expect(flushed).toEqual(['position', 'call', 'call']); // `position` still waits for the interval
+    scheduler.close();
+  });
+});
