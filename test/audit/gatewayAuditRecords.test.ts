@@ -1,4 +1,4 @@
-import { loadCityFixture } from '../support/cityFixture';
+import { loadCityFixture, ringingCall } from '../support/cityFixture';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { createGatewayClient, eventually, record } from '../support/subscribeThroughGateway';
@@ -118,18 +118,7 @@ describe('the gateway writes an audit record for every operation', () => {
     const subscriptions = clients.map((client) => record<{ callReceived: { id: string; callbackNumber: string | null } }>(client, query));
     await eventually(async () => (await recordsOf('operator-watch-b')).some((node) => node.kind === 'SUBSCRIPTION_START'), 10_000, 'the starts');
     await eventually(async () => (await recordsOf('operator-watch-a')).filter((node) => node.kind === 'SUBSCRIPTION_START').length === 2, 10_000, 'the starts');
-    const call = (callId: string, callbackNumber: string | null) =>
-      hub.sink.emit({
-        type: 'call.received',
-        eventId: `audit-${callId}`,
-        source: 'test',
-        occurredAt: new Date().toISOString(),
-        callId,
-        state: 'RINGING',
-        location: { point: { lat: 33.4152, lon: -111.8315 }, uncertaintyMeters: 20 },
-        classOfService: 'WPH2',
-        callbackNumber,
-      });
+    const call = (callId: string, callbackNumber: string | null) => hub.sink.emit(ringingCall(callId, { callbackNumber }));
     // A call without a callback number carries no restricted value: no event record.
     await call('audit-call-plain', null);
     await call('audit-call-1', '4805550111');

@@ -1,6 +1,6 @@
 import { createDevIssuer } from '../../auth/createDevIssuer';
 import { DEV_ISSUER } from '../../hub/createHubAuth';
-import { INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
+import { INCIDENT_POINT, loadCityFixture, ringingCall } from '../support/cityFixture';
 import { type GraphQLBody, type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { createGatewayClient, record, waitUntil } from '../support/subscribeThroughGateway';
@@ -137,18 +137,7 @@ describe('who may see what, through the running gateway with real tokens', () =>
       const client = createGatewayClient(hub.gatewayUrl, { connectionParams: { Authorization: `Bearer ${token}` } });
       const calls = record<{ callReceived: { id: string } }>(client, 'subscription { callReceived { id } }');
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const call = (callId: string) =>
-        hub.sink.emit({
-          type: 'call.received',
-          eventId: `short-${callId}`,
-          source: 'test',
-          occurredAt: new Date().toISOString(),
-          callId,
-          state: 'RINGING',
-          location: { point: INCIDENT_POINT, uncertaintyMeters: 20 },
-          classOfService: 'WPH2',
-          callbackNumber: null,
-        });
+      const call = (callId: string) => hub.sink.emit(ringingCall(callId));
       await call('short-before');
       await calls.waitFor(1);
       // JWT expiry has one-second resolution: wait past it.
@@ -206,18 +195,7 @@ describe('who may see what, through the running gateway with real tokens', () =>
       await expect(outside.waitFor(1, 3000)).rejects.toThrow();
       expect(JSON.stringify(outside.errors)).toMatch(/FORBIDDEN|geofence/);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const call = (callId: string, point: { lat: number; lon: number }) =>
-        hub.sink.emit({
-          type: 'call.received',
-          eventId: `geo-${callId}`,
-          source: 'test',
-          occurredAt: new Date().toISOString(),
-          callId,
-          state: 'RINGING',
-          location: { point, uncertaintyMeters: 20 },
-          classOfService: 'WPH2',
-          callbackNumber: null,
-        });
+      const call = (callId: string, point: { lat: number; lon: number }) => hub.sink.emit(ringingCall(callId, { point }));
       await call('geo-far', { lat: 33.3062, lon: -111.8413 }); // Chandler, ~12 km away
       await call('geo-near', { lat: INCIDENT_POINT.lat + 0.002, lon: INCIDENT_POINT.lon });
       const [first] = await calls.waitFor(1);

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { ringingCall } from '../support/cityFixture';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { createGatewayClient, eventually, record } from '../support/subscribeThroughGateway';
@@ -32,17 +33,7 @@ async function servesAndAudits(thread: 'worker' | 'main'): Promise<void> {
       'the upstream subscription',
     );
     expect(await hub.gateway.subscriptionStats()).toEqual({ clients: 1, sharedStreams: 1, upstreamConnections: 1, slowClientsDisconnected: 0 });
-    await hub.sink.emit({
-      type: 'call.received',
-      eventId: `thread-${thread}`,
-      source: 'test',
-      occurredAt: new Date().toISOString(),
-      callId: `thread-call-${thread}`,
-      state: 'RINGING',
-      location: { point: { lat: 33.4152, lon: -111.8315 }, uncertaintyMeters: 20 },
-      classOfService: 'WPH2',
-      callbackNumber: null,
-    });
+    await hub.sink.emit(ringingCall(`thread-call-${thread}`));
     const [event] = await calls.waitFor(1);
     expect(event?.callReceived).toEqual({ id: `thread-call-${thread}`, nearbyCameras: [] });
     await client.dispose();

@@ -1,4 +1,4 @@
-import type { CameraDiscovered, DomainEvent, UnitStatus } from '../../adapters/contract';
+import type { CallReceived, CameraDiscovered, DomainEvent, UnitStatus } from '../../adapters/contract';
 import { destinationPoint, type LatLon } from '../../geo/geodesy';
 
 /** A small hand-laid city: one incident with its 911 call, units and cameras at known offsets. */
@@ -144,4 +144,19 @@ export function cityFixtureEvents(): DomainEvent[] {
 /** Feeds every fixture event through the hub's sink, in order. */
 export async function loadCityFixture(sink: { emit(event: DomainEvent): Promise<void> }): Promise<void> {
   for (const event of cityFixtureEvents()) await sink.emit(event);
+}
+
+/** A 911 call ringing now at `point` (the incident's by default), for tests of live delivery. */
+export function ringingCall(callId: string, options: { point?: LatLon; callbackNumber?: string | null } = {}): CallReceived {
+  return {
+    type: 'call.received',
+    eventId: `ring-${callId}`,
+    source: 'test',
+    occurredAt: new Date().toISOString(),
+    callId,
+    state: 'RINGING',
+    location: { point: options.point ?? INCIDENT_POINT, uncertaintyMeters: 20 },
+    classOfService: 'WPH2',
+    callbackNumber: options.callbackNumber ?? null,
+  };
 }
