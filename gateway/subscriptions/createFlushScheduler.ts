@@ -56,6 +56,7 @@ export function createFlushScheduler(intervalMs: number, slice = DEFAULT_SLICE):
       of.cancel = () => clearTimeout(timer);
     }
   };
+  // Regular passes keep the interval; urgent ones go on the next turn.
   const waitOf = (of: Lane) => (of === regular ? regular.lastPass + intervalMs - performance.now() : 0);
 
   const pass = (of: Lane) => {
@@ -69,7 +70,7 @@ export function createFlushScheduler(intervalMs: number, slice = DEFAULT_SLICE):
       const next = of.due.next();
       if (next.done) {
         of.due = null;
-        // Asked for during the pass: the next pass, an interval after this one began.
+        // Asked for during the pass: the next pass (a regular one an interval after this one began).
         if (of.waiting.size > 0) schedule(of, waitOf(of));
         return;
       }
