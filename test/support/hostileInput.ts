@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { verifyAuditChain } from '../../audit';
+import type { Hub } from '../../hub/createHub';
+
+/**
+ * What the hostile-input suites share: generators of the input an attacker or a broken vendor
+ * system sends, and the checks that every suite makes of the hub afterwards.
+ */
+
+/** Fixed seed: a failing run reproduces on every machine. */
+export const HOSTILE_SEED = 20261203;
+
+/** C0 controls (NUL included), DEL and C1 controls: never valid in an identifier or a line of text. */
+export const CONTROL_CHARACTERS: readonly string[] = [
+  ...Array.from({ length: 0x20 }, (_, code) => String.fromCharCode(code)),
+  '\u007f',
+  ...Array.from({ length: 0x20 }, (_, code) => String.fromCharCode(0x80 + code)),
+];
+
+/** Unicode that breaks naive code: lone surrogates, bidi overrides, zero-width joiners, BOM, non-characters. */
+export const ODD_UNICODE: readonly string[] = [
+  '\ud800',
+  '\udfff',
+  '\u202e',
+  '\u2066',
+  '\u200d',
+  '\u200b',
+  '\ufeff',
+  '\uffff',
+  '\ufffe',
+  '👮‍♀️',
+  'e\u0301',
+  '\u0000\u0000',
+];
+
+/** A string with at least one control character or NUL somewhere in otherwise plain text. */
+export const stringWithControl: fc.Arbitrary<string> = fc
+  .tuple(fc.string({ maxLength: 12 }), fc.constantFrom(...CONTROL_CHARACTERS), fc.string({ maxLength: 12 }))
+  .map(([before, control, after]) => `${before}${control}${after}`);
+
+/** A string of odd Unicode mixed into plain text. */
+export const stringWithOddUnicode: fc.Arbitrary<string> = fc
+  .tuple(fc.string({ maxLength: 8 }), fc.constantFrom(...ODD_UNICODE), fc.string({ maxLength: 8 }))
+  .map(([before, odd, after]) => `${before}${odd}${after}`);
+
+/** A huge value: longer than any field the hub accepts (sizes from 64 KiB to 1 MiB). */
+export const hugeString: fc.Arbitrary<string> = fc
+  .tuple(fc.constantFrom('A', '9', 'é', '\u0000'), fc.integer({ min: 16, max: 20 }))
+  .map(([unit, exponent]) => unit.repeat(2 ** exponent));
+
+/** Times no vendor system can truthfully report: far past, far future, not a time at all. */
+export const hostileTime: fc.Arbitrary<string> = fc.constantFrom(
+  '2079-06-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '1970-01-01T00:00:00Z',
+  '0001-01-01T00:00:00Z',
+  '+275760-09-13T00:00:00Z',
+  '2026-13-45T25:61:61Z',
+  'yesterday',
+  '',
+);
+
+/** Any of the hostile string kinds. */
+export const hostileString: fc.Arbitrary<string> = fc.oneof(stringWithControl, stringWithOddUnicode, hugeString, hostileTime);
+
+/**
+ * JSON text nested `depth` levels deep (arrays, or objects under key `k`), built as text so that
+ * making it cannot overflow the stack the way `JSON.stringify` of such a value would.
+ */
+export function deeplyNestedJson(depth: number, kind: 'array' | 'object' = 'array', innermost = '0'): string {
+  return kind === 'array' ? `${'['.repeat(depth)}${innermost}${']'.repeat(depth)}` : `${'{"k":'.repeat(depth)}${innermost}${'}'.repeat(depth)}`;
+}
+
+/** A nesting depth beyond any the hub accepts: from a few hundred levels to 10,000. */
+export const hostileDepth: fc.Arbitrary<number> = fc.constantFrom(257, 1000, 5000, 10_000);
+
+/** Truncates text at a generated point, as a dropped connection or a full buffer does. */
+export function truncated(text: string): fc.Arbitrary<string> {
+  return fc.integer({ min: 0, max: Math.max(0, text.length - 1) }).map((end) => text.slice(0, end));
+}
+
+/** The hub still answers `/health` on its gateway. */
+export async function expectHubHealthy(hub: Pick<Hub, 'gatewayUrl'>): Promise<void> {
+  const response = await fetch(new URL('/health', hub.gatewayUrl));
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({ status: 'ok' });
+}
+
+/** The audit trail's hash chain verifies from its start to its head. */
+export async function expectAuditChainIntact(hub: Pick<Hub, 'subgraphs'>): Promise<void> {
+  const report = await verifyAuditChain(hub.subgraphs.audit.db);
+  expect(report).toMatchObject({ ok: true, firstBrokenLink: null });
+}
