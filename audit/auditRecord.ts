@@ -17,6 +17,10 @@ export const AUDIT_KINDS = [
   'audit-read',
   'purge',
   'dissemination',
+  /** A request refused before any operation ran: no or bad token, too large, wrong content type, CSRF, batching, rate limit. */
+  'request-refused',
+  /** Vendor input refused at the door: an unauthenticated EIDO POST, an AVL datagram from an address not allowed. */
+  'ingest-refused',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
