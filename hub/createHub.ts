@@ -13,7 +13,7 @@ import { callsMigrations, createCallsSubgraph } from '../subgraphs/calls';
 import { camerasMigrations, createCamerasSubgraph } from '../subgraphs/cameras';
 import { createDeadLetterStore, createIngestSubgraph, ingestMigrations } from '../subgraphs/ingest';
 import { type AuditSubgraph, auditMigrations, createAuditSubgraph } from '../subgraphs/audit';
-import { createAuditLog } from '../audit';
+import { type AuditLog, createAuditLog } from '../audit';
 import { type SubgraphServer, createSubgraphServer } from '../subgraphs/createSubgraphServer';
 import type { CameraControl, NearbyDefaults, Subgraph, SubgraphDependencies } from '../subgraphs/subgraph';
 import { type IngestSink, createEventSink } from './createEventSink';
@@ -38,6 +38,8 @@ export interface HubOptions {
 /** What adapters may consult while translating. */
 export interface AdapterLookups {
   readonly devices: DeviceDirectory;
+  /** The audit trail, for input refused at the door (`ingest-refused`). */
+  readonly auditLog: AuditLog;
 }
 
 /** One running subgraph: its definition, its database handle and its HTTP server. */
@@ -158,7 +160,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     cleanup.push({ name: 'retention', run: () => retention.stop() });
 
     const devices = (running.avl.subgraph as AvlSubgraph).devices;
-    adapters = typeof options.adapters === 'function' ? options.adapters({ devices }) : (options.adapters ?? []);
+    adapters = typeof options.adapters === 'function' ? options.adapters({ devices, auditLog }) : (options.adapters ?? []);
     for (const adapter of adapters) {
       await adapter.start(sink);
       cleanup.push({ name: `adapter ${adapter.name}`, run: () => adapter.stop() });
