@@ -1,14 +1,16 @@
 // `npm run audit:verify`: walks the audit trail's hash chain in the hub's database and reports
 // the first broken link. Exit code 0: intact; 1: broken; 2: could not check (no database, no
-// audit log, bad configuration). Reads DATABASE_URL (PostgreSQL) or, when unset,
-// PGLITE_DATA_DIR (the embedded database's files; stop the hub first, PGlite is one process's),
-// and DATABASE_SCHEMA_PREFIX, as the hub does.
+// audit log, bad configuration, the data directory in use). Reads DATABASE_URL (PostgreSQL) or,
+// when unset, PGLITE_DATA_DIR (the embedded database's files, `.rtcc/data` by default, so that
+// with no setting it checks what `npm start` keeps; stop the hub first: PGlite is one process's,
+// and the directory's lock refuses a second one), and DATABASE_SCHEMA_PREFIX, as the hub does.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import knex from 'knex';
 import { type HubConfig, readHubConfig } from '../hub/hubConfig';
 import { type Database, createDatabase, createEmbeddedPostgres } from '../storage/createDatabase';
+import { DataDirectoryInUseError } from '../storage/lockDataDirectory';
 import type { AuditChainReport } from './auditRecord';
 import { auditMigrations } from './auditMigrations';
 import { verifyAuditChain } from './verifyAuditChain';
@@ -54,12 +56,18 @@ async function openAuditSchema(config: HubConfig, schema: string): Promise<{ db:
   }
   const dataDir = config.pgliteDataDir;
   if (!dataDir) {
-    throw new CannotCheck('Nothing to check: DATABASE_URL is unset and the embedded database is in memory (PGLITE_DATA_DIR unset).');
+    throw new CannotCheck('Nothing to check: DATABASE_URL is unset and the embedded database is in memory (PGLITE_DATA_DIR=memory).');
   }
   // Opening an empty directory would create a database there: checking must not write.
   if (!existsSync(join(dataDir, 'PG_VERSION'))) throw new CannotCheck(`No embedded database at PGLITE_DATA_DIR=${dataDir}.`);
-  const where = `embedded PGlite in ${dataDir}`;
-  const embedded: PGlite = await createEmbeddedPostgres(dataDir);
+  const where = `embedded PGlite in ${resolve(dataDir)}`;
+  let embedded: PGlite;
+  try {
+    embedded = await createEmbeddedPostgres(dataDir);
+  } catch (error) {
+    if (error instanceof DataDirectoryInUseError) throw new CannotCheck(error.message);
+    throw error;
+  }
   try {
     const { rows } = await embedded.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [chainHeadOf(schema)]);
     requireAuditLog(rows[0]?.found, schema, where);

@@ -77,6 +77,7 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
     SIM_ENABLED: 'false',
     SUBGRAPH_SIGNING_SECRET: subgraphSigningSecret,
     AUTH_DEV_KEY_FILE: 'memory',
+    PGLITE_DATA_DIR: 'memory',
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'silent',
     DATABASE_SCHEMA_PREFIX: schemaPrefix,

@@ -18,6 +18,9 @@ export const ERROR_CODES = {
   FORBIDDEN: 'The caller may not read this field (it is null, `path` names it) or run this operation; `extensions.coordinate` names the field.',
   PURPOSE_REQUIRED: 'The operation reads restricted data; state the case or incident number in the X-Purpose header (HTTP 403).',
   AUDIT_UNAVAILABLE: 'The audit record of the operation could not be written, so it is not answered.',
+  VARIABLES_REFUSED: 'A variable the operation does not declare, or one nested deeper or larger than its declared type allows (LIMIT_VARIABLES_*); refused before anything ran (`extensions.variable`).',
+  OPERATION_NAME_REQUIRED: 'The document holds several operations: name the one to run in `operationName` (HTTP 400).',
+  DATA_DIRECTORY_IN_USE: 'At start, not in answers: the embedded database\'s data directory (PGLITE_DATA_DIR) is held by another live process (its lock file names it); PGlite serves one process at a time.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

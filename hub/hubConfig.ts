@@ -73,7 +73,13 @@ export const HUB_SETTINGS = {
       return raw;
     },
   ),
-  pgliteDataDir: define('PGLITE_DATA_DIR', undefined, 'Where embedded PGlite keeps its files. Unset: in memory, gone at exit.', text),
+  pgliteDataDir: define(
+    'PGLITE_DATA_DIR',
+    '.rtcc/data',
+    'Directory where embedded PGlite (no DATABASE_URL) keeps its files, relative to the working directory, so that a restart keeps every incident, dead letter and audit record; locked while a hub or `npm run audit:verify` has it open (`rtcc-hub.lock`). `memory`: in memory only, gone at exit (as the tests run).',
+    // Read as undefined: the embedded database then lives in memory.
+    (raw) => (/^memory$/i.test(raw) ? undefined : raw),
+  ),
   natsUrl: define(
     'NATS_URL',
     undefined,

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import knex, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import { lockDataDirectory } from './lockDataDirectory';
 
 /** One knex migration, listed in code so that the same list runs on PostgreSQL and PGlite. */
 export interface Migration {
@@ -82,12 +84,37 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
 
 /**
  * Starts an embedded PostgreSQL (PGlite), in memory or in `dataDir` when given. One instance
- * serves every subgraph in the process, each in its own schema.
+ * serves every subgraph in the process, each in its own schema. A data directory is locked
+ * (`lockDataDirectory`) for as long as the instance is open: PGlite is one process's at a
+ * time, and a second process on the same files would corrupt them, so it is refused with
+ * `DataDirectoryInUseError`. `close()` shuts PGlite down cleanly (its last writes are on
+ * disk) and then releases the lock.
  */
 export async function createEmbeddedPostgres(dataDir?: string): Promise<PGlite> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir);
-  await pglite.waitReady;
+  if (!dataDir) {
+    const pglite = new PGlite();
+    await pglite.waitReady;
+    return pglite;
+  }
+  const directory = resolve(dataDir);
+  mkdirSync(directory, { recursive: true });
+  const lock = lockDataDirectory(directory);
+  let pglite: PGlite;
+  try {
+    pglite = new PGlite(directory);
+    await pglite.waitReady;
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const closePglite = pglite.close.bind(pglite);
+  pglite.close = async () => {
+    try {
+      await closePglite();
+    } finally {
+      lock.release();
+    }
+  };
   return pglite;
 }
 

@@ -65,6 +65,7 @@ export async function startSubscriptionHub(options: SubscriptionHubOptions): Pro
     ...(process.env.GATEWAY_THREAD ? { GATEWAY_THREAD: process.env.GATEWAY_THREAD } : {}),
     SUBGRAPH_SIGNING_SECRET: subgraphSigningSecret,
     AUTH_DEV_KEY_FILE: 'memory',
+    PGLITE_DATA_DIR: 'memory',
     RATE_LIMIT_PER_MINUTE: '0',
     HOST: '127.0.0.1',
     PORT: '0',

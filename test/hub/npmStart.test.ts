@@ -33,6 +33,8 @@ describe('npm start (hub/main.ts)', () => {
         ...process.env,
         AUTH_DEV_KEY_FILE: keyFile,
         DATABASE_URL: '',
+        // The default data directory is the developer's own (test/hub/restart.test.ts runs on it in a temp directory).
+        PGLITE_DATA_DIR: 'memory',
         PORT: '0',
         CALLS_PORT: '0',
         CAD_PORT: '0',

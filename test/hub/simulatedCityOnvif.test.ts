@@ -33,6 +33,7 @@ describe.each(STORAGE_TARGETS)('the simulated city’s ONVIF cameras through the
       SIM_ONVIF_CAMERAS: String(ONVIF_CAMERAS),
       ONVIF_POLL_INTERVAL_MS: '100',
       AUTH_DEV_KEY_FILE: 'memory',
+      PGLITE_DATA_DIR: 'memory',
       // The checks poll the gateway as one caller, faster than a person would (as startTestHub does).
       RATE_LIMIT_PER_MINUTE: '0',
     });

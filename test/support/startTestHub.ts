@@ -51,6 +51,8 @@ export async function startTestHub(
     // Tests send many operations as one caller; rate limits have their own tests.
     RATE_LIMIT_PER_MINUTE: '0',
     DATABASE_SCHEMA_PREFIX: schemaPrefix,
+    // Never the default data directory: parallel workers would share it (and its lock).
+    PGLITE_DATA_DIR: 'memory',
     ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
     ...options.env,
   });
