@@ -25,7 +25,9 @@ export type ValidationReason =
   | 'bad-enum'
   | 'out-of-range'
   | 'bad-timestamp'
-  | 'bad-format';
+  | 'bad-format'
+  /** A control character (C0 incl. NUL, DEL, C1) or a lone UTF-16 surrogate, which no store or console can take. */
+  | 'bad-character';
 
 export type DomainEventValidation =
   | { readonly ok: true; readonly event: DomainEvent }
@@ -63,19 +65,47 @@ const isFailure = (checked: Checked): checked is Failure => 'reason' in checked;
 
 // ---- leaf checks --------------------------------------------------------------------------
 
-const string: Check = (value, path) =>
-  typeof value === 'string' ? { value } : fail('bad-type', path, 'a string', value);
+// Identifiers, codes and one-line fields take no control character at all; free text (a
+// narrative, a name) may hold TAB, LF and CR, as call takers type them. Lone surrogates are never
+// text: PostgreSQL refuses NUL, and UTF-8 cannot encode a lone surrogate (it would turn into U+FFFD).
+const FORBIDDEN_IN_ID = /[\p{Cc}\p{Cs}]/u;
+const FORBIDDEN_IN_TEXT = /(?![\t\n\r])\p{Cc}|\p{Cs}/u;
 
-/** A non-empty string: identifiers and codes. */
-const id: Check = (value, path) => {
+/** The `bad-character` failure of `value` if `forbidden` matches in it, naming the code point and where it is. */
+function characterFailure(value: string, path: string, forbidden: RegExp): Failure | null {
+  const match = forbidden.exec(value);
+  if (!match) return null;
+  const code = match[0].codePointAt(0) ?? 0;
+  const kind = code >= 0xd800 && code <= 0xdfff ? 'a lone surrogate' : 'a control character';
+  const codePoint = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return { reason: 'bad-character', detail: `${path}: contains ${kind} (${codePoint}) at index ${match.index}` };
+}
+
+/** Free text: any string without controls other than TAB, LF and CR. */
+const string: Check = (value, path) => {
   if (typeof value !== 'string') return fail('bad-type', path, 'a string', value);
-  return value.length > 0 ? { value } : fail('missing-field', path, 'a non-empty string', value);
+  return characterFailure(value, path, FORBIDDEN_IN_TEXT) ?? { value };
 };
 
-/** A string that `accepts`, else `bad-format` naming what was expected. */
+/** A string on one line (possibly empty): labels, addresses, URLs, numbers as vendors write them. */
+const line: Check = (value, path) => {
+  if (typeof value !== 'string') return fail('bad-type', path, 'a string', value);
+  return characterFailure(value, path, FORBIDDEN_IN_ID) ?? { value };
+};
+
+/** A non-empty string without control characters: identifiers and codes. */
+const id: Check = (value, path) => {
+  if (typeof value !== 'string') return fail('bad-type', path, 'a string', value);
+  if (value.length === 0) return fail('missing-field', path, 'a non-empty string', value);
+  return characterFailure(value, path, FORBIDDEN_IN_ID) ?? { value };
+};
+
+/** A string without control characters that `accepts`, else `bad-format` naming what was expected. */
 function formatted(accepts: (value: string) => boolean, expected: string): Check {
   return (value, path) => {
     if (typeof value !== 'string') return fail('bad-type', path, 'a string', value);
+    const badCharacter = characterFailure(value, path, FORBIDDEN_IN_ID);
+    if (badCharacter) return badCharacter;
     return accepts(value) ? { value } : fail('bad-format', path, expected, value);
   };
 }
@@ -228,7 +258,7 @@ const geoPoint: Check = (value, path) => {
 const location = object({
   point: required(geoPoint),
   uncertaintyMeters: optional(nullable(number({ min: 0 }))),
-  address: optional(nullable(string)),
+  address: optional(nullable(line)),
 });
 const heading = number({ min: 0, below: 360 });
 const nonNegative = number({ min: 0 });
@@ -257,7 +287,7 @@ const envelope: Shape = {
 const incidentFields: Shape = {
   number: required(id),
   typeCode: required(id),
-  typeText: required(string),
+  typeText: required(line),
   priority: required(number({ min: 1, max: 9, integer: true })),
   status: required(oneOf(INCIDENT_STATUSES)),
   location: required(location),
@@ -273,7 +303,7 @@ const SHAPES: Readonly<Record<DomainEventType, Shape>> = {
     state: required(oneOf(CALL_STATES)),
     location: required(nullable(location)),
     classOfService: required(nullable(id)),
-    callbackNumber: required(nullable(string)),
+    callbackNumber: required(nullable(line)),
     ...callerIdentity,
   },
   'call.updated': {
@@ -301,7 +331,7 @@ const SHAPES: Readonly<Record<DomainEventType, Shape>> = {
   },
   'camera.discovered': {
     cameraId: required(id),
-    name: required(string),
+    name: required(line),
     cameraSource: required(oneOf(CAMERA_SOURCES)),
     location: required(location),
     headingDegrees: required(nullable(heading)),
@@ -311,9 +341,9 @@ const SHAPES: Readonly<Record<DomainEventType, Shape>> = {
     ptz: required(boolean),
     status: required(oneOf(CAMERA_STATUSES)),
     streams: required(
-      arrayOf(object({ protocol: required(id), url: required(id), profile: optional(nullable(string)) })),
+      arrayOf(object({ protocol: required(id), url: required(id), profile: optional(nullable(line)) })),
     ),
-    snapshotUrl: required(nullable(string)),
+    snapshotUrl: required(nullable(line)),
     owner: optional(nullable(cameraOwner)),
   },
   'camera.statusChanged': {

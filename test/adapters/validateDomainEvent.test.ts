@@ -176,3 +176,28 @@ describe('validateDomainEvent: rejected', () => {
     expect(result.detail).toContain(mention);
   });
 });
+
+describe('validateDomainEvent: characters no store can take', () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a NUL in an incident id', variant('incident.created', { incidentId: 'a\u0000b' }), 'incidentId'],
+    ['a NUL in the eventId', variant('call.updated', { eventId: 'e\u0000' }), 'eventId'],
+    ['a line feed in a unit id', variant('unit.statusChanged', { unitId: 'u\n1' }), 'unitId'],
+    ['a TAB in a type code', variant('incident.created', { typeCode: 'ROB\tBERY' }), 'typeCode'],
+    ['DEL in a call sign', variant('unit.statusChanged', { callSign: '1A\u007f' }), 'callSign'],
+    ['a C1 control in a call id', variant('incident.created', { callIds: ['c\u0085'] }), 'callIds[0]'],
+    ['a lone surrogate in a camera id', camera({ cameraId: 'cam-\ud800' }), 'cameraId'],
+    ['a NUL in the narrative', variant('incident.created', { narrative: 'caller\u0000says' }), 'narrative'],
+    ['a lone low surrogate in the narrative', variant('incident.created', { narrative: 'x\udfff' }), 'narrative'],
+    ['a NUL in an address', callAt({ ...location, address: '20 E Main\u0000' }), 'location.address'],
+    ['a line feed in an address', callAt({ ...location, address: '20 E Main\nSt' }), 'location.address'],
+    ['an escape in a stream URL', camera({ streams: [{ protocol: 'RTSP', url: 'rtsp://x/\u001b[2J' }] }), 'streams[0].url'],
+  ])('rejects %s as bad-character, naming the field and the code point', (_, input, mention) => {
+    const result = validateDomainEvent(input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe('bad-character');
+    expect(result.detail).toContain(mention);
+    expect(result.detail).toMatch(/U\+[0-9A-F]{4}/);
+  });
+
+});
