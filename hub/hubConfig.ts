@@ -1,3 +1,5 @@
+import { parseSourceAllowList } from '../adapters/avl/createSourceAllowList';
+
 /** One environment variable the hub reads: its default and what it does. README lists them all. */
 interface Setting<T> {
   readonly name: string;
@@ -31,6 +33,14 @@ const flag = (raw: string) => {
 const signingSecret = (raw: string) => {
   if (Buffer.byteLength(raw, 'utf8') < 32) throw new Error('must be at least 32 characters long');
   return raw;
+};
+/** A regular expression (JavaScript syntax, Unicode mode). */
+const regularExpression = (raw: string) => {
+  try {
+    return new RegExp(raw, 'u');
+  } catch (error) {
+    throw new Error(`is not a regular expression: ${(error as Error).message}`);
+  }
 };
 const logLevel = (raw: string) => {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw)) {
@@ -145,6 +155,26 @@ export const HUB_SETTINGS = {
   ),
   authFailureWindowMs: define('AUTH_FAILURE_WINDOW_MS', '900000', 'Window in which failed authentications count towards a lock-out, in ms.', positiveInteger),
   authLockoutMs: define('AUTH_LOCKOUT_MS', '900000', 'How long a locked-out identity or client address is refused, in ms.', positiveInteger),
+  authRefusalRecordsPerWindow: define(
+    'AUTH_REFUSAL_RECORDS_PER_WINDOW',
+    '5',
+    'Refused requests (bad or no token) of one client address audited and logged one by one per AUTH_REFUSAL_WINDOW_MS; beyond it they are counted and written as one summary record per address and window (a lock-out beginning is always recorded).',
+    positiveInteger,
+  ),
+  authRefusalWindowMs: define('AUTH_REFUSAL_WINDOW_MS', '60000', 'Window of AUTH_REFUSAL_RECORDS_PER_WINDOW, in ms.', positiveInteger),
+  purposePattern: define(
+    'PURPOSE_PATTERN',
+    '^(?=.*[0-9])[A-Z][A-Z0-9]{1,15}(-[A-Z0-9]{1,20}){0,4}$',
+    'Regular expression a stated purpose (X-Purpose) must match: a case or incident number, e.g. CASE-2026-0042 or MPD2611230001; anything else is refused (PURPOSE_INVALID). Purposes are at most 64 printable characters whatever the pattern.',
+    regularExpression,
+  ),
+  purposeIncidentPattern: define(
+    'PURPOSE_INCIDENT_PATTERN',
+    '^[A-Z]{2,5}[0-9]{10}$',
+    'A purpose matching this regular expression is an incident number (the simulator\'s and Mesa CAD\'s form: agency letters, yymmdd, a 4-digit sequence), and the incident must exist in CAD (PURPOSE_UNKNOWN_INCIDENT otherwise); `off` checks no purpose against CAD.',
+    (raw): RegExp | null => (/^off$/i.test(raw) ? null : regularExpression(raw)),
+  ),
+  purposeIncidentCacheMs: define('PURPOSE_INCIDENT_CACHE_MS', '30000', 'How long the gateway remembers that an incident number exists (or not), in ms.', positiveInteger),
   resubscribeDelayMs: define('RESUBSCRIBE_DELAY_MS', '200', 'First wait before the gateway reconnects a dropped subscription to a subgraph; doubles per failure.', positiveInteger),
   resubscribeMaxDelayMs: define('RESUBSCRIBE_MAX_DELAY_MS', '10000', 'Longest wait between the gateway\'s reconnection attempts to a subgraph.', positiveInteger),
   subgraphSigningSecret: define(
@@ -157,6 +187,12 @@ export const HUB_SETTINGS = {
     'SUBGRAPH_SIGNATURE_MAX_SKEW_MS',
     '60000',
     'How far, in ms, the time of a gateway signature may lie from a subgraph\'s clock, either way, before the subgraph refuses the request as expired (keep the clocks in sync with NTP).',
+    positiveInteger,
+  ),
+  subgraphSignatureNoncesMax: define(
+    'SUBGRAPH_SIGNATURE_NONCES_MAX',
+    '200000',
+    'Signatures a subgraph remembers in memory (embedded database) to refuse a replayed one within the skew; when full, signatures older than the oldest remembered are refused too. With DATABASE_URL the replicas share them in the database instead (rows older than the skew are deleted).',
     positiveInteger,
   ),
   limitDocumentBytes: define('LIMIT_DOCUMENT_BYTES', '32768', 'Longest GraphQL document the gateway accepts, in bytes; a longer one is refused unparsed (DOCUMENT_TOO_LARGE, HTTP 413).', positiveInteger),
@@ -189,6 +225,27 @@ export const HUB_SETTINGS = {
   rateLimitBurst: define('RATE_LIMIT_BURST', '100', 'Operations a caller may send at once after a quiet spell, above the steady RATE_LIMIT_PER_MINUTE.', positiveInteger),
   avlUdpPort: define('AVL_UDP_PORT', '5500', 'UDP port for NMEA 0183 / TAIP datagrams from vehicle modems (`off` to disable).', portOrOff),
   avlTcpPort: define('AVL_TCP_PORT', 'off', 'TCP port for modems that stream NMEA / TAIP lines (`off` to disable).', portOrOff),
+  avlAllowedSources: define(
+    'AVL_ALLOWED_SOURCES',
+    '127.0.0.0/8,::1',
+    'Comma-separated CIDR ranges or addresses whose AVL datagrams and TCP connections are heard (modems cannot sign what they send: their addresses, e.g. the carrier\'s private APN range, are the credential). Others are refused, counted, and audited as `ingest-refused`, one record per address a minute with a count. The default, loopback, serves `npm start`\'s simulated city; `0.0.0.0/0,::/0` hears anyone.',
+    parseSourceAllowList,
+  ),
+  avlMaxFutureSkewMs: define(
+    'AVL_MAX_FUTURE_SKEW_MS',
+    '300000',
+    'How far, in ms, an AVL fix time may lie after the hub\'s clock; a later one (a spoofed or broken device clock: one `$GPRMC` dated 2079 would pin a unit there for good) is a dead letter `fix-in-future`. GPS receivers keep true time, so only the hub\'s own clock error needs room. Fixes older than RETENTION_AVL_POSITIONS_DAYS are dead letters `fix-too-old`.',
+    (raw) => integerIn(raw, 0, 3_600_000),
+  ),
+  avlMaxLinesPerDatagram: define(
+    'AVL_MAX_LINES_PER_DATAGRAM',
+    '64',
+    'Lines (NMEA sentences, TAIP messages) translated from one UDP datagram or one TCP read; a modem\'s epoch is a few. The rest is kept whole as one dead letter `too-many-lines`, so that a 64 KB datagram of junk costs 65 records, not 16,000.',
+    (raw) => integerIn(raw, 1, 100_000),
+  ),
+  avlTcpIdleTimeoutMs: define('AVL_TCP_IDLE_TIMEOUT_MS', '300000', 'An AVL TCP connection silent this long, in ms, is closed (modems report every few seconds to a minute; a half-open connection holds a file descriptor).', positiveInteger),
+  avlTcpMaxConnections: define('AVL_TCP_MAX_CONNECTIONS', '512', 'Open AVL TCP connections at most; more are closed at once and counted, so that a flood cannot take the file descriptors GraphQL and EIDO need.', positiveInteger),
+  avlTcpMaxConnectionsPerAddress: define('AVL_TCP_MAX_CONNECTIONS_PER_ADDRESS', '64', 'Open AVL TCP connections from one address at most (modems behind one carrier gateway share an address); more are closed at once.', positiveInteger),
   eidoHttpPort: define('EIDO_HTTP_PORT', '5600', 'HTTP port where CADs POST EIDO documents to `/eido` (`off` to disable).', portOrOff),
   eidoPollUrl: define('EIDO_POLL_URL', undefined, 'URL of a CAD that cannot push: GET answers one EIDO document or an array.', url),
   eidoPollIntervalMs: define('EIDO_POLL_INTERVAL_MS', '5000', 'How often to poll EIDO_POLL_URL.', positiveInteger),

@@ -3,7 +3,10 @@ import { type AddressInfo, type Server, type Socket, createServer } from 'node:n
 import type { Adapter, AdapterStatus, EventSink } from '../contract';
 import { createNmeaFixAssembler } from '../nmea';
 import { createTaipFixAssembler } from '../taip';
-import { translateAvlPayload } from './translateAvlPayload';
+import { type WarnLogger, createLogLimiter } from './createLogLimiter';
+import { type IngestRefusal, createRefusalReporter } from './createRefusalReporter';
+import { LOOPBACK_SOURCES, createSourceAllowList } from './createSourceAllowList';
+import { AVL_TRANSLATION_DEFAULTS, translateAvlPayload } from './translateAvlPayload';
 
 export interface AvlAdapterOptions {
   /** Adapter name; also the `source` of its events. Default `avl`. */
@@ -15,12 +18,48 @@ export interface AvlAdapterOptions {
   readonly tcpPort?: number | null;
   /** The AVL device table: which unit's car a device is in. */
   readonly unitFor: (deviceId: string) => string | undefined;
-  /** The receive clock (TAIP reports carry no date). */
+  /** The receive clock (TAIP reports carry no date; every fix time is bounded by it). */
   readonly now: () => Date;
-  /** Longest line a TCP stream may send before the connection is judged broken. */
+  /** Longest line a TCP stream may send; the start of a longer one is kept as `line-too-long`. Default 4096. */
   readonly maxLineBytes?: number;
   /** Kernel receive buffer for the UDP socket, so that a burst from a fleet is not dropped. Default 8 MiB. */
   readonly udpReceiveBufferBytes?: number;
+  /** How far after the receive clock a fix time may lie (AVL_MAX_FUTURE_SKEW_MS). Default 5 minutes. */
+  readonly maxFutureSkewMs?: number;
+  /** How far before the receive clock a fix time may lie (RETENTION_AVL_POSITIONS_DAYS). Default 90 days. */
+  readonly maxFixAgeMs?: number;
+  /** Lines taken from one datagram or TCP read (AVL_MAX_LINES_PER_DATAGRAM). Default 64. */
+  readonly maxLinesPerPayload?: number;
+  /** CIDR ranges whose senders are heard (AVL_ALLOWED_SOURCES, parsed). Default loopback. */
+  readonly allowedSources?: readonly string[];
+  /** Told of refused senders, at most once per address per minute with a count (the hub audits it). */
+  readonly onRefused?: (refusal: IngestRefusal) => void;
+  /** A TCP stream silent this long is closed (AVL_TCP_IDLE_TIMEOUT_MS). Default 5 minutes. */
+  readonly tcpIdleTimeoutMs?: number;
+  /** Open TCP streams at most; more are closed at once (AVL_TCP_MAX_CONNECTIONS). Default 512. */
+  readonly tcpMaxConnections?: number;
+  /** Open TCP streams from one address at most (AVL_TCP_MAX_CONNECTIONS_PER_ADDRESS). Default 64. */
+  readonly tcpMaxConnectionsPerAddress?: number;
+  /** Payload bytes waiting to be translated at most; datagrams beyond are dropped and counted. Default 16 MiB. */
+  readonly maxQueuedBytes?: number;
+  /** Where the adapter's warnings go, a few lines per kind a minute. */
+  readonly logger?: WarnLogger;
+}
+
+/** The adapter's status, with the counts of what never became an event or a dead letter. */
+export interface AvlAdapterStatus extends AdapterStatus {
+  /** Datagrams and connections refused because the sender is not on the allow-list. */
+  readonly refused: number;
+  /** TCP connections closed at once because a connection cap was reached. */
+  readonly overCapacity: number;
+  /** TCP connections closed for silence. */
+  readonly idleClosed: number;
+  /** Datagrams dropped because too much input was already waiting. */
+  readonly dropped: number;
+  /** Fixes and rejections the sink failed to take (each logged, the next ones delivered). */
+  readonly deliveryFailures: number;
+  /** Open TCP streams. */
+  readonly connections: number;
 }
 
 export interface AvlAdapter extends Adapter {
@@ -28,51 +67,121 @@ export interface AvlAdapter extends Adapter {
   addresses(): { udpPort: number | null; tcpPort: number | null };
   /** Takes a payload as if it had just arrived (dead-letter replay). */
   replay(raw: string): Promise<void>;
+  status(): AvlAdapterStatus;
+}
+
+interface QueuedPayload {
+  readonly payload: string;
+  readonly senderId: string;
+  readonly done: () => void;
 }
 
 /**
  * AVL over the wire: NMEA 0183 and Trimble TAIP from vehicle modems, as UDP datagrams or TCP
- * line streams. Translation is {@link translateAvlPayload}; this module only moves bytes and
- * keeps the order in which payloads arrived.
+ * line streams. Translation is {@link translateAvlPayload}; this module moves bytes, keeps the
+ * order in which payloads arrived, and guards the door: only allowed senders, bounded
+ * connections, lines and queues, and every record delivered on its own.
  */
 export function createAvlAdapter(options: AvlAdapterOptions): AvlAdapter {
   const { name = 'avl', host = '127.0.0.1', udpPort = 0, tcpPort = null, unitFor, now, maxLineBytes = 4096 } = options;
-  const { udpReceiveBufferBytes = 8 * 1024 * 1024 } = options;
+  const { udpReceiveBufferBytes = 8 * 1024 * 1024, maxQueuedBytes = 16 * 1024 * 1024 } = options;
+  const { maxFutureSkewMs = AVL_TRANSLATION_DEFAULTS.maxFutureSkewMs, maxFixAgeMs = AVL_TRANSLATION_DEFAULTS.maxFixAgeMs } = options;
+  const { maxLinesPerPayload = AVL_TRANSLATION_DEFAULTS.maxLines, allowedSources = LOOPBACK_SOURCES } = options;
+  const { tcpIdleTimeoutMs = 5 * 60_000, tcpMaxConnections = 512, tcpMaxConnectionsPerAddress = 64 } = options;
+  const log = createLogLimiter({ logger: options.logger, now });
+  const allowList = createSourceAllowList(allowedSources);
+  const refusals = createRefusalReporter({
+    now,
+    report: (refusal) => {
+      try {
+        options.onRefused?.(refusal);
+      } catch (error) {
+        log.warn('refusal-report-failed', { adapter: name, err: error }, 'could not report refused AVL input');
+      }
+    },
+  });
   const nmea = createNmeaFixAssembler();
-  const taip = createTaipFixAssembler({ now });
+  // TAIP dates a time of day as today unless it lies beyond the same skew: both limits agree.
+  const taip = createTaipFixAssembler({ now, maxClockSkewMs: Math.min(maxFutureSkewMs, 12 * 3_600_000 - 1) });
+  const translation = { source: name, nmea, taip, unitFor, now, maxFutureSkewMs, maxFixAgeMs, maxLines: maxLinesPerPayload };
   let sink: EventSink | null = null;
   let udp: UdpSocket | null = null;
   let tcp: Server | null = null;
   const streams = new Set<Socket>();
-  let accepted = 0;
-  let rejected = 0;
+  const streamsByAddress = new Map<string, number>();
+  const counts = { accepted: 0, rejected: 0, refused: 0, overCapacity: 0, idleClosed: 0, dropped: 0, deliveryFailures: 0 };
   let lastMessageAt: string | null = null;
-  // Payloads are handled one after another, in arrival order.
-  let queue: Promise<void> = Promise.resolve();
+  // Payloads are translated one after another, in arrival order.
+  const queue: QueuedPayload[] = [];
+  let queuedBytes = 0;
+  let draining: Promise<void> | null = null;
 
-  const handle = (payload: string, senderId: string) => {
-    lastMessageAt = now().toISOString();
+  /** Hands one record to the sink; a failure is counted and logged, and never stops the records after it. */
+  const deliver = async (send: () => Promise<void>, what: 'fix' | 'rejection') => {
+    try {
+      await send();
+      counts[what === 'fix' ? 'accepted' : 'rejected'] += 1;
+    } catch (error) {
+      counts.deliveryFailures += 1;
+      log.warn('delivery-failed', { adapter: name, what, err: error }, 'the sink did not take an AVL record; the next ones go on');
+    }
+  };
+
+  const translateOne = async ({ payload, senderId }: QueuedPayload) => {
     const target = sink;
-    queue = queue.then(async () => {
-      if (!target) return;
-      const { fixes, rejections } = translateAvlPayload(payload, senderId, { source: name, nmea, taip, unitFor });
-      for (const fix of fixes) {
-        await target.emit(fix);
-        accepted += 1;
-      }
-      for (const rejection of rejections) {
-        await target.reject({ ...rejection, source: name, receivedAt: now().toISOString() });
-        rejected += 1;
-      }
-    }).catch(() => undefined); // a sink failure must not stop later payloads
-    return queue;
+    if (!target) return;
+    let result;
+    try {
+      result = translateAvlPayload(payload, senderId, translation);
+    } catch (error) {
+      // The translator never throws on input; if it does, the payload is still kept.
+      result = { fixes: [], rejections: [{ reason: 'translation-failed', detail: String(error), raw: payload }] };
+    }
+    for (const fix of result.fixes) await deliver(() => target.emit(fix), 'fix');
+    for (const rejection of result.rejections) {
+      await deliver(() => target.reject({ ...rejection, source: name, receivedAt: now().toISOString() }), 'rejection');
+    }
+    const tooMany = result.rejections.find((rejection) => rejection.reason === 'too-many-lines');
+    if (tooMany) log.warn('too-many-lines', { adapter: name, senderId, detail: tooMany.detail }, 'AVL payload over the line cap');
+  };
+
+  const drain = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      queuedBytes -= next.payload.length;
+      await translateOne(next);
+      next.done();
+    }
+    draining = null;
+  };
+
+  const handle = (payload: string, senderId: string, { droppable }: { droppable: boolean }): Promise<void> => {
+    lastMessageAt = now().toISOString();
+    if (droppable && queuedBytes + payload.length > maxQueuedBytes) {
+      counts.dropped += 1;
+      log.warn('queue-full', { adapter: name, senderId, queuedBytes }, 'AVL input waiting is over its cap; datagram dropped');
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      queue.push({ payload, senderId, done: resolve });
+      queuedBytes += payload.length;
+      draining ??= drain();
+    });
+  };
+
+  const refuse = (address: string | undefined, transport: 'udp' | 'tcp') => {
+    counts.refused += 1;
+    refusals.refused(address ?? 'unknown', transport);
+    log.warn('source-not-allowed', { adapter: name, transport, address }, 'AVL input from an address not on AVL_ALLOWED_SOURCES refused');
   };
 
   const startUdp = (port: number) =>
     new Promise<UdpSocket>((resolve, reject) => {
-      const socket = createSocket({ type: 'udp4', recvBufferSize: udpReceiveBufferBytes });
+      const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: udpReceiveBufferBytes });
       socket.once('error', reject);
-      socket.on('message', (message, remote) => void handle(message.toString('latin1'), `udp:${remote.address}:${remote.port}`));
+      socket.on('message', (message, remote) => {
+        if (!allowList.allows(remote.address)) return refuse(remote.address, 'udp');
+        void handle(message.toString('latin1'), `udp:${remote.address}:${remote.port}`, { droppable: true });
+      });
       socket.bind(port, host, () => {
         socket.off('error', reject);
         socket.on('error', () => undefined); // a bad datagram never brings the listener down
@@ -80,28 +189,106 @@ export function createAvlAdapter(options: AvlAdapterOptions): AvlAdapter {
       });
     });
 
+  const acceptStream = (stream: Socket) => {
+    const address = stream.remoteAddress ?? 'unknown';
+    if (!allowList.allows(stream.remoteAddress)) {
+      refuse(stream.remoteAddress, 'tcp');
+      stream.destroy();
+      return;
+    }
+    const fromAddress = streamsByAddress.get(address) ?? 0;
+    if (streams.size >= tcpMaxConnections || fromAddress >= tcpMaxConnectionsPerAddress) {
+      counts.overCapacity += 1;
+      log.warn('tcp-over-capacity', { adapter: name, address, open: streams.size, fromAddress }, 'AVL TCP connection cap reached; connection closed');
+      stream.destroy();
+      return;
+    }
+    streams.add(stream);
+    streamsByAddress.set(address, fromAddress + 1);
+    readLines(stream, `tcp:${address}:${stream.remotePort}`);
+    stream.once('close', () => {
+      streams.delete(stream);
+      const left = (streamsByAddress.get(address) ?? 1) - 1;
+      if (left > 0) streamsByAddress.set(address, left);
+      else streamsByAddress.delete(address);
+    });
+  };
+
+  /** Splits a stream into lines; each read's complete lines are one payload, and the last line counts even without a newline. */
+  const readLines = (stream: Socket, senderId: string) => {
+    let buffered = '';
+    /** Inside a line longer than maxLineBytes, whose start is already a dead letter: skip to its end. */
+    let skipping = false;
+    let pending: Promise<void> = Promise.resolve();
+    const submit = (payload: string) => {
+      // One read at a time: a fast sender waits for its input to be translated (TCP backpressure).
+      stream.pause();
+      pending = handle(payload, senderId, { droppable: false }).then(() => {
+        if (!stream.destroyed) stream.resume();
+      });
+    };
+    const tooLong = (start: string) =>
+      void sink
+        ?.reject({
+          source: name,
+          reason: 'line-too-long',
+          detail: `line longer than ${maxLineBytes} bytes; its first ${maxLineBytes} are kept, the rest up to the next newline is skipped`,
+          raw: `${senderId},${start.slice(0, maxLineBytes)}`,
+          receivedAt: now().toISOString(),
+        })
+        .then(
+          () => void (counts.rejected += 1),
+          (error: unknown) => {
+            counts.deliveryFailures += 1;
+            log.warn('delivery-failed', { adapter: name, what: 'rejection', err: error }, 'the sink did not take an AVL record; the next ones go on');
+          },
+        );
+    stream.setEncoding('latin1');
+    stream.setTimeout(tcpIdleTimeoutMs);
+    stream.on('timeout', () => {
+      counts.idleClosed += 1;
+      stream.destroy();
+    });
+    stream.on('data', (chunk: string) => {
+      let text = chunk;
+      if (skipping) {
+        const newline = text.indexOf('\n');
+        if (newline < 0) return;
+        skipping = false;
+        text = text.slice(newline + 1);
+      }
+      buffered += text;
+      const lastNewline = buffered.lastIndexOf('\n');
+      const complete = lastNewline < 0 ? '' : buffered.slice(0, lastNewline);
+      buffered = lastNewline < 0 ? buffered : buffered.slice(lastNewline + 1);
+      if (buffered.length > maxLineBytes) {
+        tooLong(buffered);
+        buffered = '';
+        skipping = true;
+      }
+      if (complete !== '') submit(complete);
+    });
+    let flushed = false;
+    const flushLast = () => {
+      if (flushed) return;
+      flushed = true;
+      if (!skipping && buffered.trim() !== '') void pending.then(() => handle(buffered, senderId, { droppable: false }));
+    };
+    // A modem that sends its last line and closes, without a final newline, still meant it.
+    stream.on('end', flushLast);
+    stream.on('close', flushLast);
+    stream.on('error', () => undefined);
+  };
+
   const startTcp = (port: number) =>
     new Promise<Server>((resolve, reject) => {
-      const server = createServer((stream) => {
-        streams.add(stream);
-        const senderId = `tcp:${stream.remoteAddress}:${stream.remotePort}`;
-        let buffered = '';
-        stream.setEncoding('latin1');
-        stream.on('data', (chunk: string) => {
-          buffered += chunk;
-          const lines = buffered.split(/\r?\n/);
-          buffered = lines.pop() ?? '';
-          if (buffered.length > maxLineBytes) {
-            void handle(buffered, senderId);
-            buffered = '';
-          }
-          if (lines.length > 0) void handle(lines.join('\n'), senderId);
-        });
-        stream.on('error', () => undefined);
-        stream.on('close', () => streams.delete(stream));
-      });
+      const server = createServer(acceptStream);
       server.once('error', reject);
-      server.listen(port, host, () => resolve(server));
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        server.on('error', (error) => log.warn('tcp-server-error', { adapter: name, err: error }, 'AVL TCP listener error'));
+        resolve(server);
+      });
     });
 
   return {
@@ -113,19 +300,27 @@ export function createAvlAdapter(options: AvlAdapterOptions): AvlAdapter {
       if (tcpPort !== null) tcp = await startTcp(tcpPort);
     },
     async stop() {
-      sink = null;
       await new Promise<void>((resolve) => (udp ? udp.close(() => resolve()) : resolve()));
       udp = null;
       for (const stream of streams) stream.destroy();
       await new Promise<void>((resolve) => (tcp ? tcp.close(() => resolve()) : resolve()));
       tcp = null;
-      await queue;
+      // What arrived before the stop is still delivered, then the sink is let go.
+      await draining;
+      sink = null;
+      refusals.stop();
     },
-    status: (): AdapterStatus => ({ name, connected: sink !== null && (udp !== null || tcp !== null), lastMessageAt, accepted, rejected }),
+    status: (): AvlAdapterStatus => ({
+      name,
+      connected: sink !== null && (udp !== null || tcp !== null),
+      lastMessageAt,
+      ...counts,
+      connections: streams.size,
+    }),
     addresses: () => ({
       udpPort: udp ? udp.address().port : null,
       tcpPort: tcp ? (tcp.address() as AddressInfo).port : null,
     }),
-    replay: (raw) => handle(raw, 'replay'),
+    replay: (raw) => handle(raw, 'replay', { droppable: false }),
   };
 }

@@ -1,3 +1,7 @@
 /** AVL adapter: NMEA 0183 and TAIP from vehicle modems over UDP and TCP. */
-export { type AvlAdapter, type AvlAdapterOptions, createAvlAdapter } from './createAvlAdapter';
-export { type AvlTranslation, translateAvlPayload } from './translateAvlPayload';
+export { type AvlAdapter, type AvlAdapterOptions, type AvlAdapterStatus, createAvlAdapter } from './createAvlAdapter';
+export { AVL_TRANSLATION_DEFAULTS, type AvlTranslation, type AvlTranslatorOptions, translateAvlPayload } from './translateAvlPayload';
+export { AVL_REJECT_REASONS, type AvlRejectReason } from './avlRejectReasons';
+export { LOOPBACK_SOURCES, type SourceAllowList, createSourceAllowList, parseSourceAllowList } from './createSourceAllowList';
+export { type IngestRefusal, type RefusalReporter, type RefusalReporterOptions, createRefusalReporter } from './createRefusalReporter';
+export { type LogLimiter, type LogLimiterOptions, type WarnLogger, createLogLimiter } from './createLogLimiter';

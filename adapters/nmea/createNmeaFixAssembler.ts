@@ -143,8 +143,8 @@ function ggaExtras(gga: GgaSentence): Pick<DeviceFix, 'altitudeMeters' | 'fixQua
   };
 }
 
-/** RMC date + time, both UTC. */
-function rmcInstant(rmc: RmcSentence): number {
+/** RMC date + time, both UTC, in epoch milliseconds: the instant the fix was computed. */
+export function rmcInstant(rmc: RmcSentence): number {
   const { year, month, day } = rmc.date;
   return Date.UTC(year, month - 1, day) + rmc.timeOfDayMs;
 }

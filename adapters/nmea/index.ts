@@ -14,6 +14,7 @@ export {
 } from './parseNmeaSentence';
 export {
   createNmeaFixAssembler,
+  rmcInstant,
   type NmeaAssembly,
   type NmeaFixAssembler,
   type NmeaFixAssemblerOptions,
