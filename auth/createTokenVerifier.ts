@@ -19,8 +19,14 @@ export interface TokenVerifierOptions {
 export class AuthenticationError extends Error {
   constructor(
     message: string,
-    /** The subject the token claimed, unverified, for lock-out accounting; null when unreadable. */
+    /** The subject the token claimed (unverified when `signedByIssuer` is false); null when unreadable. */
     readonly claimedSubject: string | null,
+    /**
+     * Whether the issuer's key really signed the token (it was refused for a claim: expired, not
+     * yet valid, another audience or issuer, a bad geofence). Only then is the refusal a failed
+     * logon of `claimedSubject`; a token whose signature fails says nothing about its subject.
+     */
+    readonly signedByIssuer = false,
   ) {
     super(message);
     this.name = 'AuthenticationError';
@@ -69,9 +75,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     try {
       ({ payload } = await jwtVerify(token, keys, { issuer, audience, algorithms: ALGORITHMS, clockTolerance: clockToleranceSeconds }));
     } catch (error) {
-      throw new AuthenticationError(describe(error), claimedSubjectOf(token));
+      // jose checks the claims only after the signature held (jwtVerify), so a claim error means
+      // the issuer signed this token.
+      const signed = error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed;
+      throw new AuthenticationError(describe(error), claimedSubjectOf(token), signed);
     }
-    if (typeof payload.sub !== 'string' || payload.sub === '') throw new AuthenticationError('token has no subject', null);
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new AuthenticationError('token has no subject', null, true);
     const roles = listClaim(payload[rolesClaim]);
     const scopes = scopesOf(roles, listClaim(payload.scope));
     let geofence = null;
@@ -79,7 +88,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       try {
         geofence = parseArea(payload.geofence, 'geofence');
       } catch (error) {
-        throw new AuthenticationError(`token geofence is invalid: ${(error as Error).message}`, payload.sub);
+        throw new AuthenticationError(`token geofence is invalid: ${(error as Error).message}`, payload.sub, true);
       }
     }
     return {

@@ -48,6 +48,7 @@ export async function createHubAuthenticator(
     identityFailures: tracker(config.authMaxFailures),
     addressFailures: tracker(config.authMaxFailuresPerAddress),
     logger: logger.child({ component: 'auth' }),
+    refusalReports: { recordsPerWindow: config.authRefusalRecordsPerWindow, windowMs: config.authRefusalWindowMs },
     ...(onEvent ? { onEvent } : {}),
   });
 }
@@ -87,11 +88,34 @@ export function auditRecordOfAuthentication(event: AuthenticationEvent): AuditRe
       details: { clientAddress: event.clientAddress, previousRoles: [...event.previousRoles], roles: [...identity.roles] },
     };
   }
+  if (event.kind === 'request-refused') {
+    return { kind: 'request-refused', outcome: 'denied', reason: event.reason, details: { clientAddress: event.clientAddress } };
+  }
+  if (event.kind === 'refusals-repeated') {
+    return {
+      kind: event.of,
+      outcome: 'denied',
+      reason: `${event.count} more refused from this address (counted, not recorded one by one)`,
+      details: {
+        clientAddress: event.clientAddress,
+        repeated: event.count,
+        reasons: { ...event.reasons },
+        claimedSubjects: [...event.claimedSubjects],
+        from: new Date(event.from).toISOString(),
+        to: new Date(event.to).toISOString(),
+      },
+    };
+  }
+  // A subject is the record's user only when the issuer signed the token; a forged one's is a claim.
   return {
     kind: 'logon-failed',
-    subject: event.claimedSubject,
+    subject: event.signedByIssuer ? event.claimedSubject : null,
     outcome: 'denied',
     reason: event.reason,
-    details: { clientAddress: event.clientAddress, ...(event.lockedUntil ? { lockedUntil: new Date(event.lockedUntil).toISOString() } : {}) },
+    details: {
+      clientAddress: event.clientAddress,
+      ...(!event.signedByIssuer && event.claimedSubject !== null ? { claimedSubject: event.claimedSubject } : {}),
+      ...(event.lockedUntil ? { lockedUntil: new Date(event.lockedUntil).toISOString() } : {}),
+    },
   };
 }

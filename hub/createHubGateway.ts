@@ -33,7 +33,7 @@ export async function createHubGateway(options: HubGatewayOptions): Promise<Gate
       audit.append(auditRecordOfAuthentication(event)).catch((error: unknown) => logger.error({ err: error }, 'audit record of a logon could not be written'));
     },
   });
-  return createGateway({
+  const gateway = await createGateway({
     authenticator,
     devIssuer,
     audit,
@@ -50,4 +50,6 @@ export async function createHubGateway(options: HubGatewayOptions): Promise<Gate
     resubscribeDelayMs: config.resubscribeDelayMs,
     resubscribeMaxDelayMs: config.resubscribeMaxDelayMs,
   });
+  // Refusals still being counted are written as their summaries before the audit log closes.
+  return { ...gateway, close: () => gateway.close().finally(() => authenticator.close()) };
 }
