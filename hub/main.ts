@@ -1,8 +1,10 @@
 // `npm start`: the whole hub in one process — four subgraphs, the gateway and the simulated city.
+import { resolve } from 'node:path';
 import pino from 'pino';
 import type { Adapter } from '../adapters/contract';
 import { createConfiguredHub } from './createConfiguredHub';
 import { type HubConfig, readHubConfig } from './hubConfig';
+import { DataDirectoryInUseError } from '../storage/lockDataDirectory';
 
 /** Where vendors reach an adapter, for the start-up banner. */
 function describeEndpoint(adapter: Adapter, host: string): string {
@@ -15,6 +17,12 @@ function describeEndpoint(adapter: Adapter, host: string): string {
   return '';
 }
 
+/** Where the hub keeps its data, for the start-up banner. */
+function describeStorage(config: HubConfig): string {
+  if (config.databaseUrl) return 'PostgreSQL';
+  return config.pgliteDataDir ? `embedded PGlite in ${resolve(config.pgliteDataDir)}` : 'embedded PGlite in memory (PGLITE_DATA_DIR=memory: gone at exit)';
+}
+
 async function main(): Promise<void> {
   let config: HubConfig;
   try {
@@ -25,7 +33,7 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel });
   console.log(
-    `Starting RTCC Hub on ${config.databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}` +
+    `Starting RTCC Hub on ${describeStorage(config)}` +
       (config.simulator ? ` with the simulated city (seed ${config.simSeed}, ${config.simUnits} units, ${config.simCameras} cameras)` : '') +
       ' …',
   );
@@ -68,6 +76,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('RTCC Hub failed to start:', error);
+  // A held data directory is an operator's matter, not a bug: the message says what to do.
+  if (error instanceof DataDirectoryInUseError) console.error(`RTCC Hub failed to start: ${error.message}`);
+  else console.error('RTCC Hub failed to start:', error);
   process.exit(1);
 });
