@@ -15,12 +15,16 @@ import { createDeadLetterStore, createIngestSubgraph, ingestMigrations } from '.
 import { type AuditSubgraph, auditMigrations, createAuditSubgraph } from '../subgraphs/audit';
 import { type AuditLog, createAuditLog } from '../audit';
 import { type SubgraphServer, createSubgraphServer } from '../subgraphs/createSubgraphServer';
+import type { SignatureReplayCache } from '../subgraphs/gatewaySignature';
+import { openSignatureReplayCache } from '../subgraphs/openSignatureReplayCache';
 import type { CameraControl, NearbyDefaults, Subgraph, SubgraphDependencies } from '../subgraphs/subgraph';
 import { type IngestSink, createEventSink } from './createEventSink';
+import { createIngestTokenCheck } from './createIngestTokenCheck';
+import type { VerifyBearer } from '../adapters/eido-http';
 import type { HubConfig } from './hubConfig';
 import { openDevIssuer } from './createHubAuth';
 import { type HubGateway, startHubGateway } from './startHubGateway';
-import { startRetention } from '../retention';
+import { type RunningRetention, startRetention } from '../retention';
 import type { DevTokenClaims } from '../auth/createDevIssuer';
 
 export interface HubOptions {
@@ -40,6 +44,8 @@ export interface AdapterLookups {
   readonly devices: DeviceDirectory;
   /** The audit trail, for input refused at the door (`ingest-refused`). */
   readonly auditLog: AuditLog;
+  /** Verifies a vendor system's bearer token as the gateway would (issuer, audience, lock-out); logons audited. */
+  readonly verifyIngestToken: VerifyBearer;
 }
 
 /** One running subgraph: its definition, its database handle and its HTTP server. */
@@ -60,6 +66,8 @@ export interface Hub {
   readonly devices: DeviceDirectory;
   /** Signs a token with the development issuer; undefined when AUTH_ISSUER points elsewhere. */
   readonly issueToken: ((claims: DevTokenClaims) => Promise<string>) | undefined;
+  /** The retention job and intelligence holds (tests run a purge at a chosen time through it). */
+  readonly retention: RunningRetention;
   /** Stops one subgraph's HTTP server (its data stays), to exercise partial answers. */
   stopSubgraph(name: SubgraphName): Promise<void>;
   /** Serves a stopped subgraph again on the port it had. */
@@ -115,7 +123,6 @@ const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
  */
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config, logger, now = () => new Date() } = options;
-  const signing = subgraphSigning(config);
   let adapters: readonly Adapter[] = [];
   const cleanup: CleanupStep[] = [];
   const closeAll = async () => {
@@ -127,11 +134,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   try {
     const embedded = await openEmbeddedDatabase(config, cleanup);
+    const signing = await subgraphSigning(config, logger, cleanup);
     // Rejections are kept from the first event on, so the dead-letter store opens first.
     const ingestDb = await openSubgraphDatabase('ingest', { config, embedded, cleanup });
     const bus = await openBus(config, logger, cleanup);
     const deadLetters = createDeadLetterStore(ingestDb);
-    const sink = createEventSink({ bus, deadLetters, logger });
+    const sink = createEventSink({ bus, deadLetters, logger, now, deadLettersPerSourcePerMinute: config.deadLettersPerSourcePerMinute });
+    cleanup.push({ name: 'ingest sink summaries', run: () => sink.close() });
     const services: HubServices = { sink, deadLetters, adapters: () => adapters, cameraControl: createCameraControl(() => adapters) };
     const running = {} as Record<SubgraphName, RunningSubgraph>;
     for (const name of SUBGRAPH_NAMES) {
@@ -156,11 +165,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       devIssuer,
     });
     cleanup.push({ name: 'gateway', run: () => gateway.close() });
-    const retention = await startRetention({ config, embedded, auditLog, logger, clock: now });
+    // Each subgraph purges its own classes, tables and in-memory indexes alike.
+    const participants = SUBGRAPH_NAMES.flatMap((name) => running[name].subgraph.retention ?? []);
+    const retention = await startRetention({ config, embedded, auditLog, logger, clock: now, participants });
     cleanup.push({ name: 'retention', run: () => retention.stop() });
 
     const devices = (running.avl.subgraph as AvlSubgraph).devices;
-    adapters = typeof options.adapters === 'function' ? options.adapters({ devices, auditLog }) : (options.adapters ?? []);
+    // Made on first use: only hubs with an ingest endpoint that takes tokens need it.
+    let tokenCheck: Promise<VerifyBearer> | undefined;
+    const verifyIngestToken: VerifyBearer = async (authorization, clientAddress) =>
+      (await (tokenCheck ??= createIngestTokenCheck({ config, logger, devIssuer, auditLog })))(authorization, clientAddress);
+    adapters = typeof options.adapters === 'function' ? options.adapters({ devices, auditLog, verifyIngestToken }) : (options.adapters ?? []);
     for (const adapter of adapters) {
       await adapter.start(sink);
       cleanup.push({ name: `adapter ${adapter.name}`, run: () => adapter.stop() });
@@ -181,6 +196,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         running[name] = { subgraph, db, server: restarted };
         cleanup.push({ name: `${name} server (restarted)`, run: () => restarted.close() });
       },
+      retention,
       close: closeAll,
     };
   } catch (error) {
@@ -272,16 +288,28 @@ function serveSubgraph(
 interface SubgraphSigning {
   readonly secret: string;
   readonly maxSkewMs: number;
+  /** The signatures already used, one cache for every subgraph here (and every replica, on PostgreSQL). */
+  readonly replays: SignatureReplayCache;
 }
 
 /**
  * SUBGRAPH_SIGNING_SECRET, or else a random secret for this process: enough here, where the
  * gateway and every subgraph run in one process; separate processes must share a set one.
+ * Used signatures are shared through PostgreSQL when it is set (replicas), else kept in memory.
  */
-function subgraphSigning(config: HubConfig): SubgraphSigning {
+async function subgraphSigning(config: HubConfig, logger: Logger, cleanup: CleanupStep[]): Promise<SubgraphSigning> {
+  const replays = await openSignatureReplayCache({
+    databaseUrl: config.databaseUrl,
+    schema: `${config.schemaPrefix ?? ''}gateway_signatures`,
+    maxSkewMs: config.subgraphSignatureMaxSkewMs,
+    maxEntries: config.subgraphSignatureNoncesMax,
+    logger,
+  });
+  cleanup.push({ name: 'signature replay cache', run: () => replays.close() });
   return {
     secret: config.subgraphSigningSecret ?? randomBytes(32).toString('hex'),
     maxSkewMs: config.subgraphSignatureMaxSkewMs,
+    replays: replays.replays,
   };
 }
 

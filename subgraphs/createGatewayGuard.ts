@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback, pipeline } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { ErrorCode } from '../errors/hubErrors';
 import { CALLER_HEADER, type ForwardedCaller, decodeForwardedCaller } from './forwardedCaller';
 import {
   EMPTY_BODY_SHA256,
@@ -25,15 +26,16 @@ export interface GatewayGuard {
   register(app: FastifyInstance): void;
   /** The caller the gateway forwarded with `request` (verified by the hooks), or null. */
   callerOf(request: FastifyRequest): ForwardedCaller | null;
-  /** For mercurius `subscription.onConnect`: whether the `connection_init` payload is signed. */
-  onConnect(message: { payload?: unknown }): boolean;
+  /** For mercurius `subscription.onConnect`: whether the `connection_init` payload is signed (and not replayed). */
+  onConnect(message: { payload?: unknown }): Promise<boolean>;
 }
 
 /**
  * Refuses, with HTTP 401 and a GraphQL-shaped UNAUTHENTICATED error giving the reason, every
  * request to the GraphQL route (queries, mutations and WebSocket upgrades alike) that does not
  * carry a valid gateway signature over its method, path, body and forwarded caller; refuses
- * graphql-ws connections whose `connection_init` is not signed.
+ * graphql-ws connections whose `connection_init` is not signed. A signature used before is
+ * refused the same way with the code SIGNATURE_REPLAYED.
  */
 export function createGatewayGuard(options: GatewayGuardOptions): GatewayGuard {
   const { verifier, path, logger } = options;
@@ -41,12 +43,12 @@ export function createGatewayGuard(options: GatewayGuardOptions): GatewayGuard {
   const callers = new WeakMap<FastifyRequest, ForwardedCaller | null>();
   const isGuarded = (request: FastifyRequest) => request.routeOptions.url === path;
 
-  const refuse = (request: FastifyRequest, reply: FastifyReply, reason: string) => {
-    logger.warn({ reason, method: request.method, url: request.url, clientAddress: request.ip }, 'refused a request not signed by the gateway');
+  const refuse = (request: FastifyRequest, reply: FastifyReply, reason: string, code: ErrorCode = 'UNAUTHENTICATED') => {
+    logger.warn({ reason, code, method: request.method, url: request.url, clientAddress: request.ip }, 'refused a request not signed by the gateway');
     return reply
       .code(401)
       .header('content-type', 'application/json; charset=utf-8')
-      .send({ errors: [{ message: `Only the gateway may call this subgraph: ${reason}`, extensions: { code: 'UNAUTHENTICATED', reason } }] });
+      .send({ errors: [{ message: `Only the gateway may call this subgraph: ${reason}`, extensions: { code, reason } }] });
   };
 
   return {
@@ -71,13 +73,13 @@ export function createGatewayGuard(options: GatewayGuardOptions): GatewayGuard {
         if (!isGuarded(request)) return;
         const callerHeader = request.headers[CALLER_HEADER];
         if (Array.isArray(callerHeader)) return refuse(request, reply, `more than one ${CALLER_HEADER} header`);
-        const check = verifier.verifyRequest(request.headers[GATEWAY_SIGNATURE_HEADER], {
+        const check = await verifier.verifyRequest(request.headers[GATEWAY_SIGNATURE_HEADER], {
           method: request.method,
           path: request.url,
           bodySha256: bodyHashes.get(request.raw) ?? EMPTY_BODY_SHA256,
           caller: callerHeader ?? null,
         });
-        if (!check.valid) return refuse(request, reply, check.reason);
+        if (!check.valid) return refuse(request, reply, check.reason, check.replayed ? 'SIGNATURE_REPLAYED' : 'UNAUTHENTICATED');
         try {
           callers.set(request, callerHeader === undefined ? null : decodeForwardedCaller(callerHeader));
         } catch (error) {
@@ -86,10 +88,10 @@ export function createGatewayGuard(options: GatewayGuardOptions): GatewayGuard {
       });
     },
     callerOf: (request) => callers.get(request) ?? null,
-    onConnect({ payload }) {
+    async onConnect({ payload }) {
       const signature = isRecord(payload) ? payload[GATEWAY_SIGNATURE_PARAM] : undefined;
-      const check: SignatureCheck = verifier.verifyConnection(signature, path);
-      if (!check.valid) logger.warn({ reason: check.reason }, 'refused a WebSocket connection not signed by the gateway');
+      const check: SignatureCheck = await verifier.verifyConnection(signature, path);
+      if (!check.valid) logger.warn({ reason: check.reason, replayed: check.replayed ?? false }, 'refused a WebSocket connection not signed by the gateway');
       return check.valid;
     },
   };

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { createHttpApp, listenForGraphQL } from '../http/createHttpApp';
 import type { CallerContext } from './forwardedCaller';
 import { createGatewayGuard } from './createGatewayGuard';
-import { createGatewayVerifier } from './gatewaySignature';
+import { type SignatureReplayCache, createGatewayVerifier } from './gatewaySignature';
 
 export interface SubgraphServerOptions {
   /** Subgraph name, for logs. */
@@ -24,6 +24,8 @@ export interface SubgraphServerOptions {
     readonly maxSkewMs?: number;
     /** The wall clock, in ms since the epoch; injected for tests. */
     readonly now?: () => number;
+    /** Signatures already used, shared with the other subgraphs and replicas (default: this server's, in memory). */
+    readonly replays?: SignatureReplayCache;
   };
   readonly logger: Logger;
   readonly host?: string;

@@ -1,11 +1,13 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createMemoryReplayCache } from './createMemoryReplayCache';
 
 /**
  * How the gateway proves to a subgraph that a request comes from it: an HMAC-SHA256, under a
  * secret only the gateway and the subgraphs hold, over the request's time, method, path, body
- * and forwarded caller. Subgraphs refuse anything without a valid, fresh one.
+ * and forwarded caller, and a nonce that makes every signature unique. Subgraphs refuse
+ * anything without a valid, fresh one, and any signature they have seen before (a replay).
  *
- * HTTP requests carry it in {@link GATEWAY_SIGNATURE_HEADER} as `t=<unix ms>,v1=<hex>`;
+ * HTTP requests carry it in {@link GATEWAY_SIGNATURE_HEADER} as `t=<unix ms>,n=<nonce>,v1=<hex>`;
  * graphql-ws connections carry it in the `connection_init` payload under
  * {@link GATEWAY_SIGNATURE_PARAM}, signed over `graphql-ws:<path>` (the upgrade request is
  * signed as an HTTP GET as well).
@@ -39,7 +41,14 @@ export interface SignedRequest {
 }
 
 /** The outcome of a verification: valid, or why not (for the 401 answer and the log). */
-export type SignatureCheck = { readonly valid: true } | { readonly valid: false; readonly reason: string };
+export type SignatureCheck =
+  | { readonly valid: true }
+  | {
+      readonly valid: false;
+      readonly reason: string;
+      /** A valid signature seen before: the request was replayed (SIGNATURE_REPLAYED). */
+      readonly replayed?: true;
+    };
 
 export interface GatewaySignerOptions {
   /** The shared secret, at least {@link MIN_SECRET_BYTES} bytes. */
@@ -51,6 +60,25 @@ export interface GatewaySignerOptions {
 export interface GatewayVerifierOptions extends GatewaySignerOptions {
   /** Largest accepted distance between a signature's time and `now()`, either way. */
   readonly maxSkewMs?: number;
+  /**
+   * The signatures already used, shared by every verifier that must refuse the same replays
+   * (a process's subgraphs; replicas through the database). Default: this verifier's own,
+   * in memory.
+   */
+  readonly replays?: SignatureReplayCache;
+}
+
+/**
+ * Remembers the signatures subgraphs accepted, for as long as their time is within the skew, so
+ * that each is accepted once. Bounded: implementations refuse rather than forget.
+ */
+export interface SignatureReplayCache {
+  /**
+   * Marks the signature with MAC `mac`, dated `signedAt`, as used: true the first time; false
+   * when it was used before, or when the cache can no longer tell (it refuses then). Rejects
+   * when it cannot check at all (the request is refused then too).
+   */
+  claim(mac: string, signedAt: number): boolean | Promise<boolean>;
 }
 
 /** Signs what the gateway sends to subgraphs. */
@@ -61,13 +89,13 @@ export interface GatewaySigner {
   signConnection(path: string): string;
 }
 
-/** Checks, on a subgraph, that a request or connection was signed by the gateway lately. */
+/** Checks, on a subgraph, that a request or connection was signed by the gateway lately, and only once. */
 export interface GatewayVerifier {
-  verifyRequest(signature: string | readonly string[] | undefined, request: SignedRequest): SignatureCheck;
-  verifyConnection(signature: unknown, path: string): SignatureCheck;
+  verifyRequest(signature: string | readonly string[] | undefined, request: SignedRequest): Promise<SignatureCheck>;
+  verifyConnection(signature: unknown, path: string): Promise<SignatureCheck>;
 }
 
-const SIGNATURE_PATTERN = /^t=(\d{1,15}),v1=([0-9a-f]{64})$/;
+const SIGNATURE_PATTERN = /^t=(\d{1,15}),n=([A-Za-z0-9_-]{1,64}),v1=([0-9a-f]{64})$/;
 
 /** SHA-256 of `body` (a string is taken as UTF-8), lower-case hex. */
 export function sha256Hex(body: string | Uint8Array): string {
@@ -94,56 +122,76 @@ export function signHttpRequest(
 export function createGatewaySigner(options: GatewaySignerOptions): GatewaySigner {
   const { now = Date.now } = options;
   const key = keyOf(options.secret);
-  const sign = (canonical: (timestamp: number) => string) => {
-    const timestamp = Math.floor(now());
-    return `t=${timestamp},v1=${hmacHex(key, canonical(timestamp))}`;
+  // Nonces: this signer's random prefix and a counter, unique without a random draw per
+  // request, so that two identical requests signed in the same millisecond differ.
+  const prefix = randomBytes(9).toString('base64url');
+  let counter = 0;
+  const sign = (canonical: (signed: Signed) => string) => {
+    counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+    const signed = { timestamp: Math.floor(now()), nonce: `${prefix}${counter.toString(36)}` };
+    return `t=${signed.timestamp},n=${signed.nonce},v1=${hmacHex(key, canonical(signed))}`;
   };
   return {
-    signRequest: (request) => sign((timestamp) => canonicalRequest(timestamp, request)),
-    signConnection: (path) => sign((timestamp) => canonicalConnection(timestamp, path)),
+    signRequest: (request) => sign((signed) => canonicalRequest(signed, request)),
+    signConnection: (path) => sign((signed) => canonicalConnection(signed, path)),
   };
 }
 
 export function createGatewayVerifier(options: GatewayVerifierOptions): GatewayVerifier {
   const { now = Date.now, maxSkewMs = DEFAULT_MAX_SKEW_MS } = options;
+  const replays = options.replays ?? createMemoryReplayCache({ maxSkewMs, now });
   const key = keyOf(options.secret);
 
-  const verify = (signature: unknown, what: string, canonical: (timestamp: number) => string): SignatureCheck => {
+  const verify = async (signature: unknown, what: string, canonical: (signed: Signed) => string): Promise<SignatureCheck> => {
     if (signature === undefined || signature === null || signature === '') return refuse(`missing ${what}`);
-    if (typeof signature !== 'string') return refuse(`malformed ${what}: expected a single t=<unix ms>,v1=<hex HMAC-SHA256>`);
+    if (typeof signature !== 'string') return refuse(`malformed ${what}: expected a single t=<unix ms>,n=<nonce>,v1=<hex HMAC-SHA256>`);
     const match = SIGNATURE_PATTERN.exec(signature);
-    if (!match) return refuse(`malformed ${what}: expected t=<unix ms>,v1=<hex HMAC-SHA256>`);
+    if (!match) return refuse(`malformed ${what}: expected t=<unix ms>,n=<nonce>,v1=<hex HMAC-SHA256>`);
     const timestamp = Number(match[1]);
     const age = now() - timestamp;
     if (age > maxSkewMs) return refuse(`expired ${what}: signed ${age} ms ago, more than ${maxSkewMs} ms allowed`);
     if (-age > maxSkewMs) return refuse(`${what} dated ${-age} ms in the future, more than ${maxSkewMs} ms allowed`);
-    const expected = createHmac('sha256', key).update(canonical(timestamp)).digest();
+    const expected = createHmac('sha256', key).update(canonical({ timestamp, nonce: match[2] ?? '' })).digest();
+    const mac = match[3] ?? '';
     // The pattern guarantees 64 hex digits: 32 bytes, the length timingSafeEqual needs.
-    if (!timingSafeEqual(expected, Buffer.from(match[2] ?? '', 'hex'))) return refuse(`${what} does not match the request`);
+    if (!timingSafeEqual(expected, Buffer.from(mac, 'hex'))) return refuse(`${what} does not match the request`);
+    // Only the gateway can make a valid MAC, so only the gateway's signatures reach the cache.
+    let fresh: boolean;
+    try {
+      fresh = await replays.claim(mac, timestamp);
+    } catch (error) {
+      return refuse(`${what} could not be checked for replay: ${(error as Error).message}`);
+    }
+    if (!fresh) return refuse(`${what} was used before, or is older than what the replay check remembers (a replayed request)`, true);
     return { valid: true };
   };
 
   return {
     verifyRequest: (signature, request) =>
-      verify(signature, `${GATEWAY_SIGNATURE_HEADER} header`, (timestamp) =>
-        canonicalRequest(timestamp, request),
-      ),
+      verify(signature, `${GATEWAY_SIGNATURE_HEADER} header`, (signed) => canonicalRequest(signed, request)),
     verifyConnection: (signature, path) =>
-      verify(signature, `${GATEWAY_SIGNATURE_PARAM} connection parameter`, (timestamp) => canonicalConnection(timestamp, path)),
+      verify(signature, `${GATEWAY_SIGNATURE_PARAM} connection parameter`, (signed) => canonicalConnection(signed, path)),
   };
+}
+
+/** What every signature covers besides its request: its time and nonce. */
+interface Signed {
+  readonly timestamp: number;
+  readonly nonce: string;
 }
 
 /**
  * The signed text of an HTTP request: one field a line. A method or request-line path cannot
- * hold a line break, and the caller header is base64url, so no two requests share a text.
+ * hold a line break, and the nonce and the caller header are base64url, so no two requests
+ * share a text.
  */
-function canonicalRequest(timestamp: number, { method, path, bodySha256, caller }: SignedRequest): string {
-  return ['rtcc-gateway-v1', String(timestamp), method.toUpperCase(), path, bodySha256, caller ?? ''].join('\n');
+function canonicalRequest({ timestamp, nonce }: Signed, { method, path, bodySha256, caller }: SignedRequest): string {
+  return ['rtcc-gateway-v1', String(timestamp), nonce, method.toUpperCase(), path, bodySha256, caller ?? ''].join('\n');
 }
 
-/** The signed text of a graphql-ws connection: three lines, so never an HTTP request's six. */
-function canonicalConnection(timestamp: number, path: string): string {
-  return ['rtcc-gateway-v1', String(timestamp), `graphql-ws:${path}`].join('\n');
+/** The signed text of a graphql-ws connection: four lines, so never an HTTP request's seven. */
+function canonicalConnection({ timestamp, nonce }: Signed, path: string): string {
+  return ['rtcc-gateway-v1', String(timestamp), nonce, `graphql-ws:${path}`].join('\n');
 }
 
 function hmacHex(key: Buffer, text: string): string {
@@ -156,6 +204,6 @@ function keyOf(secret: string | Uint8Array): Buffer {
   return key;
 }
 
-function refuse(reason: string): SignatureCheck {
-  return { valid: false, reason };
+function refuse(reason: string, replayed = false): SignatureCheck {
+  return replayed ? { valid: false, reason, replayed } : { valid: false, reason };
 }

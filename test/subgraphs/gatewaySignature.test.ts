@@ -7,6 +7,7 @@ import {
   sha256Hex,
   signHttpRequest,
 } from '../../subgraphs/gatewaySignature';
+import { createMemoryReplayCache } from '../../subgraphs/createMemoryReplayCache';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 const T0 = Date.parse('2026-11-23T18:00:00.000Z');
@@ -34,44 +35,45 @@ describe('gateway signatures', () => {
     clock = T0;
   });
 
-  it('accepts what the signer signed, in the documented format', () => {
+  it('accepts what the signer signed, in the documented format', async () => {
     const signature = signer.signRequest(request);
-    expect(signature).toMatch(new RegExp(`^t=${T0},v1=[0-9a-f]{64}$`));
-    expect(verifier.verifyRequest(signature, request)).toEqual({ valid: true });
+    expect(signature).toMatch(new RegExp(`^t=${T0},n=[A-Za-z0-9_-]{1,64},v1=[0-9a-f]{64}$`));
+    expect(await verifier.verifyRequest(signature, request)).toEqual({ valid: true });
   });
 
-  it('refuses a missing, repeated or malformed signature, saying so', () => {
-    expect(verifier.verifyRequest(undefined, request)).toEqual({ valid: false, reason: 'missing x-rtcc-gateway-signature header' });
-    expect(verifier.verifyRequest('', request)).toMatchObject({ valid: false, reason: expect.stringMatching(/^missing/) });
+  it('refuses a missing, repeated or malformed signature, saying so', async () => {
+    expect(await verifier.verifyRequest(undefined, request)).toEqual({ valid: false, reason: 'missing x-rtcc-gateway-signature header' });
+    expect(await verifier.verifyRequest('', request)).toMatchObject({ valid: false, reason: expect.stringMatching(/^missing/) });
     const signature = signer.signRequest(request);
-    expect(verifier.verifyRequest([signature, signature], request)).toMatchObject({ valid: false, reason: expect.stringMatching(/^malformed/) });
-    for (const bad of ['v1=abc', `t=${T0}`, `t=${T0},v1=${'g'.repeat(64)}`, `t=${T0},v1=${'a'.repeat(63)}`, `${signature} `, `t=-1,v1=${'a'.repeat(64)}`]) {
-      expect(verifier.verifyRequest(bad, request)).toMatchObject({ valid: false, reason: expect.stringMatching(/^malformed/) });
+    expect(await verifier.verifyRequest([signature, signature], request)).toMatchObject({ valid: false, reason: expect.stringMatching(/^malformed/) });
+    const bads = ['v1=abc', `t=${T0}`, `t=${T0},v1=${'a'.repeat(64)}`, `t=${T0},n=x,v1=${'g'.repeat(64)}`, `t=${T0},n=x,v1=${'a'.repeat(63)}`, `t=${T0},n=a.b,v1=${'a'.repeat(64)}`, `t=${T0},n=${'x'.repeat(65)},v1=${'a'.repeat(64)}`, `${signature} `, `t=-1,n=x,v1=${'a'.repeat(64)}`];
+    for (const bad of bads) {
+      expect(await verifier.verifyRequest(bad, request)).toMatchObject({ valid: false, reason: expect.stringMatching(/^malformed/) });
     }
   });
 
-  it('refuses a signature older or newer than the allowed skew, and accepts one at the limit', () => {
+  it('refuses a signature older or newer than the allowed skew, and accepts one at the limit', async () => {
     const signature = signer.signRequest(request);
     clock = T0 + 60_000;
-    expect(verifier.verifyRequest(signature, request)).toEqual({ valid: true });
+    expect(await verifier.verifyRequest(signature, request)).toEqual({ valid: true });
     clock = T0 + 60_001;
-    expect(verifier.verifyRequest(signature, request)).toEqual({
+    expect(await verifier.verifyRequest(signature, request)).toEqual({
       valid: false,
       reason: 'expired x-rtcc-gateway-signature header: signed 60001 ms ago, more than 60000 ms allowed',
     });
     clock = T0 - 60_001;
-    expect(verifier.verifyRequest(signature, request)).toMatchObject({ valid: false, reason: expect.stringMatching(/60001 ms in the future/) });
+    expect(await verifier.verifyRequest(signature, request)).toMatchObject({ valid: false, reason: expect.stringMatching(/60001 ms in the future/) });
   });
 
-  it('refuses a signature made with another secret', () => {
+  it('refuses a signature made with another secret', async () => {
     const other = createGatewaySigner({ secret: 'another-secret-of-at-least-32-bytes', now });
-    expect(verifier.verifyRequest(other.signRequest(request), request)).toEqual({
+    expect(await verifier.verifyRequest(other.signRequest(request), request)).toEqual({
       valid: false,
       reason: 'x-rtcc-gateway-signature header does not match the request',
     });
   });
 
-  it('refuses a signature moved to another request: body, caller, method, path or time changed', () => {
+  it('refuses a signature moved to another request: body, caller, method, path or time changed', async () => {
     const signature = signer.signRequest(request);
     const anotherCaller = encodeForwardedCaller({ ...CALLER, roles: ['supervisor'] });
     const tampered: SignedRequest[] = [
@@ -82,30 +84,32 @@ describe('gateway signatures', () => {
       { ...request, path: '/graphql?x=1' },
     ];
     for (const changed of tampered) {
-      expect(verifier.verifyRequest(signature, changed)).toMatchObject({ valid: false, reason: expect.stringMatching(/does not match/) });
+      expect(await verifier.verifyRequest(signature, changed)).toMatchObject({ valid: false, reason: expect.stringMatching(/does not match/) });
     }
-    const [, mac] = signature.split(',v1=');
-    expect(verifier.verifyRequest(`t=${T0 + 1},v1=${mac}`, request)).toMatchObject({ valid: false, reason: expect.stringMatching(/does not match/) });
+    const [head, mac] = signature.split(',v1=');
+    const nonce = head?.split(',n=')[1] ?? '';
+    expect(await verifier.verifyRequest(`t=${T0 + 1},n=${nonce},v1=${mac}`, request)).toMatchObject({ valid: false, reason: expect.stringMatching(/does not match/) });
+    expect(await verifier.verifyRequest(`t=${T0},n=${nonce}x,v1=${mac}`, request)).toMatchObject({ valid: false, reason: expect.stringMatching(/does not match/) });
   });
 
-  it('signs an HTTP request from its URL and body as the gateway sends it', () => {
+  it('signs an HTTP request from its URL and body as the gateway sends it', async () => {
     const signature = signHttpRequest(signer, { method: 'POST', url: 'http://127.0.0.1:4001/graphql', body, caller: request.caller });
-    expect(verifier.verifyRequest(signature, request)).toEqual({ valid: true });
+    expect(await verifier.verifyRequest(signature, request)).toEqual({ valid: true });
     const get = signHttpRequest(signer, { method: 'GET', url: 'ws://127.0.0.1:4001/graphql' });
-    expect(verifier.verifyRequest(get, { method: 'GET', path: '/graphql', bodySha256: EMPTY_BODY_SHA256, caller: null })).toEqual({ valid: true });
+    expect(await verifier.verifyRequest(get, { method: 'GET', path: '/graphql', bodySha256: EMPTY_BODY_SHA256, caller: null })).toEqual({ valid: true });
   });
 
-  it('signs WebSocket connections apart from requests: neither passes for the other', () => {
+  it('signs WebSocket connections apart from requests: neither passes for the other', async () => {
     const connection = signer.signConnection('/graphql');
-    expect(verifier.verifyConnection(connection, '/graphql')).toEqual({ valid: true });
-    expect(verifier.verifyConnection(connection, '/other')).toMatchObject({ valid: false, reason: expect.stringMatching(/does not match/) });
-    expect(verifier.verifyConnection(undefined, '/graphql')).toEqual({ valid: false, reason: 'missing gatewaySignature connection parameter' });
-    expect(verifier.verifyConnection({ t: 1 }, '/graphql')).toMatchObject({ valid: false, reason: expect.stringMatching(/^malformed/) });
+    expect(await verifier.verifyConnection(connection, '/graphql')).toEqual({ valid: true });
+    expect(await verifier.verifyConnection(connection, '/other')).toMatchObject({ valid: false, reason: expect.stringMatching(/does not match/) });
+    expect(await verifier.verifyConnection(undefined, '/graphql')).toEqual({ valid: false, reason: 'missing gatewaySignature connection parameter' });
+    expect(await verifier.verifyConnection({ t: 1 }, '/graphql')).toMatchObject({ valid: false, reason: expect.stringMatching(/^malformed/) });
     const upgrade: SignedRequest = { method: 'GET', path: '/graphql', bodySha256: EMPTY_BODY_SHA256, caller: null };
-    expect(verifier.verifyRequest(connection, upgrade)).toMatchObject({ valid: false });
-    expect(verifier.verifyConnection(signer.signRequest(upgrade), '/graphql')).toMatchObject({ valid: false });
+    expect(await verifier.verifyRequest(connection, upgrade)).toMatchObject({ valid: false });
+    expect(await verifier.verifyConnection(signer.signRequest(upgrade), '/graphql')).toMatchObject({ valid: false });
     clock = T0 + 60_001;
-    expect(verifier.verifyConnection(connection, '/graphql')).toMatchObject({ valid: false, reason: expect.stringMatching(/^expired/) });
+    expect(await verifier.verifyConnection(connection, '/graphql')).toMatchObject({ valid: false, reason: expect.stringMatching(/^expired/) });
   });
 
   it('refuses a secret shorter than 32 bytes', () => {
@@ -115,8 +119,63 @@ describe('gateway signatures', () => {
   });
 });
 
+describe('replayed signatures', () => {
+  let clock = T0;
+  const now = () => clock;
+  const signer = createGatewaySigner({ secret: SECRET, now });
+
+  it('accepts a signature once: the same request sent again is refused as replayed, over HTTP and WebSocket', async () => {
+    const verifier = createGatewayVerifier({ secret: SECRET, now });
+    const signature = signer.signRequest(request);
+    expect(await verifier.verifyRequest(signature, request)).toEqual({ valid: true });
+    expect(await verifier.verifyRequest(signature, request)).toEqual({
+      valid: false,
+      replayed: true,
+      reason: expect.stringMatching(/^x-rtcc-gateway-signature header was used before/),
+    });
+    const connection = signer.signConnection('/graphql');
+    expect(await verifier.verifyConnection(connection, '/graphql')).toEqual({ valid: true });
+    expect(await verifier.verifyConnection(connection, '/graphql')).toMatchObject({ valid: false, replayed: true });
+  });
+
+  it('tells apart identical requests signed in the same millisecond (each has its nonce)', async () => {
+    const verifier = createGatewayVerifier({ secret: SECRET, now });
+    const first = signer.signRequest(request);
+    const second = signer.signRequest(request);
+    expect(second).not.toBe(first);
+    expect(await verifier.verifyRequest(first, request)).toEqual({ valid: true });
+    expect(await verifier.verifyRequest(second, request)).toEqual({ valid: true });
+  });
+
+  it('refuses a replay at another verifier sharing the cache', async () => {
+    const replays = createMemoryReplayCache({ maxSkewMs: 60_000, now });
+    const calls = createGatewayVerifier({ secret: SECRET, now, replays });
+    const cad = createGatewayVerifier({ secret: SECRET, now, replays });
+    const signature = signer.signRequest(request);
+    expect(await calls.verifyRequest(signature, request)).toEqual({ valid: true });
+    expect(await cad.verifyRequest(signature, request)).toMatchObject({ valid: false, replayed: true });
+  });
+
+  it('stays bounded: full, it forgets the oldest and refuses whatever is dated at or before what it forgot', async () => {
+    clock = T0;
+    const replays = createMemoryReplayCache({ maxSkewMs: 60_000, maxEntries: 3, now });
+    expect([await replays.claim('a', T0), await replays.claim('b', T0 + 1), await replays.claim('c', T0 + 2)]).toEqual([true, true, true]);
+    expect(await replays.claim('d', T0 + 3)).toBe(true); // evicts a
+    expect(await replays.claim('a', T0)).toBe(false); // forgotten, but no older than what was forgotten
+    expect(await replays.claim('e', T0 - 5)).toBe(false);
+    expect(await replays.claim('c', T0 + 2)).toBe(false); // still remembered
+    expect(await replays.claim('f', T0 + 4)).toBe(true);
+    // Entries older than the skew leave first, unforgotten (had g and h evicted c and d instead,
+    // k, dated as d, would be refused).
+    clock = T0 + 60_010;
+    expect(await replays.claim('g', T0 + 60_005)).toBe(true);
+    expect(await replays.claim('h', T0 + 60_006)).toBe(true);
+    expect(await replays.claim('k', T0 + 3)).toBe(true);
+  });
+});
+
 describe('forwarded caller header', () => {
-  it('round-trips the caller as base64url JSON', () => {
+  it('round-trips the caller as base64url JSON', async () => {
     const encoded = encodeForwardedCaller(CALLER);
     expect(encoded).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeForwardedCaller(encoded)).toEqual(CALLER);
@@ -127,7 +186,7 @@ describe('forwarded caller header', () => {
     }
   });
 
-  it('refuses a header that is not a caller, saying what is wrong', () => {
+  it('refuses a header that is not a caller, saying what is wrong', async () => {
     const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     expect(() => decodeForwardedCaller('%%%')).toThrow(`${CALLER_HEADER} is not base64url-encoded JSON`);
     expect(() => decodeForwardedCaller(encode([1]))).toThrow(/not a JSON object/);
