@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import stableStringify from 'fast-json-stable-stringify';
 import type { AuditRecord, JsonValue } from './auditRecord';
+import { measureJson } from './measureJson';
 
 /** `prevHash` of the first record ever written. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -13,6 +14,13 @@ const FORMAT = 'rtcc-audit-v1';
  * whatever the key order or engine), over every field except `hash`; times as ISO 8601 UTC.
  */
 export function canonicalAuditRecord(record: Omit<AuditRecord, 'hash'>): string {
+  // The serialiser recurses: a record that did not come through the log (one read back from a
+  // tampered table) is refused with a clear error rather than a stack overflow.
+  for (const value of [record.variables, record.details]) {
+    if (measureJson(value, { maxDepth: MAX_AUDIT_JSON_DEPTH }).exceeded) {
+      throw new TypeError(`audit record ${record.seq}: JSON nests deeper than ${MAX_AUDIT_JSON_DEPTH} levels`);
+    }
+  }
   return stableStringify({
     seq: record.seq,
     recordedAt: record.recordedAt.toISOString(),
@@ -40,11 +48,21 @@ export function hashAuditRecord(record: Omit<AuditRecord, 'hash'>): string {
 }
 
 /**
+ * Deepest nesting of arrays and objects an audit record's `variables` or `details` may have.
+ * Serialising, hashing and PostgreSQL's jsonb all recurse: a bound far below their stacks keeps
+ * a hostile value from overflowing one of them (callers summarise deeper values instead).
+ */
+export const MAX_AUDIT_JSON_DEPTH = 64;
+
+/**
  * The value as PostgreSQL will hand it back: plain JSON (no undefined, functions, NaN or class
  * instances), strings without NUL and unpaired surrogates (which `jsonb` and `text` refuse).
  * Hashing the normalised value keeps the hash stable across the round trip through storage.
+ * Throws a TypeError, without recursing, for a value nested deeper than MAX_AUDIT_JSON_DEPTH.
  */
 export function normaliseJson(value: unknown): JsonValue {
+  const { depth, exceeded } = measureJson(value, { maxDepth: MAX_AUDIT_JSON_DEPTH });
+  if (exceeded) throw new TypeError(`audit record: JSON nests ${depth}+ levels deep; at most ${MAX_AUDIT_JSON_DEPTH} are kept`);
   const json = JSON.stringify(value);
   if (json === undefined) return null;
   return cleanStrings(JSON.parse(json) as JsonValue);

@@ -101,6 +101,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   let draining: Promise<void> | null = null;
   let closed = false;
   let purging: Promise<unknown> = Promise.resolve();
+  let walking: Promise<AuditChainReport> | null = null;
 
   const readHead = async () => {
     const [row] = (await db.table('chain_head').where('id', 1)) as { last_seq: string | number; last_hash: string }[];
@@ -231,7 +232,14 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       const [row] = (await db.table('audit_records').where('seq', Number(id))) as AuditRecordRow[];
       return row ? auditRecordFromRow(row) : null;
     },
-    verify: () => verifyAuditChain(db),
+    verify() {
+      // One walk at a time: callers that ask while one runs share its report, so that a hundred
+      // aliased verifyAuditChain fields are one walk, not a hundred walks' batches in memory.
+      walking ??= verifyAuditChain(db).finally(() => {
+        walking = null;
+      });
+      return walking;
+    },
     purgeBefore(cutoff, actor = {}) {
       // One purge at a time in this process; the database refuses a second purge of the same prefix.
       const run = purging.then(() => purgeOnce(cutoff, actor));

@@ -5,4 +5,5 @@ export { type AuditLog, type AuditLogOptions, type PurgeActor, createAuditLog } 
 export { verifyAuditChain } from './verifyAuditChain';
 export { REDACTED, redactVariables } from './redactVariables';
 export { hashDocument } from './hashDocument';
-export { GENESIS_HASH, canonicalAuditRecord, hashAuditRecord } from './canonicalAuditRecord';
+export { GENESIS_HASH, MAX_AUDIT_JSON_DEPTH, canonicalAuditRecord, hashAuditRecord } from './canonicalAuditRecord';
+export { type JsonBounds, type JsonMeasure, measureJson } from './measureJson';

@@ -2,7 +2,7 @@ import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/createAuthenticator';
@@ -11,7 +11,8 @@ import { createHttpApp, listenForGraphQL } from '../http/createHttpApp';
 import { createAccessControl } from './authorization/createAccessControl';
 import { createAccessPlugin } from './authorization/createAccessPlugin';
 import { type AuditSink, createAuditPlugin } from './audit/createAuditPlugin';
-import { type OperationLimits, createLimitsPlugin } from './limits';
+import { type RefusalAudit, createRefusalAudit } from './audit/createRefusalAudit';
+import { type OperationLimits, callerKeyOf, createLimitsPlugin } from './limits';
 import { stripSecurityPurpose } from './authorization/stripSecurityPurpose';
 import type { GatewayContext } from './gatewayContext';
 import { createRequestContext } from './createRequestContext';
@@ -51,6 +52,11 @@ export interface GatewayOptions {
   readonly audit: AuditSink;
   /** Limits against abuse (gateway/limits), shared by HTTP and WebSocket. */
   readonly limits: OperationLimits;
+  /**
+   * Refusals of one caller or address recorded one by one per minute; the rest are counted into
+   * one summary record a minute (AUDIT_REFUSALS_PER_MINUTE, default 30).
+   */
+  readonly auditRefusalsPerMinute?: number;
 }
 
 /** Counters for the live side of the gateway. */
@@ -103,6 +109,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const planner = createSubscriptionPlanner({ supergraphSdl: plannedSdl, dataSources, logger });
   const access = createAccessControl({ supergraphSdl, apiSchema: planner.schema });
   const app = createHttpApp(logger.child({ component: 'gateway' }));
+  const refusals = createRefusalAudit({ audit: options.audit, logger: logger.child({ component: 'audit' }), perWindow: options.auditRefusalsPerMinute ?? 30 });
+  // Whether the audit plugin recorded a request's operation (then the HTTP edge does not record
+  // it again), told through the context: Apollo Server hands plugins a shallow copy of it.
+  const marks = new WeakMap<FastifyRequest, RequestMark>();
+  /** Requests refused by authentication, which audits them itself (logon-failed). */
+  const refusedByAuthentication = new WeakSet<FastifyRequest>();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorMasker(logger),
@@ -118,13 +130,28 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginSchemaReportingDisabled(),
       createAccessPlugin(access),
       // After access control (plugins' willSendResponse run in order): audits what was sent.
-      createAuditPlugin(options.audit, logger.child({ component: 'audit' })),
+      createAuditPlugin({ audit: options.audit, logger: logger.child({ component: 'audit' }), refusals, onRecorded: (context) => markRecorded(context) }),
     ],
   });
   await apollo.start();
+  registerRefusalChecks(app, {
+    limits: options.limits,
+    refusals,
+    refusedByAuthentication: (request) => refusedByAuthentication.has(request),
+    recordedWithOperation: (request) => marks.get(request)?.recorded === true,
+  });
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
-    context: async (request) => createRequestContext(options.authenticator, request.headers, request.ip),
+    context: async (request) => {
+      try {
+        const mark: RequestMark = { recorded: false };
+        marks.set(request, mark);
+        return Object.assign(await createRequestContext(options.authenticator, request.headers, request.ip), { [REQUEST_MARK]: mark });
+      } catch (error) {
+        refusedByAuthentication.add(request);
+        throw error;
+      }
+    },
   });
   app.get('/health', async () => ({ status: 'ok' }));
   const { devIssuer } = options;
@@ -158,6 +185,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     authenticator: options.authenticator,
     access,
     audit: options.audit,
+    refusals,
     limits: options.limits,
     executeOperation: async (request, contextValue) => {
       const response = await apollo.executeOperation(request, { contextValue });
@@ -183,6 +211,67 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await upstream.close();
       // Stopping Apollo Server drains and closes the fastify app (fastifyApolloDrainPlugin).
       await apollo.stop();
+      await refusals.close();
     },
   };
+}
+
+/** Carried in a request's context (and its copies) to tell the HTTP edge that its operation was recorded. */
+const REQUEST_MARK = Symbol('rtcc.requestMark');
+interface RequestMark {
+  recorded: boolean;
+}
+
+function markRecorded(context: GatewayContext): void {
+  const mark = (context as GatewayContext & { [REQUEST_MARK]?: RequestMark })[REQUEST_MARK];
+  if (mark) mark.recorded = true;
+}
+
+/**
+ * Requests refused before they became an operation (413 too large, 415 content type, CSRF,
+ * batching, malformed JSON, no or bad token) take a token from their address's rate; an address
+ * that has spent it is answered 429 before its body is read or its token verified. Each refusal
+ * not recorded elsewhere leaves a `request-refused` record (summarised beyond the per-minute cap).
+ */
+function registerRefusalChecks(
+  app: FastifyInstance,
+  options: {
+    limits: OperationLimits;
+    refusals: RefusalAudit;
+    /** Authentication audits its refusals itself (logon-failed); they still count against the address. */
+    refusedByAuthentication: (request: FastifyRequest) => boolean;
+    /** The audit plugin recorded the operation; its rate is the caller's. */
+    recordedWithOperation: (request: FastifyRequest) => boolean;
+  },
+): void {
+  const { limits, refusals } = options;
+  const isGraphQL = (request: FastifyRequest) => request.url === '/graphql' || request.url.startsWith('/graphql?');
+  const turnedAway = new WeakSet<FastifyRequest>();
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isGraphQL(request) || !limits.isAddressLimited(request.ip)) return;
+    turnedAway.add(request);
+    const retryAfterSeconds = 60;
+    await reply
+      .code(429)
+      .header('retry-after', String(retryAfterSeconds))
+      .type('application/json')
+      .send({ errors: [{ message: 'Too many refused requests from this address; retry later', extensions: { code: 'RATE_LIMITED', retryAfterSeconds } }] });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (!isGraphQL(request) || reply.statusCode < 400) return;
+    const limited = turnedAway.has(request);
+    if (!limited && options.recordedWithOperation(request)) return;
+    if (!limited) limits.refused(request.ip);
+    if (!limited && options.refusedByAuthentication(request)) return;
+    refusals.refused(
+      callerKeyOf({ identity: null, clientAddress: request.ip }),
+      {
+        kind: 'request-refused',
+        outcome: 'denied',
+        reason: `HTTP ${reply.statusCode}`,
+        details: { clientAddress: request.ip, method: request.method, status: reply.statusCode, contentType: String(request.headers['content-type'] ?? '').slice(0, 100) },
+      },
+      limited || limits.isAddressLimited(request.ip),
+    );
+  });
 }

@@ -1,6 +1,7 @@
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import type { AuditKind, AuditOutcome, AuditRecordInput } from '../../audit/auditRecord';
 import { hashDocument } from '../../audit/hashDocument';
+import { measureJson } from '../../audit/measureJson';
 import { redactVariables } from '../../audit/redactVariables';
 import { visit } from '../authorization/applyFieldAccess';
 import type { CheckedOperation } from '../authorization/createAccessControl';
@@ -10,11 +11,17 @@ import type { Deliveries } from './createDeliveryAudit';
 /** Most record ids one audit record lists. */
 const MAX_RECORD_IDS = 1000;
 
+/**
+ * Largest variables kept in a record as they were sent. Larger or deeper ones (refused by the
+ * limits before they reach anything) are summarised, so that the refusal itself is recorded.
+ */
+const KEPT_VARIABLES = { maxDepth: 32, maxValues: 2000, maxTextLength: 64 * 1024 } as const;
+
 /** Variable names whose values are redacted in the audit log wherever they appear. */
 const RESTRICTED_VARIABLE = /callback|phone|caller|name|address|narrative|email|contact|ani/i;
 
 /** Error codes that mean the caller was refused rather than that something failed. */
-const DENIAL_CODES = new Set(['UNAUTHENTICATED', 'LOCKED_OUT', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'RATE_LIMITED', 'QUERY_TOO_DEEP', 'QUERY_TOO_COSTLY', 'DOCUMENT_TOO_LARGE', 'INTROSPECTION_DISABLED', 'OPERATION_NOT_ALLOWED', 'PERSISTED_OPERATION_NOT_FOUND']);
+const DENIAL_CODES = new Set(['UNAUTHENTICATED', 'LOCKED_OUT', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'RATE_LIMITED', 'QUERY_TOO_DEEP', 'QUERY_TOO_COSTLY', 'DOCUMENT_TOO_LARGE', 'INTROSPECTION_DISABLED', 'OPERATION_NOT_ALLOWED', 'PERSISTED_OPERATION_NOT_FOUND', 'VARIABLES_REFUSED']);
 
 /**
  * The audit record of one operation (or one subscription event): who (subject, roles, client),
@@ -32,6 +39,8 @@ export function describeOperationForAudit(input: {
   readonly checked: CheckedOperation | undefined;
   readonly result: ExecutionResult | { data?: unknown; errors?: readonly GraphQLFormattedError[] } | null;
   readonly restrictedReturned: readonly string[];
+  /** More to keep in the record's details (e.g. the phase of a mutation's record). */
+  readonly details?: Readonly<Record<string, unknown>>;
   /** For a subscription event recorded once for several subscriptions of the caller (createDeliveryAudit). */
   readonly deliveries?: Deliveries;
 }): AuditRecordInput {
@@ -44,9 +53,14 @@ export function describeOperationForAudit(input: {
   if (refused && codes.length > 0) outcome = codes.some((code) => DENIAL_CODES.has(code)) ? 'denied' : 'error';
   const disseminated = identity?.department && !identity.roles.some((role) => role === 'operator' || role === 'supervisor' || role === 'officer');
   const kind: AuditKind = disseminated && outcome === 'ok' && (input.kind === 'query' || input.kind === 'subscription-event') ? 'dissemination' : input.kind;
-  const variables = input.variables
-    ? redactVariables(input.variables, Object.keys(input.variables).filter((name) => RESTRICTED_VARIABLE.test(name)))
-    : null;
+  const measured = input.variables ? measureJson(input.variables, KEPT_VARIABLES) : null;
+  const variables =
+    input.variables && !measured?.exceeded
+      ? redactVariables(input.variables, Object.keys(input.variables).filter((name) => RESTRICTED_VARIABLE.test(name)))
+      : null;
+  const omitted = measured?.exceeded
+    ? { variablesOmitted: `too large to keep: ${measured.depth}+ levels deep, ${measured.values}+ values, ${measured.textLength}+ characters` }
+    : {};
   return {
     kind,
     subject: identity?.subject ?? null,
@@ -66,6 +80,8 @@ export function describeOperationForAudit(input: {
         ? { deliveries: input.deliveries.count, clientAddresses: [...input.deliveries.clientAddresses] }
         : { clientAddress: context.clientAddress }),
       ...(kind === 'dissemination' ? { originalKind: input.kind } : {}),
+      ...omitted,
+      ...input.details,
     },
   };
 }

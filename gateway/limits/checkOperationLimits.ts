@@ -32,7 +32,7 @@ export type OperationLimitsVerdict =
  * again; validation against the schema remains the caller's.
  */
 export function checkOperationLimits(limits: OperationLimits, request: OperationLimitsRequest): OperationLimitsVerdict {
-  const admission = limits.admit({ query: request.query, extensions: request.extensions ?? undefined, caller: request.caller });
+  const admission = limits.admit({ query: request.query, extensions: request.extensions ?? undefined, variables: request.variables, caller: request.caller });
   if (!admission.admitted) return { allowed: false, error: admission.error };
   const query = admission.query ?? '';
   let document: DocumentNode;

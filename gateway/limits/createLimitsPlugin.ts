@@ -43,6 +43,7 @@ export function createLimitsPlugin<TContext extends LimitsContext>(limits: Opera
       const admission = limits.admit({
         query: request.query,
         extensions: request.extensions,
+        variables: request.variables,
         caller: { identity: contextValue.identity ?? null, clientAddress: contextValue.clientAddress ?? 'unknown' },
       });
       let refusal: LimitError | null = null;

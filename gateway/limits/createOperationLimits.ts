@@ -6,13 +6,15 @@ import {
   type OperationDefinitionNode,
   getOperationAST,
 } from 'graphql';
-import { type RateLimiter, createRateLimiter } from './createRateLimiter';
+import { type VariableBounds, checkDeclaredVariables, checkVariablesShape } from './checkVariables';
+import { type RateDecision, type RateLimiter, createRateLimiter } from './createRateLimiter';
 import { estimateCost } from './estimateCost';
 import { findIntrospectionField } from './findIntrospectionField';
 import {
   type LimitError,
   documentTooLarge,
   introspectionDisabled,
+  operationNameRequired,
   operationNotAllowed,
   persistedOperationNotFound,
   queryTooCostly,
@@ -33,6 +35,10 @@ export interface OperationLimitsOptions {
   readonly defaultListSize?: number;
   /** Items assumed by field name where a resolver defaults the size, e.g. `{ nearbyUnits: 5 }`. */
   readonly listSizes?: Readonly<Record<string, number>>;
+  /** Deepest nesting of arrays and objects in an operation's variables (LIMIT_VARIABLES_DEPTH). */
+  readonly maxVariablesDepth?: number;
+  /** Most values in an operation's variables together (LIMIT_VARIABLES_VALUES). */
+  readonly maxVariableValues?: number;
   /** Allow `__schema` and `__type` (INTROSPECTION_ENABLED). */
   readonly introspectionEnabled?: boolean;
   /** The allow-list (PERSISTED_OPERATIONS_FILE); absent or null: any document may run. */
@@ -61,6 +67,8 @@ export interface AdmissionRequest {
   readonly query: string | undefined;
   /** The request's `extensions` (untrusted), for `persistedQuery.sha256Hash`. */
   readonly extensions?: Readonly<Record<string, unknown>> | undefined;
+  /** The request's variables (untrusted): their shape is checked before anything else reads them. */
+  readonly variables?: unknown;
   readonly caller: LimitsCaller;
 }
 
@@ -87,8 +95,16 @@ export interface DocumentCheck {
 export interface OperationLimits {
   /** Phase one, before parsing: the caller's rate, the document's size, the allow-list. */
   admit(request: AdmissionRequest): Admission;
-  /** Phase two, on the parsed document: introspection, depth, cost. Null when it may run. */
+  /** Phase two, on the parsed document: the operation to run, its variables, introspection, depth, cost. Null when it may run. */
   checkDocument(check: DocumentCheck): LimitError | null;
+  /**
+   * A request refused before it became an operation (no or bad token, too large, wrong content
+   * type, CSRF, batching): it takes a token from its address's rate, so that a flood of refused
+   * requests is rate-limited like operations are. Null when rate limiting is off.
+   */
+  refused(clientAddress: string): RateDecision | null;
+  /** Whether the address has spent its rate on refused requests (or operations): its requests are turned away at once. */
+  isAddressLimited(clientAddress: string): boolean;
 }
 
 /** The key a caller's rate is kept under: its subject when known, else its network address. */
@@ -109,6 +125,8 @@ export function createOperationLimits(options: OperationLimitsOptions = {}): Ope
     defaultListSize = 10,
     listSizes = {},
     introspectionEnabled = false,
+    maxVariablesDepth = 32,
+    maxVariableValues = 10_000,
     persistedOperations = null,
     rateLimitPerMinute = 600,
     rateLimitBurst = 100,
@@ -125,6 +143,8 @@ export function createOperationLimits(options: OperationLimitsOptions = {}): Ope
         })
       : null;
 
+  const variableBounds: VariableBounds = { maxDepth: maxVariablesDepth, maxValues: maxVariableValues };
+
   const admit = (request: AdmissionRequest): Admission => {
     const rate = rates?.take(callerKeyOf(request.caller));
     if (rate && !rate.allowed) return { admitted: false, error: rateLimited(rate.retryAfterSeconds, rateLimitPerMinute) };
@@ -135,6 +155,9 @@ export function createOperationLimits(options: OperationLimitsOptions = {}): Ope
       const sizeBytes = Buffer.byteLength(query, 'utf8');
       if (sizeBytes > maxDocumentBytes) return { admitted: false, error: documentTooLarge(sizeBytes, maxDocumentBytes) };
     }
+    // Before anything walks them (the audit record, coercion): variables no operation could use.
+    const shape = checkVariablesShape(request.variables, variableBounds);
+    if (shape) return { admitted: false, error: shape };
     if (!persistedOperations) return { admitted: true, query, allowListed: false };
     if (hasQuery) {
       const hash = sha256Hex(query);
@@ -170,16 +193,21 @@ export function createOperationLimits(options: OperationLimitsOptions = {}): Ope
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
       else if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
     }
-    // The operation that will run; when none can be told (execution will refuse), all of them.
+    // The operation that will run: without one, nothing runs, and the client is told why.
     const chosen = getOperationAST(check.document, check.operationName ?? undefined);
-    for (const operation of chosen ? [chosen] : operations) {
-      const error = checkOperation(operation, fragments, check);
-      if (error) return error;
-    }
-    return null;
+    if (!chosen) return operations.length > 1 || check.operationName ? operationNameRequired(operations.length, check.operationName ?? null) : null;
+    const variables = checkDeclaredVariables(chosen, check.variables, check.schema, variableBounds);
+    return variables ?? checkOperation(chosen, fragments, check);
   };
 
-  return { admit, checkDocument };
+  const addressKey = (clientAddress: string) => callerKeyOf({ identity: null, clientAddress });
+
+  return {
+    admit,
+    checkDocument,
+    refused: (clientAddress) => rates?.take(addressKey(clientAddress)) ?? null,
+    isAddressLimited: (clientAddress) => rates?.isExhausted(addressKey(clientAddress)) ?? false,
+  };
 }
 
 /** `extensions.persistedQuery.sha256Hash` (Apollo APQ), read defensively: it is client input. */

@@ -14,6 +14,8 @@ export type RateDecision = { readonly allowed: true } | { readonly allowed: fals
 export interface RateLimiter {
   /** Takes one operation from the caller's bucket, or says how long to wait for one. */
   take(callerKey: string): RateDecision;
+  /** Whether the caller's bucket holds less than one operation now (takes nothing). */
+  isExhausted(callerKey: string): boolean;
   /** Callers currently remembered. */
   readonly size: number;
 }
@@ -75,6 +77,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       buckets.set(callerKey, bucket);
       forgetIdle(at);
       return decision;
+    },
+    isExhausted(callerKey) {
+      const bucket = buckets.get(callerKey);
+      if (!bucket) return false;
+      refill(bucket, now());
+      return bucket.tokens < 1;
     },
     get size() {
       return buckets.size;

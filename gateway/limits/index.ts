@@ -18,4 +18,5 @@ export { type OperationLimitsRequest, type OperationLimitsVerdict, checkOperatio
 export { type LimitCode, LimitError } from './limitErrors';
 export { type PersistedOperations, parsePersistedOperations, readPersistedOperations, sha256Hex } from './readPersistedOperations';
 export { estimateCost } from './estimateCost';
+export { type VariableBounds, checkDeclaredVariables, checkVariablesShape } from './checkVariables';
 export { measureDepth } from './measureDepth';

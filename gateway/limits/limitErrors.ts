@@ -10,6 +10,8 @@ export type LimitCode = Extract<
   | 'PERSISTED_OPERATION_NOT_FOUND'
   | 'OPERATION_NOT_ALLOWED'
   | 'RATE_LIMITED'
+  | 'VARIABLES_REFUSED'
+  | 'OPERATION_NAME_REQUIRED'
 >;
 
 /** A refusal by one of the limits: a coded GraphQL error and the HTTP status it answers with. */
@@ -72,4 +74,16 @@ export function rateLimited(retryAfterSeconds: number, perMinute: number): Limit
     429,
     { retryAfterSeconds },
   );
+}
+
+export function variablesRefused(variable: string | null, message: string): LimitError {
+  return new LimitError('VARIABLES_REFUSED', message, 400, variable === null ? {} : { variable });
+}
+
+export function operationNameRequired(operations: number, operationName: string | null): LimitError {
+  const message =
+    operationName === null
+      ? `The document holds ${operations} operations; name the one to run in operationName`
+      : `The document holds no operation named "${operationName}"`;
+  return new LimitError('OPERATION_NAME_REQUIRED', message, 400, { operations });
 }

@@ -1,15 +1,28 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type DocumentNode, type ExecutionArgs, type ExecutionResult, GraphQLError, type GraphQLSchema, Kind, getOperationAST, parse, print, validate } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  Kind,
+  getOperationAST,
+  print,
+  validate,
+} from 'graphql';
 import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator } from '../../auth/createAuthenticator';
 import { type AccessControl, PURPOSE_HEADER, readPurpose } from '../authorization/createAccessControl';
 import type { GatewayContext } from '../gatewayContext';
-import type { AuditSink } from '../audit/createAuditPlugin';
+import { AUDIT_UNAVAILABLE_ERROR, type AuditSink } from '../audit/createAuditPlugin';
+import type { RefusalAudit } from '../audit/createRefusalAudit';
 import { describeOperationForAudit } from '../audit/describeOperationForAudit';
-import { type OperationLimits, checkOperationLimits } from '../limits';
+import { operationOfText } from '../audit/operationOfText';
+import { type OperationLimits, callerKeyOf, checkOperationLimits } from '../limits';
 import { SCOPES } from '../../auth/roles';
 import type { CheckedOperation } from '../authorization/createAccessControl';
 import { confineToGeofence } from '../authorization/confineToGeofence';
@@ -45,6 +58,8 @@ export interface SubscriptionServerOptions {
   readonly access: AccessControl;
   /** Subscription starts and stops, refusals, and each event that carried restricted data. */
   readonly audit: AuditSink;
+  /** Refused subscribes, counted and summarised beyond a per-minute cap (see createRefusalAudit). */
+  readonly refusals: RefusalAudit;
   /** Size, depth, cost, introspection, allow-list and rate limits for subscriptions (queries and mutations meet them in Apollo Server). */
   readonly limits: OperationLimits;
   /** Messages that may wait for one client connection before the client is disconnected. */
@@ -98,13 +113,14 @@ interface OperationContext {
  * over the socket go through the gateway's ordinary execution.
  */
 export function attachSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
-  const { server, path, schema, shared, executeOperation, queueLimit, flushIntervalMs, keepAliveMs, logger, authenticator, access, audit, limits } = options;
+  const { server, path, schema, shared, executeOperation, queueLimit, flushIntervalMs, keepAliveMs, logger, authenticator, access, audit, limits, refusals } = options;
   const writeAudit = (record: Parameters<AuditSink['append']>[0]) =>
     audit.append(record).catch((error: unknown) => logger.error({ err: error, kind: record.kind }, 'audit record could not be written'));
   // perMessageDeflate off (ws's default, stated because the frame writer relies on it).
   const wss = new WebSocketServer({ noServer: true, handleProtocols, maxPayload: MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false });
   const scheduler = createFlushScheduler(flushIntervalMs);
-  const deliveryAudit = createDeliveryAudit<EventView>((record) => void writeAudit(record));
+  // An event's record is written before the event is delivered (no record, no delivery).
+  const deliveryAudit = createDeliveryAudit<EventView>((record) => audit.append(record));
   const connections = new Set<ClientConnection>();
   let slowClients = 0;
 
@@ -122,6 +138,8 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         ctx.extra.caller = { identity, purpose, clientAddress };
         return true;
       } catch (error) {
+        // Authentication audits its refusals; they count against the address's rate.
+        limits.refused(clientAddress);
         const code = error instanceof GraphQLError && error.extensions.code === 'LOCKED_OUT' ? 4429 : CloseCode.Unauthorized;
         socket.close(code, closeReason(error instanceof Error ? error.message : 'Unauthorized'));
         return false;
@@ -129,6 +147,8 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     },
     // Subscriptions meet the limits here; queries and mutations over the socket meet them in
     // Apollo Server (executeOperation), so that no operation spends two rate tokens.
+    // Every answer here is an execution argument or GraphQLErrors, never a throw: graphql-ws
+    // closes the whole socket (4500) on anything else, ending the client's other operations.
     onSubscribe: (ctx, _id, payload) => {
       const caller = ctx.extra.caller as GatewayContext;
       const verdict = checkOperationLimits(limits, {
@@ -140,15 +160,23 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         schema,
       });
       if (!verdict.allowed) {
-        return isSubscription(payload.query, payload.operationName) ? [verdict.error] : undefined;
+        refuseSubscribe(caller, payload, verdict.error);
+        return [verdict.error];
       }
-      if (!isSubscriptionDocument(verdict.document, payload.operationName)) return undefined;
-      if (verdict.query === payload.query) return undefined;
-      // The allow-list supplied the document (the client sent its hash): execute that one.
+      const execution = { schema, document: verdict.document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null };
+      // Queries and mutations are validated, limited and audited by Apollo Server (executeOperation).
+      if (!isSubscriptionDocument(verdict.document, payload.operationName)) return execution;
       const errors = validate(schema, verdict.document);
-      if (errors.length > 0) return errors;
-      return { schema, document: verdict.document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null };
+      if (errors.length > 0) {
+        refuseSubscribe(caller, payload, errors[0] as GraphQLError, { code: 'GRAPHQL_VALIDATION_FAILED' });
+        return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }));
+      }
+      return execution;
     },
+    // graphql-ws calls `toJSON()` on each error it forwards; errors from Apollo Server and the
+    // subgraphs arrive formatted (plain objects), so they are forwarded as they are.
+    onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(formattedError) } : undefined),
+    onError: (_ctx, _id, _payload, errors) => errors.map(formattedError),
     context: (ctx, id): OperationContext => ({ connection: ctx.extra.connection, id, caller: ctx.extra.caller as GatewayContext }),
     execute: (args) =>
       executeOperation(
@@ -162,7 +190,32 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     subscribe: (args) => subscribeClient(args),
   });
 
-  const subscribeClient = (args: ExecutionArgs): AsyncIterableIterator<ExecutionResult> | ExecutionResult => {
+  /** A refused subscribe (or operation refused before Apollo Server saw it) leaves a record; floods are summarised. */
+  const refuseSubscribe = (
+    caller: GatewayContext,
+    payload: { query?: string | null; operationName?: string | null; variables?: Record<string, unknown> | null },
+    error: GraphQLError,
+    extensions: Record<string, unknown> = {},
+  ) => {
+    const code = String(extensions.code ?? error.extensions.code ?? 'ERROR');
+    const operationName = typeof payload.operationName === 'string' ? payload.operationName : null;
+    // Unparseable text counts as a subscription: that is what a subscribe message asks for.
+    const operation = operationOfText(payload.query, operationName);
+    const record = describeOperationForAudit({
+      kind: !operation || operation.operation === 'subscription' ? 'subscription-start' : operation.operation,
+      context: caller,
+      source: typeof payload.query === 'string' ? payload.query : null,
+      operationName: operation?.name?.value ?? operationName,
+      variables: isPlainObject(payload.variables) ? payload.variables : null,
+      checked: undefined,
+      result: { data: null, errors: [{ message: error.message, extensions: { code } }] },
+      restrictedReturned: [],
+    });
+    const key = callerKeyOf({ identity: caller.identity, clientAddress: caller.clientAddress });
+    refusals.refused(key, { ...record, outcome: 'denied' }, code === 'RATE_LIMITED');
+  };
+
+  const subscribeClient = async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const { connection, id, caller } = args.contextValue as OperationContext;
     const source = print(args.document);
     // As Apollo Server records queries: the operation's own name when the client sent none.
@@ -190,11 +243,17 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       checked = access.check(args.document, args.operationName, caller);
       document = confineSubscription(args, caller);
     } catch (error) {
-      if (error instanceof GraphQLError) {
-        void writeAudit(auditOf('subscription-start', { errors: [error] }));
-        return { errors: [error] };
-      }
-      throw error;
+      const refusal = error instanceof GraphQLError ? error : new GraphQLError('Subscription could not be checked', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      if (!(error instanceof GraphQLError)) logger.error({ err: error }, 'subscription could not be checked');
+      refusals.refused(callerKeyOf({ identity: caller.identity, clientAddress: caller.clientAddress }), auditOf('subscription-start', { errors: [refusal] }));
+      return { errors: [refusal] };
+    }
+    // No record, no subscription: it starts only once its start record is stored.
+    try {
+      await audit.append(auditOf('subscription-start', { data: {} }));
+    } catch (error) {
+      logger.error({ err: error }, 'audit record of a subscription start could not be written; the subscription does not start');
+      return { errors: [new GraphQLError(AUDIT_UNAVAILABLE_ERROR.message, { extensions: { ...AUDIT_UNAVAILABLE_ERROR.extensions } })] };
     }
     const allowed = checked;
     const expiresAt = caller.identity?.expiresAt ?? 0;
@@ -212,11 +271,49 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     // deliver as a last `next` (graphql-ws then sends `complete`), or plainly.
     let ending: ExecutionResult | 'done' | null = null;
     let wake: (() => void) | null = null;
+    // Events that wait for their audit record, and those behind them, in order: a position
+    // never overtakes the restricted event before it.
+    let held: Promise<boolean> | null = null;
+    const afterHeld = (then: () => void) => {
+      if (held) void held.then(then);
+      else then();
+    };
     const endAfterQueued = (last: ExecutionResult | 'done') =>
-      channel.after(() => {
-        ending ??= last;
-        wake?.();
+      afterHeld(() =>
+        channel.after(() => {
+          ending ??= last;
+          wake?.();
+        }),
+      );
+    const auditFailed = () => {
+      logger.error('audit record of a subscription event could not be written; the event is not delivered and the subscription ends');
+      endAfterQueued({ errors: [new GraphQLError(AUDIT_UNAVAILABLE_ERROR.message, { extensions: { ...AUDIT_UNAVAILABLE_ERROR.extensions } })] });
+    };
+    /** Pushes the event once `recorded` (its audit record, if it needs one) is stored and everything held before it went. */
+    const deliver = (bytes: Buffer, coalesceKey: string | undefined, recorded: Promise<unknown> | null) => {
+      if (!recorded && !held) {
+        channel.push(bytes, coalesceKey);
+        return;
+      }
+      const before = held ?? Promise.resolve(true);
+      const mine: Promise<boolean> = before.then(async (ok) => {
+        if (!ok) return false;
+        if (recorded) {
+          try {
+            await recorded;
+          } catch {
+            auditFailed();
+            return false;
+          }
+        }
+        if (ending === null) channel.push(bytes, coalesceKey);
+        return true;
       });
+      held = mine;
+      void mine.then(() => {
+        if (held === mine) held = null;
+      });
+    };
     let leave: () => void;
     try {
       leave = shared.subscribe(
@@ -233,16 +330,13 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
               return;
             }
             const view = event.viewFor(allowed.shareKey, filter);
-            channel.push(view.bytes, event.coalesceKey);
-            if (auditsEvents && view.restrictedReturned.length > 0) {
-              deliveryAudit.delivered(event, recipient, view);
-            }
+            const recorded = auditsEvents && view.restrictedReturned.length > 0 ? deliveryAudit.delivered(event, recipient, view) : null;
+            deliver(view.bytes, event.coalesceKey, recorded);
           },
           error: (errors) => endAfterQueued({ errors: [...errors] }),
           complete: () => endAfterQueued('done'),
         },
       );
-      void writeAudit(auditOf('subscription-start', { data: {} }));
     } catch (error) {
       logger.warn({ err: error }, 'subscription could not be planned');
       return { errors: [error instanceof GraphQLError ? error : new GraphQLError('Subscription could not be planned')] };
@@ -389,18 +483,23 @@ function closeReason(message: string): string {
   return Buffer.byteLength(message) <= 123 ? message : `${Buffer.from(message).subarray(0, 120).toString('utf8')}...`;
 }
 
+/** An error as sent to the client: a GraphQLError's JSON, or an already formatted error as it is. */
+function formattedError(error: GraphQLError | GraphQLFormattedError): GraphQLFormattedError {
+  if (error instanceof GraphQLError) return error.toJSON();
+  const { message, locations, path, extensions } = error as Partial<GraphQLFormattedError>;
+  return {
+    message: typeof message === 'string' ? message : 'Error',
+    ...(locations ? { locations } : {}),
+    ...(path ? { path } : {}),
+    ...(extensions ? { extensions } : {}),
+  };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function isSubscriptionDocument(document: DocumentNode, operationName: string | null | undefined): boolean {
   return getOperationAST(document, operationName ?? undefined)?.operation === 'subscription';
 }
 
-/** Whether a (refused) payload asks for a subscription; unparseable text counts as one. */
-function isSubscription(query: string | undefined, operationName: string | null | undefined): boolean {
-  if (!query) return true;
-  try {
-    const document = parse(query, { maxTokens: 10_000 });
-    const operation = getOperationAST(document, operationName ?? undefined);
-    return operation ? operation.operation === 'subscription' : document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'subscription');
-  } catch {
-    return true;
-  }
-}

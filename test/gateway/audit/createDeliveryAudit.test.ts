@@ -21,7 +21,7 @@ const flushed = () => new Promise<void>((resolve) => setImmediate(resolve));
 describe('createDeliveryAudit', () => {
   it('writes one record per event and recipient key, after the turn, counting connections and addresses', async () => {
     const written: AuditRecordInput[] = [];
-    const audit = createDeliveryAudit<string>((record) => written.push(record));
+    const audit = createDeliveryAudit<string>(async (record) => written.push(record));
     const [first, second] = [{}, {}];
     const a1 = recipient('a', '10.0.0.1');
     const a2 = recipient('a', '10.0.0.2');
@@ -42,5 +42,16 @@ describe('createDeliveryAudit', () => {
     await flushed();
     expect(written).toHaveLength(4);
     expect(written[3]?.details).toEqual({ deliveries: 1, clientAddresses: ['10.0.0.9'] });
+  });
+
+  it('settles each recipient once its record is stored, and rejects when it could not be', async () => {
+    const audit = createDeliveryAudit<string>(async (record) => {
+      if (record.subject === 'refused') throw new Error('audit log unwritable');
+    });
+    const event = {};
+    const stored = audit.delivered(event, recipient('ok', '10.0.0.1'), 'Call:1');
+    const refused = audit.delivered(event, recipient('refused', '10.0.0.2'), 'Call:1');
+    await expect(stored).resolves.toBeUndefined();
+    await expect(refused).rejects.toThrow('audit log unwritable');
   });
 });

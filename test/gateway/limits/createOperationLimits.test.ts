@@ -75,12 +75,14 @@ describe('createOperationLimits', () => {
   });
 
   describe('the operation that runs', () => {
-    it('checks the named operation only, and every operation when none can be told', () => {
+    it('checks the named operation only, and refuses a document whose operation cannot be told', () => {
       const source = `query Cheap { __typename } query Deep ${incidentCallsChain(13)}`;
       const limits = limitsWith();
       expect(limits.checkDocument({ document: parse(source), operationName: 'Cheap', schema: readApiSchema() })).toBeNull();
       expect(limits.checkDocument({ document: parse(source), operationName: 'Deep', schema: readApiSchema() })?.code).toBe('QUERY_TOO_DEEP');
-      expect(limits.checkDocument({ document: parse(source), schema: readApiSchema() })?.code).toBe('QUERY_TOO_DEEP');
+      // Several operations and no operationName: nothing can run; a coded 400, not a 500 later on.
+      expect(limits.checkDocument({ document: parse(source), schema: readApiSchema() })?.code).toBe('OPERATION_NAME_REQUIRED');
+      expect(limits.checkDocument({ document: parse(source), operationName: 'Other', schema: readApiSchema() })?.code).toBe('OPERATION_NAME_REQUIRED');
     });
   });
 
