@@ -73,6 +73,8 @@ export interface AvlAdapter extends Adapter {
 interface QueuedPayload {
   readonly payload: string;
   readonly senderId: string;
+  /** Starts of stream lines longer than the line limit, each kept as a `line-too-long` dead letter. */
+  readonly longLines: readonly string[];
   readonly done: () => void;
 }
 
@@ -127,9 +129,19 @@ export function createAvlAdapter(options: AvlAdapterOptions): AvlAdapter {
     }
   };
 
-  const translateOne = async ({ payload, senderId }: QueuedPayload) => {
+  const translateOne = async ({ payload, senderId, longLines }: QueuedPayload) => {
     const target = sink;
     if (!target) return;
+    for (const start of longLines) {
+      const rejection = {
+        source: name,
+        reason: 'line-too-long',
+        detail: `line longer than ${maxLineBytes} bytes; its first ${maxLineBytes} are kept, the rest up to the next newline is skipped`,
+        raw: `${senderId},${start}`,
+        receivedAt: now().toISOString(),
+      };
+      await deliver(() => target.reject(rejection), 'rejection');
+    }
     let result;
     try {
       result = translateAvlPayload(payload, senderId, translation);
@@ -154,7 +166,7 @@ export function createAvlAdapter(options: AvlAdapterOptions): AvlAdapter {
     draining = null;
   };
 
-  const handle = (payload: string, senderId: string, { droppable }: { droppable: boolean }): Promise<void> => {
+  const handle = (payload: string, senderId: string, { droppable, longLines = [] }: { droppable: boolean; longLines?: readonly string[] }): Promise<void> => {
     lastMessageAt = now().toISOString();
     if (droppable && queuedBytes + payload.length > maxQueuedBytes) {
       counts.dropped += 1;
@@ -162,7 +174,7 @@ export function createAvlAdapter(options: AvlAdapterOptions): AvlAdapter {
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
-      queue.push({ payload, senderId, done: resolve });
+      queue.push({ payload, senderId, longLines, done: resolve });
       queuedBytes += payload.length;
       draining ??= drain();
     });
@@ -217,32 +229,16 @@ export function createAvlAdapter(options: AvlAdapterOptions): AvlAdapter {
   /** Splits a stream into lines; each read's complete lines are one payload, and the last line counts even without a newline. */
   const readLines = (stream: Socket, senderId: string) => {
     let buffered = '';
-    /** Inside a line longer than maxLineBytes, whose start is already a dead letter: skip to its end. */
+    /** Inside a line longer than maxLineBytes, whose start is already kept: skip to its end. */
     let skipping = false;
     let pending: Promise<void> = Promise.resolve();
-    const submit = (payload: string) => {
+    const submit = (payload: string, longLines: readonly string[]) => {
       // One read at a time: a fast sender waits for its input to be translated (TCP backpressure).
       stream.pause();
-      pending = handle(payload, senderId, { droppable: false }).then(() => {
+      pending = handle(payload, senderId, { droppable: false, longLines }).then(() => {
         if (!stream.destroyed) stream.resume();
       });
     };
-    const tooLong = (start: string) =>
-      void sink
-        ?.reject({
-          source: name,
-          reason: 'line-too-long',
-          detail: `line longer than ${maxLineBytes} bytes; its first ${maxLineBytes} are kept, the rest up to the next newline is skipped`,
-          raw: `${senderId},${start.slice(0, maxLineBytes)}`,
-          receivedAt: now().toISOString(),
-        })
-        .then(
-          () => void (counts.rejected += 1),
-          (error: unknown) => {
-            counts.deliveryFailures += 1;
-            log.warn('delivery-failed', { adapter: name, what: 'rejection', err: error }, 'the sink did not take an AVL record; the next ones go on');
-          },
-        );
     stream.setEncoding('latin1');
     stream.setTimeout(tcpIdleTimeoutMs);
     stream.on('timeout', () => {
@@ -259,20 +255,32 @@ export function createAvlAdapter(options: AvlAdapterOptions): AvlAdapter {
       }
       buffered += text;
       const lastNewline = buffered.lastIndexOf('\n');
-      const complete = lastNewline < 0 ? '' : buffered.slice(0, lastNewline);
+      let complete = lastNewline < 0 ? '' : buffered.slice(0, lastNewline);
       buffered = lastNewline < 0 ? buffered : buffered.slice(lastNewline + 1);
+      // A line too long is cut the same way wherever the reads happened to split the stream.
+      const longLines: string[] = [];
+      if (complete.length > maxLineBytes) {
+        const kept: string[] = [];
+        for (const line of complete.split('\n')) {
+          if (line.length > maxLineBytes) longLines.push(line.slice(0, maxLineBytes));
+          else kept.push(line);
+        }
+        complete = kept.join('\n');
+      }
       if (buffered.length > maxLineBytes) {
-        tooLong(buffered);
+        longLines.push(buffered.slice(0, maxLineBytes));
         buffered = '';
         skipping = true;
       }
-      if (complete !== '') submit(complete);
+      if (complete.trim() !== '' || longLines.length > 0) submit(complete, longLines);
     });
     let flushed = false;
     const flushLast = () => {
       if (flushed) return;
       flushed = true;
-      if (!skipping && buffered.trim() !== '') void pending.then(() => handle(buffered, senderId, { droppable: false }));
+      const last = buffered;
+      buffered = '';
+      if (!skipping && last.trim() !== '') void pending.then(() => handle(last, senderId, { droppable: false }));
     };
     // A modem that sends its last line and closes, without a final newline, still meant it.
     stream.on('end', flushLast);
