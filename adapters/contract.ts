@@ -198,6 +198,11 @@ export interface Rejection {
   /** The vendor payload exactly as received. */
   readonly raw: string;
   readonly receivedAt: string;
+  /**
+   * Who sent it, when the adapter authenticated its sender: the name of a per-source secret or a
+   * token's subject. Absent: the adapter does not authenticate senders (or could not say).
+   */
+  readonly sender?: string | null;
 }
 
 /** Where an adapter delivers its output. Both calls resolve once the item is durably accepted. */

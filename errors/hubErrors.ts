@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   DATA_DIRECTORY_IN_USE: 'At start, not in answers: the embedded database\'s data directory (PGLITE_DATA_DIR) is held by another live process (its lock file names it); PGlite serves one process at a time.',
   INGEST_PAYLOAD_TOO_LARGE: 'An ingest payload (an EIDO POST body or poll answer) is larger than EIDO_BODY_LIMIT_BYTES; it was not read, and a dead letter records it (HTTP 413).',
   SIGNATURE_REPLAYED: 'A subgraph refused a gateway signature it had already accepted (a replayed request or connection; HTTP 401).',
+  PURPOSE_INVALID: 'The stated purpose (X-Purpose) is no case or incident number: control characters, more than 64 characters, or not matching PURPOSE_PATTERN (`extensions.pattern`; HTTP 400, WebSocket close 4403).',
+  PURPOSE_UNKNOWN_INCIDENT: 'The stated purpose has the form of an incident number (PURPOSE_INCIDENT_PATTERN) but CAD knows no such incident (HTTP 403, WebSocket close 4403).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createAvlAdapter } from '../adapters/avl';
 import type { Adapter } from '../adapters/contract';
 import { createApcoIncidentCodeTable, parseIncidentCodeTable } from '../adapters/eido';
-import { createEidoHttpAdapter } from '../adapters/eido-http';
+import { createEidoHttpAdapter, parseSourceSecrets } from '../adapters/eido-http';
 import { createCallFeedAdapter } from '../adapters/live911';
 import { type OnvifDeviceConfig, createOnvifAdapter } from '../adapters/onvif-device';
 import type { Logger } from 'pino';
@@ -17,7 +17,14 @@ import type { HubConfig } from './hubConfig';
 export function createConfiguredAdapters(
   config: HubConfig,
   lookups: AdapterLookups,
-  options: { now: () => Date; callFeedUrl?: string | undefined; onvifDevices?: readonly OnvifDeviceConfig[] | undefined; logger?: Logger },
+  options: {
+    now: () => Date;
+    callFeedUrl?: string | undefined;
+    onvifDevices?: readonly OnvifDeviceConfig[] | undefined;
+    /** Source secrets besides EIDO_SOURCE_SECRETS (the simulated CAD's). */
+    eidoSourceSecrets?: ReadonlyMap<string, string> | undefined;
+    logger?: Logger;
+  },
 ): Adapter[] {
   const { now, logger, onvifDevices = [] } = options;
   const adapters: Adapter[] = [];
@@ -58,8 +65,19 @@ export function createConfiguredAdapters(
         port: config.eidoHttpPort,
         pollUrl: config.eidoPollUrl ?? null,
         pollIntervalMs: config.eidoPollIntervalMs,
+        ...(config.eidoPollAuthorization ? { pollHeaders: { authorization: config.eidoPollAuthorization } } : {}),
         codeTable,
         now,
+        bodyLimitBytes: config.eidoBodyLimitBytes,
+        maxDocumentsPerRequest: config.eidoMaxDocumentsPerRequest,
+        maxJsonDepth: config.eidoMaxJsonDepth,
+        // A POST needs a bearer token of role adapter or a source secret (the configured ones and the simulated CAD's).
+        authentication: {
+          verifyBearer: lookups.verifyIngestToken,
+          sourceSecrets: new Map([...(config.eidoSourceSecrets ? parseSourceSecrets(config.eidoSourceSecrets) : []), ...(options.eidoSourceSecrets ?? [])]),
+        },
+        audit: lookups.auditLog,
+        onError: (error, { during }) => logger?.error({ err: error, during }, 'EIDO adapter failure'),
       }),
     );
   }

@@ -38,7 +38,13 @@ export async function createConfiguredHub({ config, logger, now = () => new Date
       logger,
       now,
       adapters: (lookups) => {
-        const configured = createConfiguredAdapters(config, lookups, { now, callFeedUrl: city?.callFeedUrl, onvifDevices: city?.onvifDevices, logger });
+        const configured = createConfiguredAdapters(config, lookups, {
+          now,
+          callFeedUrl: city?.callFeedUrl,
+          onvifDevices: city?.onvifDevices,
+          eidoSourceSecrets: city?.eidoSourceSecrets,
+          logger,
+        });
         return (adapters = [...configured, ...(city?.adapters(configured) ?? [])]);
       },
     });

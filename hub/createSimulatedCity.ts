@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ import type { HubConfig } from './hubConfig';
 export interface SimulatedCity {
   /** The call feed the live911 adapter should connect to (protocol mode). */
   readonly callFeedUrl: string | undefined;
+  /** The simulated CAD's EIDO source secret, for the EIDO adapter to accept (protocol mode; else none). */
+  readonly eidoSourceSecrets: ReadonlyMap<string, string>;
   /** The simulated ONVIF devices the onvif adapter should poll (protocol mode; else none). */
   readonly onvifDevices: readonly OnvifDeviceConfig[];
   /** Those devices' state and power switch, for demonstrations and tests; null when there are none. */
@@ -26,6 +29,9 @@ export interface SimulatedCity {
   start(hub: Hub): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The source name the simulated CAD's EIDO POSTs authenticate as. */
+const SIMULATED_CAD_SOURCE = 'sim-cad';
 
 const everyMs = (ms: number, fn: () => void) => {
   const timer = setInterval(fn, ms);
@@ -64,6 +70,7 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
     });
     return {
       callFeedUrl: undefined,
+      eidoSourceSecrets: new Map(),
       onvifDevices: [],
       onvif: null,
       adapters: () => [adapter],
@@ -73,6 +80,8 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
   }
 
   const cameraCsvPath = join(mkdtempSync(join(tmpdir(), 'rtcc-hub-sim-')), 'sim-cameras.csv');
+  // The simulated CAD authenticates as any CAD must: with a source secret, new in every process.
+  const eidoSecret = randomBytes(24).toString('base64url');
   let configured: readonly Adapter[] = [];
   const find = <T extends Adapter>(name: string) => {
     const adapter = configured.find((candidate) => candidate.name === name);
@@ -86,6 +95,7 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
     tickMs: config.simTickMs,
     avlUdp: () => ({ host: '127.0.0.1', port: find<AvlAdapter>('avl').addresses().udpPort ?? 0 }),
     eidoUrl: () => find<EidoHttpAdapter>('eido-http').url(),
+    eidoAuthorization: `Basic ${Buffer.from(`${SIMULATED_CAD_SOURCE}:${eidoSecret}`).toString('base64')}`,
     callFeed: { port: 0 },
     cameraCsvPath,
     onvif: config.simOnvifCameras > 0 ? { cameras: config.simOnvifCameras, cameraIdOf: (cameraId) => `${fileStemOf(cameraCsvPath)}:${cameraId}` } : null,
@@ -95,6 +105,7 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
   const onvif = city.onvif();
   return {
     callFeedUrl: city.callFeedUrl(),
+    eidoSourceSecrets: new Map([[SIMULATED_CAD_SOURCE, eidoSecret]]),
     onvifDevices: onvif?.configs() ?? [],
     onvif,
     adapters: (adapters) => {

@@ -1,4 +1,5 @@
 import { parseSourceAllowList } from '../adapters/avl/createSourceAllowList';
+import { parseSourceSecrets } from '../adapters/eido-http/parseSourceSecrets';
 
 /** One environment variable the hub reads: its default and what it does. README lists them all. */
 interface Setting<T> {
@@ -250,6 +251,35 @@ export const HUB_SETTINGS = {
   eidoPollUrl: define('EIDO_POLL_URL', undefined, 'URL of a CAD that cannot push: GET answers one EIDO document or an array.', url),
   eidoPollIntervalMs: define('EIDO_POLL_INTERVAL_MS', '5000', 'How often to poll EIDO_POLL_URL.', positiveInteger),
   eidoCodeTable: define('EIDO_CODE_TABLE', undefined, 'CSV (code,text,category,priority) mapping CAD incident type codes. Unset: the built-in APCO common incident type codes.', text),
+  eidoSourceSecrets: define(
+    'EIDO_SOURCE_SECRETS',
+    undefined,
+    'Per-source shared secrets of CADs that POST EIDO without a bearer token, `name:secret,name2:secret2` (secrets at least 16 characters); a CAD sends `Authorization: Basic base64(name:secret)` and its dead letters name it. Either way in, a POST needs credentials: a bearer token of role `adapter` or one of these; others get 401 and an `ingest-refused` audit record (one per address per minute, with a count). `npm start`\'s simulated CAD gets a secret of its own per process.',
+    (raw) => {
+      parseSourceSecrets(raw);
+      return raw;
+    },
+  ),
+  eidoBodyLimitBytes: define('EIDO_BODY_LIMIT_BYTES', '1048576', 'Largest EIDO POST body or poll answer read, in bytes; a larger one is refused (413, INGEST_PAYLOAD_TOO_LARGE) and recorded as a dead letter `body-too-large`.', positiveInteger),
+  eidoMaxDocumentsPerRequest: define(
+    'EIDO_MAX_DOCUMENTS_PER_REQUEST',
+    '100',
+    'EIDO documents read from one POST or poll answer; the documents beyond are not parsed and are kept together as one dead letter `too-many-documents`.',
+    positiveInteger,
+  ),
+  eidoMaxJsonDepth: define(
+    'EIDO_MAX_JSON_DEPTH',
+    '64',
+    'Deepest nesting of objects and arrays read in one EIDO document; a deeper document is not parsed and is a dead letter `too-deep` (the documents beside it are read).',
+    positiveInteger,
+  ),
+  eidoPollAuthorization: define('EIDO_POLL_AUTHORIZATION', undefined, 'Sent as the `authorization` header of every poll of EIDO_POLL_URL, e.g. `Bearer …` or `Basic …` towards the CAD.', text),
+  deadLettersPerSourcePerMinute: define(
+    'DEAD_LETTERS_PER_SOURCE_PER_MINUTE',
+    '600',
+    'Dead letters kept one by one per adapter per minute; beyond, rejections are still counted per reason (`adapters { rejectedByReason deadLettersSuppressed }`) and one summary dead letter `dead-letters-suppressed` per adapter and minute holds their counts and a few samples. Rejection log lines are capped at 20 per adapter per minute the same way. 0: no cap.',
+    count,
+  ),
   callFeedUrl: define('CALL_FEED_URL', undefined, 'WebSocket URL of a Live911-style 911 call feed (with the simulator in protocol mode, its own feed).', url),
   callFeedApiKey: define('CALL_FEED_API_KEY', undefined, 'Sent as the `authorization: Bearer …` header to the call feed.', text),
   onvifDevicesFile: define(
@@ -312,7 +342,7 @@ export const HUB_SETTINGS = {
 } as const;
 
 type Settings = typeof HUB_SETTINGS;
-type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'callFeedUrl' | 'callFeedApiKey' | 'onvifDevicesFile' | 'persistedOperationsFile' | 'subgraphSigningSecret';
+type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'eidoSourceSecrets' | 'eidoPollAuthorization' | 'callFeedUrl' | 'callFeedApiKey' | 'onvifDevicesFile' | 'persistedOperationsFile' | 'subgraphSigningSecret';
 
 /** The hub's configuration, parsed and validated. */
 export type HubConfig = {
@@ -333,7 +363,7 @@ export function readHubConfig(env: Readonly<Record<string, string | undefined>> 
       config[key] = setting.parse(raw);
     } catch (error) {
       // Secrets stay out of the message, which ends up in logs.
-      const shown = /_(SECRET|API_KEY)$/.test(setting.name) ? '(hidden)' : JSON.stringify(raw);
+      const shown = /_(SECRETS?|API_KEY|AUTHORIZATION)$/.test(setting.name) ? '(hidden)' : JSON.stringify(raw);
       problems.push(`${setting.name}=${shown} ${(error as Error).message}`);
     }
   }

@@ -3,13 +3,13 @@ import { badUserInput } from '../../errors/hubErrors';
 import type { IngestSink } from '../../hub/createEventSink';
 import { createSubgraphSchema } from '../createSubgraphSchema';
 import type { Subgraph, SubgraphDependencies } from '../subgraph';
-import { type DeadLetterFilter, type DeadLetterStore } from './createDeadLetterStore';
+import { type DeadLetterFilter, type DeadLetterStore, SUPPRESSED_SUMMARY_REASON } from './createDeadLetterStore';
 
 export { ingestMigrations } from './ingestMigrations';
 export { createDeadLetterStore } from './createDeadLetterStore';
 
-/** An adapter that can take a raw vendor payload again (optional part of the contract). */
-type ReplayableAdapter = Adapter & { replay?: (raw: string) => Promise<void> };
+/** An adapter that can take a raw vendor payload again (optional part of the contract), from the sender it came from. */
+type ReplayableAdapter = Adapter & { replay?: (raw: string, letter?: { readonly sender?: string | null }) => Promise<void> };
 
 export interface IngestSubgraphOptions extends Pick<SubgraphDependencies, 'now'> {
   readonly deadLetters: DeadLetterStore;
@@ -34,6 +34,7 @@ export function createIngestSubgraph(options: IngestSubgraphOptions): Subgraph {
             lastMessageAt: status.lastMessageAt,
             accepted: counts?.accepted ?? 0,
             rejected: counts?.rejected ?? 0,
+            deadLettersSuppressed: counts?.deadLettersSuppressed ?? 0,
             rejectedByReason: Object.entries(counts?.rejectedByReason ?? {}).map(([reason, count]) => ({ reason, count })),
           };
         });
@@ -45,13 +46,21 @@ export function createIngestSubgraph(options: IngestSubgraphOptions): Subgraph {
       replayDeadLetter: async (_: unknown, { id }: { id: string }) => {
         const letter = await deadLetters.byId(id);
         if (!letter) throw badUserInput('id', `names no dead letter: ${JSON.stringify(id)}`);
+        if (letter.reason === SUPPRESSED_SUMMARY_REASON) {
+          throw badUserInput('id', 'names a summary of rejections beyond the dead-letter cap: it holds counts and samples, not a payload to replay');
+        }
         let outcome: 'REPLAYED' | 'NO_ADAPTER' = 'REPLAYED';
         if (letter.stage === 'CONTRACT') {
           // The adapter translated it; the contract refused the event. Check the event again.
           await sink.emit(parseJson(letter.raw) as DomainEvent);
+        } else if (letter.stage === 'STORE') {
+          // A valid event the store refused. Subscribers that applied it before would drop the
+          // same event id as a duplicate, so the replay is a new delivery of the same content.
+          const event = parseJson(letter.raw) as DomainEvent;
+          await sink.emit({ ...event, eventId: `${String(event?.eventId)}~replay-${letter.id}-${letter.replayCount + 1}` });
         } else {
           const adapter = adapters().find((candidate) => candidate.name === letter.source);
-          if (adapter?.replay) await adapter.replay(letter.raw);
+          if (adapter?.replay) await adapter.replay(letter.raw, { sender: letter.sender });
           else outcome = 'NO_ADAPTER';
         }
         const deadLetter = outcome === 'REPLAYED' ? await deadLetters.markReplayed(id, now()) : letter;

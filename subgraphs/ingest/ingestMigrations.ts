@@ -23,4 +23,20 @@ export const ingestMigrations: readonly Migration[] = [
       await db.schema.withSchema(schema).dropTable('dead_letters');
     },
   },
+  {
+    // Raw payloads with NUL or lone surrogates are kept JSON-escaped; senders name who authenticated.
+    name: '002_dead_letters_raw_encoding_and_sender',
+    async up(db, schema) {
+      await db.schema.withSchema(schema).alterTable('dead_letters', (t) => {
+        t.text('raw_encoding').notNullable().defaultTo('text');
+        t.text('sender');
+      });
+    },
+    async down(db, schema) {
+      await db.schema.withSchema(schema).alterTable('dead_letters', (t) => {
+        t.dropColumn('raw_encoding');
+        t.dropColumn('sender');
+      });
+    },
+  },
 ];

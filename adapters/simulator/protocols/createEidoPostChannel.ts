@@ -10,6 +10,8 @@ export interface EidoPostChannelOptions {
   readonly maxDocumentsPerPost?: number;
   /** Give up on a POST after this long and retry on the next tick. Default 10 000 ms. */
   readonly timeoutMs?: number;
+  /** `authorization` header of every POST: the endpoint's credentials. Default none. */
+  readonly authorization?: string | null;
 }
 
 export interface EidoPostChannel {
@@ -42,7 +44,7 @@ const RETRYABLE = new Set([408, 429]);
  * answered 5xx) the queue is kept and retried on the next tick, so that order is never broken.
  */
 export function createEidoPostChannel(options: EidoPostChannelOptions, report: ProtocolFailureReporter): EidoPostChannel {
-  const { url, fetch: httpFetch = fetch, maxDocumentsPerPost = 50, timeoutMs = 10_000 } = options;
+  const { url, fetch: httpFetch = fetch, maxDocumentsPerPost = 50, timeoutMs = 10_000, authorization = null } = options;
   const queue: EidoDocument[] = [];
   let sent = 0;
   let posts = 0;
@@ -58,7 +60,7 @@ export function createEidoPostChannel(options: EidoPostChannelOptions, report: P
     try {
       response = await httpFetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
         body: JSON.stringify(batch),
         signal: AbortSignal.timeout(timeoutMs),
       });

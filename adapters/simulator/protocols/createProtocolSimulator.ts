@@ -29,6 +29,8 @@ export interface ProtocolSimulatorOptions {
   readonly avlUdp?: Deferred<UdpTarget> | null;
   /** EIDO endpoint, e.g. the EIDO HTTP adapter's `http://host:port/eido`. */
   readonly eidoUrl?: Deferred<string> | null;
+  /** `authorization` header of every EIDO POST (the endpoint's credentials, e.g. `Basic …`). */
+  readonly eidoAuthorization?: string | null;
   /** The 911 call feed server to listen on; clients connect to {@link ProtocolSimulator.callFeedUrl}. */
   readonly callFeed?: CallFeedServerOptions | null;
   /** The camera inventory CSV file to keep current. */
@@ -253,7 +255,9 @@ export function createProtocolSimulator(options: ProtocolSimulatorOptions): Prot
       await callFeed?.listen();
       await onvif?.listen();
       if (options.avlUdp) avl = createAvlDatagramChannel(resolve(options.avlUdp), report);
-      if (options.eidoUrl) eido = createEidoPostChannel({ url: resolve(options.eidoUrl), fetch: options.fetch }, report);
+      if (options.eidoUrl) {
+        eido = createEidoPostChannel({ url: resolve(options.eidoUrl), fetch: options.fetch, authorization: options.eidoAuthorization ?? null }, report);
+      }
       phase = 'running';
       route(simulation.initialEvents());
       cancel = schedule(tickMs, tick);
