@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
 import type { AuditLog } from '../audit';
 import type { Database } from '../storage/createDatabase';
+import { type PurgeRequest, type PurgeScope, type RetentionParticipant, deleteClassRows } from './retentionParticipant';
 import {
   INTELLIGENCE_RECORD_TYPES,
   type IntelligenceRecordType,
@@ -31,6 +31,12 @@ export interface RetentionJobOptions {
   readonly batchSize?: number;
   /** The subject of the purge audit records. */
   readonly subject?: string;
+  /**
+   * The subgraphs' parts: a class's owner deletes its rows, and every participant drops its
+   * in-memory copies. A class no participant owns is deleted here, by table (nothing in
+   * memory holds it).
+   */
+  readonly participants?: readonly RetentionParticipant[];
 }
 
 /** What one class's purge did. */
@@ -63,48 +69,63 @@ export interface RetentionJob {
 }
 
 export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
-  const { database, schemaPrefix = '', auditLog, retentionDays, batchSize = 5000, subject = 'system:retention' } = options;
+  const { database, schemaPrefix = '', auditLog, retentionDays, batchSize = 5000, subject = 'system:retention', participants = [] } = options;
   const knex = database.knex;
   const schemaOf = (owner: RetentionOwner) => `${schemaPrefix}${owner}`;
   const holds = () => knex.withSchema(database.schema).table('intelligence_holds');
   for (const name of RETENTION_CLASS_NAMES) {
     const days = retentionDays[name];
     if (!Number.isInteger(days) || days < 1) throw new RangeError(`retention of ${name} must be a whole number of days, got ${days}`);
+    const owners = participants.filter((participant) => participant.ownedClasses.includes(name));
+    if (owners.length > 1) throw new RangeError(`retention class ${name} has ${owners.length} owners; a class's table has one`);
   }
   let running: Promise<unknown> = Promise.resolve();
 
+  /** The rows a purge takes: named records, or expired ones not under an intelligence hold. */
+  const rowsOf = (dataClass: RetentionClass, scope: PurgeScope): PurgeRequest['selectRows'] => (query, k) => {
+    if (scope.kind === 'records') {
+      query.whereIn(dataClass.idColumn, [...scope.ids]);
+      return;
+    }
+    query.where(dataClass.timeColumn, '<', scope.cutoff);
+    const recordType = dataClass.intelligenceRecordType;
+    if (recordType) {
+      query.whereNotExists(
+        k
+          .withSchema(database.schema)
+          .table('intelligence_holds')
+          .select(k.raw('1'))
+          .where('record_type', recordType)
+          .andWhere('record_id', k.raw('??::text', [`${dataClass.table}.${dataClass.idColumn}`])),
+      );
+    }
+  };
+
   /**
-   * Deletes the class's rows matching `where`, batch by batch, with their dependents. Counts
-   * come from RETURNING: knex-pglite does not report a DELETE's row count.
+   * Purges the class's records in `scope`: its owner deletes the rows (or this job, by table,
+   * when no participant owns it), every participant drops its in-memory copies, and rows of
+   * other tables that refer to the deleted ones go with them.
    */
-  const deleteRows = async (dataClass: RetentionClass, where: (query: Knex.QueryBuilder) => void) => {
-    const schema = schemaOf(dataClass.owner);
-    let deleted = 0;
+  const deleteRows = async (dataClass: RetentionClass, scope: PurgeScope) => {
+    const request: PurgeRequest = { dataClass, scope, selectRows: rowsOf(dataClass, scope), batchSize };
+    const owner = participants.find((participant) => participant.ownedClasses.includes(dataClass.name));
+    const ids = owner ? [...(await owner.purge(request))] : await deleteClassRows(knex, schemaOf(dataClass.owner), request);
+    for (const participant of participants) if (participant !== owner) await participant.purge(request);
     const dependentsDeleted: Record<string, number> = {};
-    for (;;) {
-      const batch = knex.withSchema(schema).table(dataClass.table).select(dataClass.idColumn).limit(batchSize);
-      where(batch);
-      const rows = (await knex
-        .withSchema(schema)
-        .table(dataClass.table)
-        .whereIn(dataClass.idColumn, batch)
-        .delete()
-        .returning(dataClass.idColumn)) as Record<string, string | number>[];
-      deleted += rows.length;
-      const ids = rows.map((row) => String(row[dataClass.idColumn]));
-      for (const dependent of dataClass.dependents ?? []) {
-        if (ids.length === 0) break;
-        const key = `${schemaOf(dependent.owner)}.${dependent.table}`;
+    for (const dependent of ids.length > 0 ? (dataClass.dependents ?? []) : []) {
+      const key = `${schemaOf(dependent.owner)}.${dependent.table}`;
+      dependentsDeleted[key] = 0;
+      for (let from = 0; from < ids.length; from += batchSize) {
         const gone = (await knex
           .withSchema(schemaOf(dependent.owner))
           .table(dependent.table)
-          .whereIn(dependent.column, ids)
+          .whereIn(dependent.column, ids.slice(from, from + batchSize))
           .delete()
           .returning(dependent.column)) as unknown[];
-        dependentsDeleted[key] = (dependentsDeleted[key] ?? 0) + gone.length;
+        dependentsDeleted[key] += gone.length;
       }
-      if (rows.length < batchSize) return { deleted, dependentsDeleted };
     }
+    return { deleted: ids.length, dependentsDeleted };
   };
 
   const audit = async (purge: Omit<ClassPurge, 'auditRecordSeq'>, extra: Record<string, unknown>, recordIds: string[] = []) => {
@@ -138,7 +159,7 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
       }[];
       for (const { record_type: recordType, record_id: recordId } of due) {
         const dataClass = RETENTION_CLASSES[INTELLIGENCE_RECORD_TYPES[recordType]];
-        const result = await deleteRows(dataClass, (query) => void query.where(dataClass.idColumn, recordId));
+        const result = await deleteRows(dataClass, { kind: 'records', ids: [recordId] });
         for (const [table, count] of Object.entries(result.dependentsDeleted)) dependentsDeleted[table] = (dependentsDeleted[table] ?? 0) + count;
         if (result.deleted > 0) purged.push(`${recordType}:${recordId}`);
         const ended = (await holds()
@@ -163,20 +184,7 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
     const cutoff = new Date(now.getTime() - days * DAY_MS);
     const table = `${schemaOf(dataClass.owner)}.${dataClass.table}`;
     try {
-      const { deleted, dependentsDeleted } = await deleteRows(dataClass, (query) => {
-        query.where(dataClass.timeColumn, '<', cutoff);
-        const recordType = dataClass.intelligenceRecordType;
-        if (recordType) {
-          query.whereNotExists(
-            knex
-              .withSchema(database.schema)
-              .table('intelligence_holds')
-              .select(knex.raw('1'))
-              .where('record_type', recordType)
-              .andWhere('record_id', knex.raw('??::text', [`${dataClass.table}.${dataClass.idColumn}`])),
-          );
-        }
-      });
+      const { deleted, dependentsDeleted } = await deleteRows(dataClass, { kind: 'expired', cutoff });
       return await audit({ dataClass: dataClass.name, cutoff, deleted, dependentsDeleted, error: null }, { table, retentionDays: days });
     } catch (failure) {
       return audit(

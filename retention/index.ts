@@ -1,6 +1,7 @@
 /** Retention: per data class, configurable, purged on schedule with an audit record of what went. */
 export * from './retentionClasses';
 export { retentionMigrations } from './retentionMigrations';
+export { type PurgeRequest, type PurgeScope, type RetentionParticipant, deleteClassRows } from './retentionParticipant';
 export {
   type HoldRequest,
   type IntelligenceHold,

@@ -7,6 +7,7 @@ import { type IntelligenceHolds, createIntelligenceHolds } from './createIntelli
 import { type PurgeReport, type RetentionJob, createRetentionJob } from './createRetentionJob';
 import type { RetentionClassName } from './retentionClasses';
 import { retentionMigrations } from './retentionMigrations';
+import type { RetentionParticipant } from './retentionParticipant';
 import { scheduleRetention } from './scheduleRetention';
 
 export interface StartRetentionOptions {
@@ -18,6 +19,8 @@ export interface StartRetentionOptions {
   readonly clock?: () => Date;
   /** Called after each run. */
   readonly onRun?: (report: PurgeReport) => void;
+  /** The subgraphs' retention parts: they delete their classes' rows and drop their in-memory copies. */
+  readonly participants?: readonly RetentionParticipant[];
 }
 
 /** The retention job as the hub runs it. */
@@ -45,7 +48,7 @@ export function retentionDaysFromConfig(config: HubConfig): Record<RetentionClas
  * what it purges) and stop it before their databases close.
  */
 export async function startRetention(options: StartRetentionOptions): Promise<RunningRetention> {
-  const { config, embedded, auditLog, logger, clock = () => new Date(), onRun } = options;
+  const { config, embedded, auditLog, logger, clock = () => new Date(), onRun, participants = [] } = options;
   const schemaPrefix = config.schemaPrefix ?? '';
   const database = await createDatabase({
     url: config.databaseUrl,
@@ -55,7 +58,7 @@ export async function startRetention(options: StartRetentionOptions): Promise<Ru
     poolMax: 2,
   });
   const holds = createIntelligenceHolds({ database, reviewDays: config.intelligenceReviewDays, clock });
-  const job = createRetentionJob({ database, schemaPrefix, auditLog, retentionDays: retentionDaysFromConfig(config) });
+  const job = createRetentionJob({ database, schemaPrefix, auditLog, retentionDays: retentionDaysFromConfig(config), participants });
   const schedule = scheduleRetention({
     job,
     intervalMs: config.retentionPurgeIntervalMs,

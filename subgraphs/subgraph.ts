@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { DomainEvent } from '../adapters/contract';
 import type { SubgraphName } from '../schema/subgraphCatalog';
+import type { RetentionParticipant } from '../retention/retentionParticipant';
 import type { Database } from '../storage/createDatabase';
 
 /** A subgraph, ready to serve: its schema, its per-request context and its event intake. */
@@ -15,6 +16,11 @@ export interface Subgraph {
   activeSubscriptions(): number;
   /** Finishes pending writes; called before the database closes. */
   close?(): Promise<void>;
+  /**
+   * Its part in retention: deletes the rows of the data classes it owns and drops every copy it
+   * keeps in memory (kd-trees, caches) when the retention job purges. Absent: it keeps none.
+   */
+  readonly retention?: RetentionParticipant;
 }
 
 /** Defaults for the `nearby*` fields, from the hub's settings. */

@@ -2,6 +2,7 @@ import type { DomainEvent, UnitStatus } from '../../adapters/contract';
 import { assertNever } from '../../errors/assertNever';
 import { createPointIndex, type Neighbour } from '../../geo/createPointIndex';
 import type { LatLon } from '../../geo/geodesy';
+import { type PurgeRequest, deleteClassRows } from '../../retention/retentionParticipant';
 import type { Database } from '../../storage/createDatabase';
 
 /** A unit's latest fix. */
@@ -43,6 +44,12 @@ export interface AvlStore {
   }): Neighbour<TrackedUnit>[];
   /** Applies a fix or a unit status; returns the unit's new position when the fix was newer. */
   apply(event: DomainEvent): Promise<AvlChange | null>;
+  /**
+   * Retention of `avl-positions`: deletes the expired rows and takes every fix older than the
+   * cut-off out of the kd-tree, so that `nearbyUnits` and `unitsNear` no longer find it.
+   * Returns the units whose rows it deleted.
+   */
+  purge(request: PurgeRequest): Promise<readonly string[]>;
 }
 
 /** A unit that moved, for the subgraph's subscriptions. */
@@ -60,6 +67,8 @@ export function createAvlStore(db: Database, onWriteError: (error: unknown) => v
   const positions = () => db.table('unit_positions');
   const statuses = () => db.table('unit_status');
   const index = createPointIndex<TrackedUnit>();
+  /** The index's keys, for retention to walk (the index itself answers searches only). */
+  const trackedUnits = new Set<string>();
   const statusByUnit = new Map<string, { status: UnitStatus; updatedAt: Date }>();
 
   // Write-behind: fixes are indexed and published at once and stored in multi-row upserts, the
@@ -128,7 +137,12 @@ export function createAvlStore(db: Database, onWriteError: (error: unknown) => v
     const current = index.get(unitId);
     if (current && current.position.fixAt >= position.fixAt) return false;
     index.upsert(unitId, position.point, { unitId, position, status: statusByUnit.get(unitId)?.status ?? null });
+    trackedUnits.add(unitId);
     return true;
+  };
+  const untrack = (unitId: string) => {
+    index.remove(unitId);
+    trackedUnits.delete(unitId);
   };
 
   return {
@@ -139,6 +153,22 @@ export function createAvlStore(db: Database, onWriteError: (error: unknown) => v
       for (const row of (await positions().select()) as PositionRow[]) track(row.unit_id, positionFromRow(row));
     },
     flush,
+    async purge(request) {
+      if (request.dataClass.name !== 'avl-positions') return [];
+      // Fixes still written behind go to the table first, so that table and index purge alike.
+      await flush();
+      const deleted = await deleteClassRows(db.knex, db.schema, request);
+      const { scope } = request;
+      if (scope.kind === 'records') for (const unitId of scope.ids) untrack(unitId);
+      else {
+        // By age, not by the rows deleted here: another replica's job may have deleted them.
+        for (const unitId of [...trackedUnits]) {
+          const fixAt = index.get(unitId)?.position.fixAt;
+          if (!fixAt || fixAt < scope.cutoff) untrack(unitId);
+        }
+      }
+      return deleted;
+    },
     async positionsByUnitIds(ids) {
       await flush();
       const rows: PositionRow[] = await positions().whereIn('unit_id', ids);

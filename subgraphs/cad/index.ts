@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { IncidentStatus, UnitStatus } from '../../adapters/contract';
 import type { LatLon } from '../../geo/geodesy';
+import { deleteClassRows } from '../../retention/retentionParticipant';
 import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';
 import { isPointInScope, rowScopeOf } from '../rowScope';
@@ -46,7 +47,7 @@ export function createCadSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): Sub
       incident: (_: unknown, { id }: { id: string }, ctx: CadContext) => loadVisibleIncident(ctx, id),
       incidents: (
         _: unknown,
-        args: PageArgs & { filter?: { status?: IncidentStatus[]; maxPriority?: number; reportedSince?: Date } | null },
+        args: PageArgs & { filter?: { status?: IncidentStatus[]; maxPriority?: number; reportedSince?: Date; number?: string } | null },
         ctx: CadContext,
       ) => store.listIncidents(args.filter ?? {}, args.first, args.after, rowScopeOf(ctx).area),
       unit: (_: unknown, { id }: { id: string }, ctx: CadContext) => ctx.unit.load(id),
@@ -130,5 +131,17 @@ export function createCadSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): Sub
       if (change) changes.publish(change);
     },
     activeSubscriptions: () => changes.subscriberCount,
+    retention: {
+      ownedClasses: ['incidents'],
+      async purge(request) {
+        const { dataClass, scope } = request;
+        if (dataClass.name === 'incidents') return deleteClassRows(db.knex, db.schema, request);
+        // Where units were last seen is a copy of AVL positions: it goes with them.
+        if (dataClass.name === 'avl-positions' && scope.kind === 'expired') {
+          for (const [unitId, seen] of lastSeen) if (seen.fixAt < scope.cutoff.getTime()) lastSeen.delete(unitId);
+        }
+        return [];
+      },
+    },
   };
 }

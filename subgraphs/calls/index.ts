@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { CallState } from '../../adapters/contract';
+import { deleteClassRows } from '../../retention/retentionParticipant';
 import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';
 import { isPointInScope, rowScopeOf } from '../rowScope';
@@ -70,5 +71,10 @@ export function createCallsSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): S
       if (change) changes.publish(change);
     },
     activeSubscriptions: () => changes.subscriberCount,
+    // Calls live in the table only (no call is kept in memory between requests).
+    retention: {
+      ownedClasses: ['calls'],
+      purge: async (request) => (request.dataClass.name === 'calls' ? deleteClassRows(db.knex, db.schema, request) : []),
+    },
   };
 }
