@@ -8,11 +8,16 @@ import { STORAGE_TARGETS, dropSchemas, uniqueSchemaPrefix } from '../support/sto
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Runs `npm run audit:verify` with `env` as the hub's environment. */
-function runAuditVerify(env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs `npm run audit:verify` with `env` as the hub's environment; with `cwd`, runs the script
+ * there as `npm run` would (node with tsx), so that relative defaults resolve under it.
+ */
+function runAuditVerify(env: Record<string, string | undefined>, cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const { DATABASE_URL: _url, PGLITE_DATA_DIR: _dir, DATABASE_SCHEMA_PREFIX: _prefix, ...inherited } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'audit:verify'], { cwd: ROOT, env: { ...inherited, ...env } });
+    const child = cwd
+      ? spawn(process.execPath, ['--import', join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs'), join(ROOT, 'audit', 'verify.ts')], { cwd, env: { ...inherited, ...env } })
+      : spawn('npm', ['run', '--silent', 'audit:verify'], { cwd: ROOT, env: { ...inherited, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -86,12 +91,41 @@ describe.each(STORAGE_TARGETS)('npm run audit:verify on $name', (target) => {
     expect(broken.stdout).toMatch(/expected hash: [0-9a-f]{64}/);
     expect(broken.code).toBe(1);
   });
+
+  if (dataDir) {
+    it('exits 2 while another process holds the data directory, naming it, and leaves the lock alone', async () => {
+      // This jest worker holds it, as a running hub would.
+      const embedded = await createEmbeddedPostgres(dataDir);
+      try {
+        const result = await runAuditVerify(env);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(`in use by process ${process.pid}`);
+        expect(readdirSync(dataDir)).toContain('rtcc-hub.lock');
+      } finally {
+        await embedded.close();
+      }
+      expect(readdirSync(dataDir)).not.toContain('rtcc-hub.lock');
+      expect((await runAuditVerify(env)).code).toBe(1);
+    });
+  }
 });
 
 describe('npm run audit:verify without a database', () => {
   it('exits 2 when the embedded database is only in memory', async () => {
-    const result = await runAuditVerify({});
+    const result = await runAuditVerify({ PGLITE_DATA_DIR: 'memory' });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Nothing to check');
+  });
+
+  it('with no setting, checks the default data directory under the working directory (here, none yet), and creates nothing', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'rtcc-audit-default-'));
+    try {
+      const result = await runAuditVerify({}, cwd);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('No embedded database at PGLITE_DATA_DIR=.rtcc/data');
+      expect(readdirSync(cwd)).toEqual([]);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,13 @@ describe('hub configuration', () => {
     expect(config.databaseUrl).toBeUndefined();
   });
 
+  it('keeps the embedded database on disk by default, in memory only when asked', () => {
+    expect(readHubConfig({}).pgliteDataDir).toBe('.rtcc/data');
+    expect(readHubConfig({ PGLITE_DATA_DIR: 'memory' }).pgliteDataDir).toBeUndefined();
+    expect(readHubConfig({ PGLITE_DATA_DIR: 'MEMORY' }).pgliteDataDir).toBeUndefined();
+    expect(readHubConfig({ PGLITE_DATA_DIR: '/var/lib/rtcc' }).pgliteDataDir).toBe('/var/lib/rtcc');
+  });
+
   it('reads values from the environment', () => {
     const config = readHubConfig({ PORT: '8080', SIM_ENABLED: 'false', NEARBY_UNITS_RADIUS_METERS: '2500.5' });
     expect(config).toMatchObject({ gatewayPort: 8080, simulator: false, nearbyUnitsRadiusMeters: 2500.5 });
