@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { AvlAdapter } from '../../adapters/avl';
 import type { AuditSubgraph } from '../../subgraphs/audit';
 import { createConfiguredAdapters } from '../../hub/createConfiguredAdapters';
@@ -99,7 +100,7 @@ describe.each(STORAGE_TARGETS)('AVL ingest regressions ($name)', (target) => {
 describe.each(STORAGE_TARGETS)('AVL source allow-list through the configured hub ($name)', (target) => {
   /** A hub whose AVL adapter is made by the hub's own wiring from these settings. */
   async function startConfigured(env: Record<string, string>): Promise<{ hub: TestHub; adapter: AvlAdapter }> {
-    const config = readHubConfig({ AVL_UDP_PORT: '0', AVL_TCP_PORT: 'off', EIDO_HTTP_PORT: 'off', ...env });
+    const config = readHubConfig({ AVL_UDP_PORT: '0', AVL_TCP_PORT: '0', EIDO_HTTP_PORT: 'off', ...env });
     let adapter: AvlAdapter | undefined;
     const hub = await startTestHub(target, {
       adapters: (lookups) => {
@@ -115,19 +116,29 @@ describe.each(STORAGE_TARGETS)('AVL source allow-list through the configured hub
   const refusalRecords = async (hub: TestHub) =>
     (await (hub.subgraphs.audit.subgraph as AuditSubgraph).auditLog.list({ kinds: ['ingest-refused'] }, 100)).edges.map((edge) => edge.node);
 
-  it('refuses datagrams from an address not on AVL_ALLOWED_SOURCES and audits them once, with a count', async () => {
-    const { hub, adapter } = await startConfigured({ AVL_ALLOWED_SOURCES: '10.0.0.0/8' });
+  it('refuses datagrams and connections from an address not on AVL_ALLOWED_SOURCES and audits them once per transport, with a count', async () => {
+    const { hub, adapter } = await startConfigured({ AVL_ALLOWED_SOURCES: '10.0.0.0/8,fd00::/8' });
     try {
       const fix = `allow-1,${rmcAt(wholeSecondNow(), MESA)}`;
       for (let i = 0; i < 5; i += 1) await sendDatagram(adapter.addresses().udpPort!, fix);
-      await waitFor(() => adapter.status().refused >= 5, () => JSON.stringify(adapter.status()));
-      await waitFor(async () => (await refusalRecords(hub)).length >= 1, () => 'no ingest-refused record');
+      for (let i = 0; i < 3; i += 1) {
+        const socket = connect(adapter.addresses().tcpPort!, '127.0.0.1');
+        socket.on('error', () => undefined);
+        socket.write(`${fix}\r\n`);
+        // Closed by the hub at once, without a word.
+        await new Promise((resolve) => socket.once('close', resolve));
+      }
+      await waitFor(() => adapter.status().refused >= 8, () => JSON.stringify(adapter.status()));
+      await waitFor(async () => (await refusalRecords(hub)).length >= 2, () => 'no ingest-refused records');
 
       const records = await refusalRecords(hub);
-      expect(records).toHaveLength(1);
-      expect(records[0]).toMatchObject({ kind: 'ingest-refused', outcome: 'denied', reason: 'source-not-allowed' });
-      expect(records[0]?.details).toMatchObject({ adapter: 'avl', transport: 'udp', address: '127.0.0.1', count: 1 });
-      expect(adapter.status()).toMatchObject({ accepted: 0, rejected: 0 });
+      expect(records).toHaveLength(2);
+      for (const record of records) expect(record).toMatchObject({ kind: 'ingest-refused', outcome: 'denied', reason: 'source-not-allowed' });
+      expect(records.map((record) => record.details).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+        { adapter: 'avl', transport: 'tcp', address: '127.0.0.1', count: 1 },
+        { adapter: 'avl', transport: 'udp', address: '127.0.0.1', count: 1 },
+      ]);
+      expect(adapter.status()).toMatchObject({ accepted: 0, rejected: 0, refused: 8, connections: 0 });
       expect((await unitPositions(hub)).has('unit-allow')).toBe(false);
       expect(await listDeadLetters(hub)).toEqual([]);
     } finally {
