@@ -1,6 +1,16 @@
 import WebSocket, { type RawData } from 'ws';
 import type { Adapter, AdapterStatus, EventSink } from '../contract';
-import { MAX_CALL_FEED_MESSAGE_LENGTH, translateCallFeedMessage } from './translateCallFeedMessage';
+import { DEFAULT_MAX_MESSAGES_PER_FRAME, translateCallFeedFrame } from './translateCallFeedFrame';
+import { type CallFeedFailureReason } from './translateCallFeedMessage';
+
+/** Why the adapter refused a frame or message: the translator's reasons, and the frame's own. */
+export type CallFeedRejectionReason = CallFeedFailureReason | 'too-many-messages' | 'frame-too-large' | 'not-utf8';
+
+/** Largest frame read by default, in bytes; a larger one closes the connection (1009) and is a dead letter. */
+export const DEFAULT_MAX_CALL_FEED_FRAME_BYTES = 16 * 1024 * 1024;
+
+/** What a dead letter keeps of a message refused for its size: enough to tell what it was. */
+const OVERSIZE_RAW_KEPT = 16 * 1024;
 
 export interface CallFeedAdapterOptions {
   /** Adapter name; also the `source` of its events. Default `live911`. */
@@ -22,6 +32,19 @@ export interface CallFeedAdapterOptions {
    * reconnected; pings go out every third of it so that an idle, healthy feed answers. Default 30 000 ms.
    */
   readonly quietAfterMs?: number;
+  /** How far ahead of the hub's clock a message's `at` may be. Default 5 minutes. */
+  readonly maxFutureMs?: number;
+  /** How far behind the hub's clock a message's `at` may be (the hub sets CALL_FEED_MAX_AGE_MS). Default: no bound. */
+  readonly maxAgeMs?: number;
+  /** Messages read from one batch frame; the rest are one dead letter. Default 100. */
+  readonly maxMessagesPerFrame?: number;
+  /**
+   * Largest frame read, in bytes. A frame up to it but over the message size limit is a dead
+   * letter and the connection stays; a larger one is refused by the WebSocket layer, which
+   * closes the connection (1009): it is then a dead letter without its text, and the feed is
+   * reconnected. Default 16 MiB.
+   */
+  readonly maxFrameBytes?: number;
 }
 
 export interface CallFeedAdapterStatus extends AdapterStatus {
@@ -51,6 +74,8 @@ export interface CallFeedAdapter extends Adapter {
 export function createCallFeedAdapter(options: CallFeedAdapterOptions): CallFeedAdapter {
   const { name = 'live911', url, headers = {}, now, random = Math.random } = options;
   const { retryDelayMs = 500, maxRetryDelayMs = 15_000, quietAfterMs = 30_000 } = options;
+  const { maxFutureMs = 5 * 60_000, maxAgeMs = Infinity, maxMessagesPerFrame = DEFAULT_MAX_MESSAGES_PER_FRAME } = options;
+  const { maxFrameBytes = DEFAULT_MAX_CALL_FEED_FRAME_BYTES } = options;
   // Named in errors without its query string or credentials, which may hold an API key.
   const feed = describeFeedUrl(name, url);
 
@@ -70,23 +95,46 @@ export function createCallFeedAdapter(options: CallFeedAdapterOptions): CallFeed
   // Messages are handled one after another, in arrival order.
   let queue: Promise<void> = Promise.resolve();
 
-  const handle = (raw: string): Promise<void> => {
-    lastMessageAt = now().toISOString();
+  const reject = async (target: EventSink, reason: CallFeedRejectionReason, detail: string, raw: string) => {
+    const kept = reason === 'too-large' ? raw.slice(0, OVERSIZE_RAW_KEPT) : raw;
+    const note = kept.length < raw.length ? ` (the dead letter keeps its first ${OVERSIZE_RAW_KEPT} characters)` : '';
+    await target.reject({ source: name, reason, detail: `${detail}${note}`, raw: storableText(kept), receivedAt: now().toISOString() });
+    rejected += 1;
+  };
+
+  /** Runs `work` after every message already under way, with the sink of the moment. */
+  const enqueue = (work: (target: EventSink) => Promise<void>): Promise<void> => {
     const target = sink;
     const run = queue.then(async () => {
-      if (!target) return;
-      const translation = translateCallFeedMessage(raw, { source: name });
-      if (translation.ok) {
-        await target.emit(translation.event);
-        accepted += 1;
-      } else {
-        const { reason, detail } = translation;
-        await target.reject({ source: name, reason, detail, raw, receivedAt: now().toISOString() });
-        rejected += 1;
-      }
+      if (target) await work(target);
     });
     queue = run.catch(() => undefined); // a sink failure must not stop later messages
     return run;
+  };
+
+  const handle = (raw: string, notUtf8: string | null = null): Promise<void> => {
+    const receivedAt = now();
+    lastMessageAt = receivedAt.toISOString();
+    return enqueue(async (target) => {
+      if (notUtf8 !== null) return reject(target, 'not-utf8', notUtf8, raw);
+      const frame = translateCallFeedFrame(raw, { source: name, timeBounds: { receivedAt, maxFutureMs, maxAgeMs }, maxMessagesPerFrame });
+      // One failing message (the sink refusing it) costs none of the others in the frame.
+      let failure: unknown = null;
+      for (const message of frame.messages) {
+        try {
+          if (message.translation.ok) {
+            await target.emit(message.translation.event);
+            accepted += 1;
+          } else {
+            await reject(target, message.translation.reason, message.translation.detail, message.raw);
+          }
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+      if (frame.overflow) await reject(target, 'too-many-messages', frame.overflow.detail, frame.overflow.raw);
+      if (failure !== null) throw failure;
+    });
   };
 
   const heard = () => {
@@ -103,8 +151,9 @@ export function createCallFeedAdapter(options: CallFeedAdapterOptions): CallFeed
         ws = new WebSocket(url, {
           headers: { ...headers },
           handshakeTimeout: quietAfterMs,
-          // Room for the largest message the translator accepts, in UTF-8 bytes.
-          maxPayload: MAX_CALL_FEED_MESSAGE_LENGTH * 4,
+          // Well above the largest message the translator accepts, so that an oversized message
+          // is read and refused on its own rather than costing the connection.
+          maxPayload: maxFrameBytes,
         });
       } catch (error) {
         // E.g. a header value Node refuses to send: record it and keep retrying, with backoff.
@@ -127,7 +176,8 @@ export function createCallFeedAdapter(options: CallFeedAdapterOptions): CallFeed
         heard();
         // The feed has proven itself healthy: the next drop starts the backoff afresh.
         failedAttempts = 0;
-        handle(toText(data)).catch(() => {
+        const { text, notUtf8 } = toText(data);
+        handle(text, notUtf8).catch(() => {
           sinkFailures += 1;
         });
       });
@@ -141,7 +191,16 @@ export function createCallFeedAdapter(options: CallFeedAdapterOptions): CallFeed
       });
       ws.on('error', (error) => {
         failed = true;
-        if (socket === ws) lastError = `${feed}: ${error.message}`;
+        if (socket !== ws) return;
+        lastError = `${feed}: ${error.message}`;
+        // ws refuses a frame over maxPayload by closing the connection (1009): the frame is lost
+        // with it, so its loss at least is kept, in order with the frames before it.
+        if ((error as { code?: unknown }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+          const detail = `the feed sent a frame over ${maxFrameBytes} bytes; it was not read and the connection was closed (1009) and reopened`;
+          enqueue((target) => reject(target, 'frame-too-large', detail, '')).catch(() => {
+            sinkFailures += 1;
+          });
+        }
       });
       ws.on('close', (code, reason) => {
         settle();
@@ -258,8 +317,28 @@ function describeFeedUrl(name: string, url: string): string {
   return `${name} feed ${parsed.protocol}//${parsed.host}${parsed.pathname}`;
 }
 
-/** The feed sends text frames; a binary frame is read as UTF-8 all the same. */
-function toText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The feed sends text frames; a binary frame is read as UTF-8 all the same. Bytes that are not
+ * UTF-8 are refused (`notUtf8` says why) rather than silently replaced, which would store a
+ * caller's name or an id other than the one sent; the dead letter shows them as U+FFFD.
+ * (ws has already checked that a text frame is UTF-8.)
+ */
+function toText(data: RawData): { readonly text: string; readonly notUtf8: string | null } {
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  try {
+    return { text: UTF8.decode(bytes), notUtf8: null };
+  } catch {
+    return { text: bytes.toString('utf8'), notUtf8: `a binary frame of ${bytes.length} bytes that are not UTF-8 text` };
+  }
+}
+
+/**
+ * PostgreSQL text cannot hold NUL: a dead letter writes it as the JSON escape `\u0000`. A raw NUL
+ * is never valid JSON, so no message that was accepted could be written this way; replayed, a
+ * NUL in an id or a text field is refused again like any control character.
+ */
+function storableText(raw: string): string {
+  return raw.includes('\u0000') ? raw.replaceAll('\u0000', '\\u0000') : raw;
 }

@@ -2,6 +2,8 @@ import type { CallReceived, CallState, CallUpdated, EventLocation } from '../con
 import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH, isAudioUrl, isPrintableText } from '../contactFormats';
 import { type PidfFailureReason, parsePidfLocation } from '../pidf';
 import { validateDomainEvent } from '../validateDomainEvent';
+import { MAX_FEED_ID_LENGTH, identifierProblem, lineProblem } from './checkFeedText';
+import { jsonNestingDepth } from './jsonNestingDepth';
 
 /**
  * The 911 call feed format: the contract between the hub and a Live911-style feed.
@@ -17,9 +19,16 @@ import { validateDomainEvent } from '../validateDomainEvent';
  * - `eventId` (required, non-empty string): unique per feed event; a resent event keeps it.
  * - `type` (required): one of {@link CALL_FEED_MESSAGE_TYPES}.
  * - `callId` (required, non-empty string): the PSAP's call identifier.
- * - `at` (required): ISO 8601 date-time with an offset (`Z` or `±hh:mm`).
+ *
+ *   Identifiers are at most 128 characters, with no control, format (zero-width, BOM, bidi) or
+ *   noncharacter code points and no unpaired surrogate.
+ * - `at` (required): ISO 8601 date-time with an offset (`Z` or `±hh:mm`); given the receive
+ *   time, no further ahead of it than `maxFutureMs` and no older than `maxAgeMs`.
  * - `ani` (optional, string or null): callback number; used by `ringing` only.
  * - `classOfService` (optional, NENA code such as WPH1, WPH2, VOIP; string or null; `""` = null).
+ *
+ *   Like every other text field, one line of printable text: no control characters, unpaired
+ *   surrogates, bidirectional overrides or noncharacters.
  * - `callerName`, `callerAddress` (optional, string or null; `""` = null): the subscriber's name
  *   (CNAM or ALI) and civic address, one line each (at most 200 and 500 characters).
  * - `audioUrl` (optional, string or null; `""` = null): where the call's audio plays, an
@@ -41,12 +50,37 @@ export type CallFeedMessageType = (typeof CALL_FEED_MESSAGE_TYPES)[number];
 /** Longest message accepted, in characters; PIDF-LO is capped lower by {@link parsePidfLocation}. */
 export const MAX_CALL_FEED_MESSAGE_LENGTH = 512 * 1024;
 
+/** Deepest nesting of arrays and objects accepted in a message (the format itself needs 2). */
+export const MAX_CALL_FEED_DEPTH = 32;
+
+/** Longest callback number and class of service accepted, in characters. */
+const MAX_ANI_LENGTH = 32;
+const MAX_CLASS_OF_SERVICE_LENGTH = 16;
+
+/** Bounds of a message's `at` around the time it was received. */
+export interface CallFeedTimeBounds {
+  /** When the hub received the message. */
+  readonly receivedAt: Date;
+  /** How far ahead of `receivedAt` a time may be (clock skew). Default 5 minutes. */
+  readonly maxFutureMs?: number;
+  /** How far behind `receivedAt` a time may be (a feed's backlog after an outage). Default: no bound. */
+  readonly maxAgeMs?: number;
+}
+
+export interface CallFeedTranslateOptions {
+  readonly source: string;
+  /** Without them, any calendar time is accepted (translating a stored message, tests). */
+  readonly timeBounds?: CallFeedTimeBounds;
+}
+
 export type CallFeedFailureReason =
   | 'too-large'
+  | 'too-deep'
   | 'malformed-json'
   | 'not-an-object'
   | 'missing-field'
   | 'bad-field'
+  | 'bad-id'
   | 'bad-caller-name'
   | 'bad-caller-address'
   | 'bad-audio-url'
@@ -96,22 +130,44 @@ function show(value: unknown): string {
  * type) event stamped with `source`; the event id is the feed's `eventId` and `occurredAt` its
  * `at`. Anything else is a failure with a short reason. Pure; never throws.
  */
-export function translateCallFeedMessage(raw: string, options: { readonly source: string }): CallFeedTranslation {
+export function translateCallFeedMessage(raw: string, options: CallFeedTranslateOptions): CallFeedTranslation {
+  const parsed = parseCallFeedJson(raw);
+  if (!parsed.ok) return parsed;
+  return translateCallFeedValue(parsed.value, options);
+}
+
+/**
+ * Reads a message's (or a batch frame's) JSON text, bounded in length and nesting before it is
+ * parsed. Control characters in the parser's message are escaped: details end up in logs and
+ * in PostgreSQL, which refuses NUL.
+ */
+export function parseCallFeedJson(raw: string): { readonly ok: true; readonly value: unknown } | Failure {
   if (typeof raw !== 'string') return failure('malformed-json', 'message is not text');
   if (raw.length > MAX_CALL_FEED_MESSAGE_LENGTH) {
     return failure('too-large', `message is ${raw.length} characters, over ${MAX_CALL_FEED_MESSAGE_LENGTH}`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    return failure('malformed-json', error instanceof Error ? error.message : 'not JSON');
+  if (jsonNestingDepth(raw, MAX_CALL_FEED_DEPTH) > MAX_CALL_FEED_DEPTH) {
+    return failure('too-deep', `arrays and objects nest deeper than ${MAX_CALL_FEED_DEPTH} levels`);
   }
-  if (!isRecord(parsed)) return failure('not-an-object', `message is ${show(parsed)}, not a JSON object`);
-  return translateRecord(parsed, options.source);
+  try {
+    return { ok: true, value: JSON.parse(raw) as unknown };
+  } catch (error) {
+    return failure('malformed-json', escapeControls(error instanceof Error ? error.message : 'not JSON'));
+  }
 }
 
-function translateRecord(message: Record<string, unknown>, source: string): CallFeedTranslation {
+/** Translates one message already parsed (an element of a batch frame). */
+export function translateCallFeedValue(parsed: unknown, options: CallFeedTranslateOptions): CallFeedTranslation {
+  if (!isRecord(parsed)) return failure('not-an-object', `message is ${show(parsed)}, not a JSON object`);
+  return translateRecord(parsed, options);
+}
+
+/** `\u0000` for every control character, so that a detail is one printable line. */
+function escapeControls(text: string): string {
+  return text.replace(/\p{Cc}/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function translateRecord(message: Record<string, unknown>, { source, timeBounds }: CallFeedTranslateOptions): CallFeedTranslation {
   const eventId = requiredId(message, 'eventId');
   if (typeof eventId !== 'string') return eventId;
   const type = requiredId(message, 'type');
@@ -121,11 +177,11 @@ function translateRecord(message: Record<string, unknown>, source: string): Call
   }
   const callId = requiredId(message, 'callId');
   if (typeof callId !== 'string') return callId;
-  const at = readTimestamp(message.at);
+  const at = readTimestamp(message.at, timeBounds);
   if (typeof at !== 'string') return at;
-  const ani = optionalText(message, 'ani');
+  const ani = optionalText(message, 'ani', MAX_ANI_LENGTH);
   if (ani !== null && typeof ani !== 'string') return ani;
-  const classOfService = optionalText(message, 'classOfService');
+  const classOfService = optionalText(message, 'classOfService', MAX_CLASS_OF_SERVICE_LENGTH);
   if (classOfService !== null && typeof classOfService !== 'string') return classOfService;
   const identity = readCallerIdentity(message);
   if (!isCallerIdentity(identity)) return identity;
@@ -165,21 +221,24 @@ function translateRecord(message: Record<string, unknown>, source: string): Call
   return { ok: true, event: checked.event as CallReceived | CallUpdated };
 }
 
-/** A required identifier: a string with something other than whitespace in it. */
+/** A required identifier: printable text with something other than whitespace in it (see {@link identifierProblem}). */
 function requiredId(message: Record<string, unknown>, field: string): string | Failure {
   const value = message[field];
   if (value === undefined || value === null) return failure('missing-field', `${field} is required`);
   if (typeof value !== 'string') return failure('bad-field', `${field}: expected a string, got ${show(value)}`);
   if (value.trim() === '') return failure('missing-field', `${field} is empty`);
-  return value;
+  const problem = identifierProblem(value, MAX_FEED_ID_LENGTH);
+  return problem === null ? value : failure('bad-id', `${field} ${show(value)} ${problem}`);
 }
 
-/** An optional string; absent, null and blank all mean "not known". */
-function optionalText(message: Record<string, unknown>, field: string): string | null | Failure {
+/** An optional line of text; absent, null and blank all mean "not known". */
+function optionalText(message: Record<string, unknown>, field: string, maxLength: number): string | null | Failure {
   const value = message[field];
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') return failure('bad-field', `${field}: expected a string or null, got ${show(value)}`);
-  return value.trim() === '' ? null : value;
+  if (value.trim() === '') return null;
+  const problem = lineProblem(value, maxLength);
+  return problem === null ? value : failure('bad-field', `${field} ${show(value)} ${problem}`);
 }
 
 type CallerIdentity = Partial<Record<'callerName' | 'callerAddress' | 'audioUrl', string | null>>;
@@ -191,7 +250,8 @@ const isCallerIdentity = (value: CallerIdentity | Failure): value is CallerIdent
  * from the result (unchanged), a null or blank one is null.
  */
 function readCallerIdentity(message: Record<string, unknown>): CallerIdentity | Failure {
-  const oneLine = (maxLength: number) => [(text: string) => isPrintableText(text, maxLength), `one line of at most ${maxLength} characters`] as const;
+  const oneLine = (maxLength: number) =>
+    [(text: string) => isPrintableText(text, maxLength) && lineProblem(text, maxLength) === null, `one line of at most ${maxLength} printable characters`] as const;
   const fields = [
     ['callerName', 'bad-caller-name', ...oneLine(MAX_NAME_LENGTH)],
     ['callerAddress', 'bad-caller-address', ...oneLine(MAX_ADDRESS_LENGTH)],
@@ -212,10 +272,21 @@ function readCallerIdentity(message: Record<string, unknown>): CallerIdentity | 
   return identity;
 }
 
-function readTimestamp(value: unknown): string | Failure {
+function readTimestamp(value: unknown, bounds: CallFeedTimeBounds | undefined): string | Failure {
   if (value === undefined || value === null) return failure('missing-field', 'at is required');
   const valid = typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)) && isCalendarDate(value);
-  return valid ? value : failure('bad-timestamp', `at: expected an ISO 8601 date-time with offset, got ${show(value)}`);
+  if (!valid) return failure('bad-timestamp', `at: expected an ISO 8601 date-time with offset, got ${show(value)}`);
+  if (bounds === undefined) return value;
+  // The calls store keeps the newest state by time: one message dated 2079 would freeze its call for good.
+  const { receivedAt, maxFutureMs = 5 * 60_000, maxAgeMs = Infinity } = bounds;
+  const aheadMs = Date.parse(value) - receivedAt.getTime();
+  if (aheadMs > maxFutureMs) {
+    return failure('bad-timestamp', `at ${show(value)} is ${aheadMs} ms ahead of the time it was received (at most ${maxFutureMs})`);
+  }
+  if (-aheadMs > maxAgeMs) {
+    return failure('bad-timestamp', `at ${show(value)} is ${-aheadMs} ms before the time it was received (at most ${maxAgeMs})`);
+  }
+  return value;
 }
 
 /** `Date.parse` rolls 31 February over into March; a feed that sends it is wrong, not early. */
@@ -265,6 +336,8 @@ function readCoordinates(value: Record<string, unknown>): LocationReading | Fail
   if (address !== null && typeof address !== 'string') {
     return failure('bad-location', `location.address: expected a string or null, got ${show(address)}`);
   }
+  const addressProblem = address === null ? null : lineProblem(address, MAX_ADDRESS_LENGTH);
+  if (addressProblem !== null) return failure('bad-location', `location.address ${show(address)} ${addressProblem}`);
   const knownAddress = address === null || address.trim() === '' ? null : address;
   return { ok: true, value: { point: { lat, lon }, uncertaintyMeters, address: knownAddress } };
 }
