@@ -88,6 +88,10 @@ export function createConfiguredAdapters(
         name: 'live911',
         url: callFeedUrl,
         now,
+        maxFutureMs: config.callFeedMaxFutureMs,
+        maxAgeMs: config.callFeedMaxAgeMs,
+        maxMessagesPerFrame: config.callFeedMaxMessagesPerFrame,
+        maxFrameBytes: config.callFeedMaxFrameBytes,
         ...(config.callFeedApiKey ? { headers: { authorization: `Bearer ${config.callFeedApiKey}` } } : {}),
       }),
     );

@@ -1,5 +1,6 @@
 import { parseSourceAllowList } from '../adapters/avl/createSourceAllowList';
 import { parseSourceSecrets } from '../adapters/eido-http/parseSourceSecrets';
+import { parseFieldCosts } from '../gateway/limits/countPricedFields';
 
 /** One environment variable the hub reads: its default and what it does. README lists them all. */
 interface Setting<T> {
@@ -224,6 +225,31 @@ export const HUB_SETTINGS = {
     count,
   ),
   rateLimitBurst: define('RATE_LIMIT_BURST', '100', 'Operations a caller may send at once after a quiet spell, above the steady RATE_LIMIT_PER_MINUTE.', positiveInteger),
+  limitFieldCosts: define(
+    'LIMIT_FIELD_COSTS',
+    'Query.verifyAuditChain=2500',
+    'What expensive fields cost in LIMIT_MAX_COST\'s estimate, in place of 1, as `Type.field=cost` pairs separated by commas (a walk of the whole audit chain is not one field\'s work).',
+    parseFieldCosts,
+  ),
+  limitPricedFieldRepeats: define(
+    'LIMIT_PRICED_FIELD_REPEATS',
+    '1',
+    'Times one field priced in LIMIT_FIELD_COSTS may be selected in one operation, aliases and fragment spreads included (QUERY_TOO_COSTLY with `extensions.field`).',
+    positiveInteger,
+  ),
+  limitVariablesDepth: define(
+    'LIMIT_VARIABLES_DEPTH',
+    '32',
+    'Deepest nesting of lists and objects in an operation\'s variables; each variable is also held to the depth its declared type allows, and a variable the operation does not declare is refused (VARIABLES_REFUSED, before anything runs).',
+    positiveInteger,
+  ),
+  limitVariablesValues: define('LIMIT_VARIABLES_VALUES', '10000', 'Most values (scalars, lists, objects) in an operation\'s variables together (VARIABLES_REFUSED).', positiveInteger),
+  auditRefusalsPerMinute: define(
+    'AUDIT_REFUSALS_PER_MINUTE',
+    '30',
+    'Requests refused at the gateway before they became an operation (413, 415, CSRF, batching, malformed) and refused subscribes, audited one by one per client address (or caller) and minute; beyond it, and once the sender is rate-limited, they are counted into one summary record per minute. Refused requests also spend the address\'s RATE_LIMIT_PER_MINUTE.',
+    positiveInteger,
+  ),
   avlUdpPort: define('AVL_UDP_PORT', '5500', 'UDP port for NMEA 0183 / TAIP datagrams from vehicle modems (`off` to disable).', portOrOff),
   avlTcpPort: define('AVL_TCP_PORT', 'off', 'TCP port for modems that stream NMEA / TAIP lines (`off` to disable).', portOrOff),
   avlAllowedSources: define(
@@ -282,6 +308,10 @@ export const HUB_SETTINGS = {
   ),
   callFeedUrl: define('CALL_FEED_URL', undefined, 'WebSocket URL of a Live911-style 911 call feed (with the simulator in protocol mode, its own feed).', url),
   callFeedApiKey: define('CALL_FEED_API_KEY', undefined, 'Sent as the `authorization: Bearer …` header to the call feed.', text),
+  callFeedMaxFutureMs: define('CALL_FEED_MAX_FUTURE_MS', '300000', 'How far, in ms, a call feed message\'s time may lie ahead of the hub\'s clock; a later one is a dead letter (`bad-timestamp`), so that one message dated 2079 cannot freeze its call.', positiveInteger),
+  callFeedMaxAgeMs: define('CALL_FEED_MAX_AGE_MS', '86400000', 'How far, in ms, a call feed message\'s time may lie behind the hub\'s clock (a feed\'s backlog after an outage); an older one is a dead letter (`bad-timestamp`).', positiveInteger),
+  callFeedMaxMessagesPerFrame: define('CALL_FEED_MAX_MESSAGES_PER_FRAME', '100', 'Messages read from one call feed frame that is a batch (a JSON array); the rest of the batch is one dead letter (`too-many-messages`), replayable.', positiveInteger),
+  callFeedMaxFrameBytes: define('CALL_FEED_MAX_FRAME_BYTES', '16777216', 'Largest call feed frame read, in bytes; a message over 512 Ki characters is a dead letter (`too-large`, its first 16 Ki characters kept), and a frame over this limit closes the connection (1009), is a dead letter (`frame-too-large`) and the feed is reconnected.', positiveInteger),
   onvifDevicesFile: define(
     'ONVIF_DEVICES_FILE',
     undefined,
