@@ -38,6 +38,8 @@ export async function createHubGateway(options: HubGatewayOptions): Promise<Gate
     devIssuer,
     audit,
     limits: await createConfiguredLimits(config),
+    purposeRules: { pattern: config.purposePattern, incidentPattern: config.purposeIncidentPattern, cacheMs: config.purposeIncidentCacheMs },
+    auditRefusalsPerMinute: config.auditRefusalsPerMinute,
     supergraphSdl: readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
     subgraphSigningSecret: options.subgraphSigningSecret,
     subgraphUrls: options.subgraphUrls,

@@ -8,6 +8,7 @@ import {
 } from 'graphql';
 import { type VariableBounds, checkDeclaredVariables, checkVariablesShape } from './checkVariables';
 import { type RateDecision, type RateLimiter, createRateLimiter } from './createRateLimiter';
+import { countPricedFields } from './countPricedFields';
 import { estimateCost } from './estimateCost';
 import { findIntrospectionField } from './findIntrospectionField';
 import {
@@ -17,6 +18,7 @@ import {
   operationNameRequired,
   operationNotAllowed,
   persistedOperationNotFound,
+  pricedFieldRepeated,
   queryTooCostly,
   queryTooDeep,
   rateLimited,
@@ -35,6 +37,13 @@ export interface OperationLimitsOptions {
   readonly defaultListSize?: number;
   /** Items assumed by field name where a resolver defaults the size, e.g. `{ nearbyUnits: 5 }`. */
   readonly listSizes?: Readonly<Record<string, number>>;
+  /**
+   * What one field costs by schema coordinate, in place of 1 (LIMIT_FIELD_COSTS); default
+   * DEFAULT_FIELD_COSTS. A priced field may also appear only `maxPricedFieldRepeats` times.
+   */
+  readonly fieldCosts?: Readonly<Record<string, number>>;
+  /** Times one priced field may be selected in one operation, aliases included (LIMIT_PRICED_FIELD_REPEATS). */
+  readonly maxPricedFieldRepeats?: number;
   /** Deepest nesting of arrays and objects in an operation's variables (LIMIT_VARIABLES_DEPTH). */
   readonly maxVariablesDepth?: number;
   /** Most values in an operation's variables together (LIMIT_VARIABLES_VALUES). */
@@ -52,6 +61,12 @@ export interface OperationLimitsOptions {
   /** Clock for the rate limiter (ms). */
   readonly now?: () => number;
 }
+
+/**
+ * Fields whose work is out of proportion to their answer: `verifyAuditChain` reads and hashes the
+ * whole audit chain (100 aliases of it at cost 1 held the event loop 28 s).
+ */
+export const DEFAULT_FIELD_COSTS: Readonly<Record<string, number>> = { 'Query.verifyAuditChain': 2500 };
 
 /** Who sends an operation, as the gateway context knows it. */
 export interface LimitsCaller {
@@ -125,6 +140,8 @@ export function createOperationLimits(options: OperationLimitsOptions = {}): Ope
     defaultListSize = 10,
     listSizes = {},
     introspectionEnabled = false,
+    fieldCosts = DEFAULT_FIELD_COSTS,
+    maxPricedFieldRepeats = 1,
     maxVariablesDepth = 32,
     maxVariableValues = 10_000,
     persistedOperations = null,
@@ -143,6 +160,7 @@ export function createOperationLimits(options: OperationLimitsOptions = {}): Ope
         })
       : null;
 
+  const pricedFields = new Set(Object.keys(fieldCosts));
   const variableBounds: VariableBounds = { maxDepth: maxVariablesDepth, maxValues: maxVariableValues };
 
   const admit = (request: AdmissionRequest): Admission => {
@@ -182,7 +200,12 @@ export function createOperationLimits(options: OperationLimitsOptions = {}): Ope
     }
     const depth = measureDepth(operation, fragments);
     if (depth > maxDepth) return queryTooDeep(depth, maxDepth);
-    const cost = estimateCost(operation, fragments, { schema: check.schema, variables: check.variables ?? {}, defaultListSize, listSizes });
+    if (pricedFields.size > 0) {
+      for (const [coordinate, times] of countPricedFields(operation, fragments, check.schema, pricedFields)) {
+        if (times > maxPricedFieldRepeats) return pricedFieldRepeated(coordinate, times, maxPricedFieldRepeats);
+      }
+    }
+    const cost = estimateCost(operation, fragments, { schema: check.schema, variables: check.variables ?? {}, defaultListSize, listSizes, fieldCosts });
     return cost > maxCost ? queryTooCostly(cost, maxCost) : null;
   };
 

@@ -32,6 +32,11 @@ export interface CostEstimateOptions {
    * default because a resolver applies one (e.g. `nearbyUnits` → NEARBY_UNITS_LIMIT).
    */
   readonly listSizes?: Readonly<Record<string, number>>;
+  /**
+   * What one field costs by schema coordinate (`Query.verifyAuditChain`), in place of 1, for
+   * fields whose work is out of proportion to what they return (LIMIT_FIELD_COSTS).
+   */
+  readonly fieldCosts?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -45,7 +50,8 @@ export interface CostEstimateOptions {
  * lists directly under it (`edges`, `nodes`). Aliased copies, every branch of a type condition,
  * and every spread of a fragment all add up; `@skip`/`@include` are not evaluated, so the
  * estimate errs high. Fragments are costed once per size they are spread under. An introspection
- * field (`__schema`, `__type`) costs 1 whatever it selects: the gateway answers it from its own
+ * field (`__schema`, `__type`) costs 1 whatever it selects. A field priced in `fieldCosts` costs
+ * its price instead of 1 (a walk of the whole audit chain is not one field's work): the gateway answers it from its own
  * schema, without a subgraph, and graphql-js's MaxIntrospectionDepthRule bounds its nesting.
  */
 export function estimateCost(
@@ -53,7 +59,7 @@ export function estimateCost(
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   options: CostEstimateOptions,
 ): number {
-  const { schema, variables, defaultListSize, listSizes = {} } = options;
+  const { schema, variables, defaultListSize, listSizes = {}, fieldCosts = {} } = options;
   const costed = new Map<string, number>();
   const inProgress = new Set<string>();
 
@@ -94,7 +100,8 @@ export function estimateCost(
 
   const costOfField = (field: FieldNode, parentType: GraphQLNamedType | undefined, inheritedSize: number | null): number => {
     if (field.name.value === '__typename') return 0;
-    if (!field.selectionSet || isIntrospectionField(field.name.value)) return 1;
+    const base = (parentType && fieldCosts[`${parentType.name}.${field.name.value}`]) ?? 1;
+    if (!field.selectionSet || isIntrospectionField(field.name.value)) return base;
     const definition = fieldDefinition(parentType, field.name.value);
     const isList = definition ? isListType(getNullableType(definition.type)) : false;
     const size = requestedSize(field, definition);
@@ -102,7 +109,7 @@ export function estimateCost(
     let passedOn: number | null = null;
     if (isList) items = size ?? inheritedSize ?? listSizes[field.name.value] ?? defaultListSize;
     else passedOn = size;
-    return 1 + items * costOf(field.selectionSet, definition ? getNamedType(definition.type) : undefined, passedOn);
+    return base + items * costOf(field.selectionSet, definition ? getNamedType(definition.type) : undefined, passedOn);
   };
 
   const costOf = (selectionSet: SelectionSetNode, parentType: GraphQLNamedType | undefined, inheritedSize: number | null): number => {

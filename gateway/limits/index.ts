@@ -10,6 +10,7 @@ export {
   type LimitsCaller,
   type OperationLimits,
   type OperationLimitsOptions,
+  DEFAULT_FIELD_COSTS,
   callerKeyOf,
   createOperationLimits,
 } from './createOperationLimits';
@@ -18,5 +19,6 @@ export { type OperationLimitsRequest, type OperationLimitsVerdict, checkOperatio
 export { type LimitCode, LimitError } from './limitErrors';
 export { type PersistedOperations, parsePersistedOperations, readPersistedOperations, sha256Hex } from './readPersistedOperations';
 export { estimateCost } from './estimateCost';
+export { countPricedFields, parseFieldCosts } from './countPricedFields';
 export { type VariableBounds, checkDeclaredVariables, checkVariablesShape } from './checkVariables';
 export { measureDepth } from './measureDepth';

@@ -87,3 +87,12 @@ export function operationNameRequired(operations: number, operationName: string 
       : `The document holds no operation named "${operationName}"`;
   return new LimitError('OPERATION_NAME_REQUIRED', message, 400, { operations });
 }
+
+export function pricedFieldRepeated(field: string, repeats: number, maxRepeats: number): LimitError {
+  return new LimitError(
+    'QUERY_TOO_COSTLY',
+    `The operation selects ${field} ${repeats} times; an expensive field may be selected at most ${maxRepeats} time(s) per operation`,
+    400,
+    { field, repeats, maxRepeats },
+  );
+}
