@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNmeaFix } from '../../adapters/simulator/protocols/encodeNmeaFix';
+import { openDevIssuer } from '../../hub/createHubAuth';
+import { readHubConfig } from '../../hub/hubConfig';
 
 // `npm start` on its DEFAULT data directory (PGLITE_DATA_DIR unset: `.rtcc/data` under the
 // working directory, here a temporary one), stopped with SIGINT and started again: what it
@@ -21,8 +23,8 @@ function hubEnv(): NodeJS.ProcessEnv {
     ...inherited,
     ...Object.fromEntries(['PORT', 'CALLS_PORT', 'CAD_PORT', 'AVL_PORT', 'CAMERAS_PORT', 'INGEST_PORT', 'AUDIT_PORT', 'AVL_UDP_PORT', 'EIDO_HTTP_PORT'].map((name) => [name, '0'])),
     SIM_SEED: '1',
-    SIM_UNITS: '6',
-    SIM_CAMERAS: '30',
+    SIM_UNITS: '4',
+    SIM_CAMERAS: '10',
     SIM_ONVIF_CAMERAS: '0',
     LOG_LEVEL: 'warn',
   };
@@ -87,11 +89,11 @@ async function startHubProcess(cwd: string, started: ChildProcess[]): Promise<Hu
   };
 }
 
-/** Tokens of the hub's development issuer, whose key the hub created under `<cwd>/.rtcc`. */
+/** A token of the hub's development issuer, whose key the hub created in its default place under `<cwd>/.rtcc`. */
 async function tokenFor(cwd: string, role: string): Promise<string> {
-  const run = await runScript(join('auth', 'token.ts'), ['--role', role], cwd);
-  if (run.code !== 0) throw new Error(`npm run token failed: ${run.stderr}`);
-  return run.stdout.trim();
+  const issuer = await openDevIssuer(readHubConfig({ AUTH_DEV_KEY_FILE: join(cwd, '.rtcc', 'dev-issuer-key.json') }));
+  if (!issuer) throw new Error('no development issuer');
+  return issuer.sign({ subject: `restart-${role}`, roles: [role] });
 }
 
 async function graphql<T>(hub: HubProcess, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -243,5 +245,16 @@ describe('npm start remembers across a restart (default data directory)', () => 
     const checked = Number(/records checked: (\d+)/.exec(verify.stdout)?.[1]);
     expect(checked).toBeGreaterThanOrEqual(trailAfter.size);
     expect(verify.code).toBe(0);
+
+    // A hub that dies without closing (SIGKILL) leaves its lock behind: the next process sees
+    // that its holder is gone, takes the directory over, and PGlite recovers the database.
+    const crashed = await startHubProcess(cwd, started);
+    const crashedPid = crashed.child.pid;
+    crashed.child.kill('SIGKILL');
+    await new Promise((resolve) => crashed.child.once('exit', resolve));
+    expect(readFileSync(join(cwd, '.rtcc', 'data', 'rtcc-hub.lock'), 'utf8')).toContain(`"pid":${crashedPid}`);
+    const afterCrash = await runScript(join('audit', 'verify.ts'), [], cwd);
+    expect(afterCrash.stdout).toMatch(/OK: the chain is intact/);
+    expect(afterCrash.code).toBe(0);
   }, 180_000);
 });
