@@ -9,6 +9,7 @@ import type { Authenticator } from '../auth/createAuthenticator';
 import type { DevIssuer } from '../auth/createDevIssuer';
 import { createHttpApp, listenForGraphQL } from '../http/createHttpApp';
 import { createAccessControl } from './authorization/createAccessControl';
+import type { PurposeRules } from './authorization/createPurposeCheck';
 import { createAccessPlugin } from './authorization/createAccessPlugin';
 import { type AuditSink, createAuditPlugin } from './audit/createAuditPlugin';
 import { type RefusalAudit, createRefusalAudit } from './audit/createRefusalAudit';
@@ -52,6 +53,8 @@ export interface GatewayOptions {
   readonly audit: AuditSink;
   /** Limits against abuse (gateway/limits), shared by HTTP and WebSocket. */
   readonly limits: OperationLimits;
+  /** What a stated purpose must look like, and which purposes name a CAD incident that must exist. */
+  readonly purposeRules?: PurposeRules;
   /**
    * Refusals of one caller or address recorded one by one per minute; the rest are counted into
    * one summary record a minute (AUDIT_REFUSALS_PER_MINUTE, default 30).
@@ -107,7 +110,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
   const planner = createSubscriptionPlanner({ supergraphSdl: plannedSdl, dataSources, logger });
-  const access = createAccessControl({ supergraphSdl, apiSchema: planner.schema });
+  const access = createAccessControl({ supergraphSdl, apiSchema: planner.schema, cad: dataSources.cad, ...(options.purposeRules ? { purposeRules: options.purposeRules } : {}) });
   const app = createHttpApp(logger.child({ component: 'gateway' }));
   const refusals = createRefusalAudit({ audit: options.audit, logger: logger.child({ component: 'audit' }), perWindow: options.auditRefusalsPerMinute ?? 30 });
   // Whether the audit plugin recorded a request's operation (then the HTTP edge does not record

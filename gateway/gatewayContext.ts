@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import type { Identity } from '../auth/identity';
 import type { CheckedOperation } from './authorization/createAccessControl';
 
@@ -7,6 +8,8 @@ export interface GatewayContext {
   readonly identity: Identity | null;
   /** The case or incident number stated in the `X-Purpose` header (or connection parameter). */
   readonly purpose: string | null;
+  /** Why the stated purpose was refused as it arrived (PURPOSE_INVALID); the operation is refused with it, audited. */
+  readonly purposeRefused?: GraphQLError;
   /** The client's network address, for logs, lock-out and the audit trail. */
   readonly clientAddress: string;
   /** Set once the operation is resolved: where access rules apply and what was decided. */

@@ -21,7 +21,7 @@ const KEPT_VARIABLES = { maxDepth: 32, maxValues: 2000, maxTextLength: 64 * 1024
 const RESTRICTED_VARIABLE = /callback|phone|caller|name|address|narrative|email|contact|ani/i;
 
 /** Error codes that mean the caller was refused rather than that something failed. */
-const DENIAL_CODES = new Set(['UNAUTHENTICATED', 'LOCKED_OUT', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'RATE_LIMITED', 'QUERY_TOO_DEEP', 'QUERY_TOO_COSTLY', 'DOCUMENT_TOO_LARGE', 'INTROSPECTION_DISABLED', 'OPERATION_NOT_ALLOWED', 'PERSISTED_OPERATION_NOT_FOUND', 'VARIABLES_REFUSED']);
+const DENIAL_CODES = new Set(['UNAUTHENTICATED', 'LOCKED_OUT', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'RATE_LIMITED', 'QUERY_TOO_DEEP', 'QUERY_TOO_COSTLY', 'DOCUMENT_TOO_LARGE', 'INTROSPECTION_DISABLED', 'OPERATION_NOT_ALLOWED', 'PERSISTED_OPERATION_NOT_FOUND', 'VARIABLES_REFUSED', 'PURPOSE_INVALID', 'PURPOSE_UNKNOWN_INCIDENT']);
 
 /**
  * The audit record of one operation (or one subscription event): who (subject, roles, client),

@@ -5,8 +5,8 @@ import type { AccessControl } from './createAccessControl';
 
 /**
  * Apollo Server plugin that applies access control to queries and mutations: decided once the
- * operation is resolved (refusing it outright where createAccessControl says so), applied to the
- * response before it is sent.
+ * operation is resolved (refusing it outright where createAccessControl says so, or where the
+ * stated purpose may not stand), applied to the response before it is sent.
  */
 export function createAccessPlugin(access: AccessControl): ApolloServerPlugin<GatewayContext> {
   return {
@@ -14,6 +14,9 @@ export function createAccessPlugin(access: AccessControl): ApolloServerPlugin<Ga
       return {
         async didResolveOperation(requestContext) {
           const { contextValue } = requestContext;
+          if (contextValue.purposeRefused) throw contextValue.purposeRefused;
+          // The caller is authenticated by now, so only a caller's purpose can make the gateway ask CAD.
+          await access.confirmPurpose(contextValue.purpose);
           const checked = access.check(requestContext.document, requestContext.operationName, contextValue);
           contextValue.access = checked;
         },

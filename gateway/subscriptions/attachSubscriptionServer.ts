@@ -135,12 +135,13 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
         const purpose = readPurpose(params['X-Purpose'] ?? params[PURPOSE_HEADER] ?? params.purpose ?? headers[PURPOSE_HEADER]);
         const authorization = params.Authorization ?? params.authorization ?? headers.authorization;
         const identity = await authenticator.authenticate(typeof authorization === 'string' ? authorization : null, clientAddress);
+        await access.confirmPurpose(purpose);
         ctx.extra.caller = { identity, purpose, clientAddress };
         return true;
       } catch (error) {
         // Authentication audits its refusals; they count against the address's rate.
         limits.refused(clientAddress);
-        const code = error instanceof GraphQLError && error.extensions.code === 'LOCKED_OUT' ? 4429 : CloseCode.Unauthorized;
+        const code = error instanceof GraphQLError && error.extensions.code === 'LOCKED_OUT' ? 4429 : isPurposeRefusal(error) ? CloseCode.Forbidden : CloseCode.Unauthorized;
         socket.close(code, closeReason(error instanceof Error ? error.message : 'Unauthorized'));
         return false;
       }
@@ -503,3 +504,8 @@ function isSubscriptionDocument(document: DocumentNode, operationName: string | 
   return getOperationAST(document, operationName ?? undefined)?.operation === 'subscription';
 }
 
+/** A connection refused for its stated purpose (closed 4403), not for its token. */
+function isPurposeRefusal(error: unknown): boolean {
+  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  return code === 'PURPOSE_INVALID' || code === 'PURPOSE_UNKNOWN_INCIDENT' || code === 'SUBGRAPH_UNAVAILABLE';
+}

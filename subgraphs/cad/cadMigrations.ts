@@ -44,4 +44,14 @@ export const cadMigrations: readonly Migration[] = [
       await db.schema.withSchema(schema).dropTable('incidents');
     },
   },
+  {
+    // Incidents are looked up by number (a stated purpose naming one, IncidentFilter.number).
+    name: '002_incident_number_index',
+    async up(db, schema) {
+      await db.schema.withSchema(schema).alterTable('incidents', (t) => t.index(['number']));
+    },
+    async down(db, schema) {
+      await db.schema.withSchema(schema).alterTable('incidents', (t) => t.dropIndex(['number']));
+    },
+  },
 ];

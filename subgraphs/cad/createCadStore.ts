@@ -35,6 +35,7 @@ export interface IncidentFilter {
   readonly status?: readonly IncidentStatus[] | null;
   readonly maxPriority?: number | null;
   readonly reportedSince?: Date | null;
+  readonly number?: string | null;
 }
 
 export interface UnitFilter {
@@ -145,6 +146,7 @@ export function createCadStore(db: Database): CadStore {
       if (filter.status?.length) query.whereIn('status', filter.status);
       if (filter.maxPriority != null) query.where('priority', '<=', filter.maxPriority);
       if (filter.reportedSince) query.where('reported_at', '>=', filter.reportedSince);
+      if (filter.number != null) query.where('number', filter.number);
       if (area) whereLocationInBox(query, areaBounds(area));
       return fetchKeysetConnection<IncidentRow, IncidentRecord>({
         query,
