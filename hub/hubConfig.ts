@@ -176,7 +176,7 @@ export const HUB_SETTINGS = {
     'A purpose matching this regular expression is an incident number (the simulator\'s and Mesa CAD\'s form: agency letters, yymmdd, a 4-digit sequence), and the incident must exist in CAD (PURPOSE_UNKNOWN_INCIDENT otherwise); `off` checks no purpose against CAD.',
     (raw): RegExp | null => (/^off$/i.test(raw) ? null : regularExpression(raw)),
   ),
-  purposeIncidentCacheMs: define('PURPOSE_INCIDENT_CACHE_MS', '30000', 'How long the gateway remembers that an incident number exists (or not), in ms.', positiveInteger),
+  purposeIncidentCacheMs: define('PURPOSE_INCIDENT_CACHE_MS', '30000', 'How long the gateway remembers that an incident number exists, in ms (that it does not, at most 5 s of it).', positiveInteger),
   resubscribeDelayMs: define('RESUBSCRIBE_DELAY_MS', '200', 'First wait before the gateway reconnects a dropped subscription to a subgraph; doubles per failure.', positiveInteger),
   resubscribeMaxDelayMs: define('RESUBSCRIBE_MAX_DELAY_MS', '10000', 'Longest wait between the gateway\'s reconnection attempts to a subgraph.', positiveInteger),
   subgraphSigningSecret: define(
@@ -194,7 +194,7 @@ export const HUB_SETTINGS = {
   subgraphSignatureNoncesMax: define(
     'SUBGRAPH_SIGNATURE_NONCES_MAX',
     '200000',
-    'Signatures a subgraph remembers in memory (embedded database) to refuse a replayed one within the skew; when full, signatures older than the oldest remembered are refused too. With DATABASE_URL the replicas share them in the database instead (rows older than the skew are deleted).',
+    'Signatures a subgraph remembers in memory (embedded database) to refuse a replayed one within the skew; when full, signatures older than the oldest remembered are refused too. With DATABASE_URL the replicas share them in the database instead (rows older than two skews are deleted).',
     positiveInteger,
   ),
   limitDocumentBytes: define('LIMIT_DOCUMENT_BYTES', '32768', 'Longest GraphQL document the gateway accepts, in bytes; a longer one is refused unparsed (DOCUMENT_TOO_LARGE, HTTP 413).', positiveInteger),
