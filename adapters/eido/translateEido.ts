@@ -532,7 +532,9 @@ function finishEvents(
       events.push(checked.event);
       continue;
     }
-    rejections.push({ reason: 'invalid-event', detail: `${event.type} (${checked.reason}): ${checked.detail}`, path });
+    // Characters no store can take are the vendor's input, not a translation gap: say so in the reason.
+    const reason = checked.reason === 'bad-character' ? 'bad-character' : 'invalid-event';
+    rejections.push({ reason, detail: `${event.type} (${checked.reason}): ${checked.detail}`, path });
   }
   return events;
 }
