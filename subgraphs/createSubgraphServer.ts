@@ -6,6 +6,7 @@ import { createHttpApp, listenForGraphQL } from '../http/createHttpApp';
 import type { CallerContext } from './forwardedCaller';
 import { createGatewayGuard } from './createGatewayGuard';
 import { type SignatureReplayCache, createGatewayVerifier } from './gatewaySignature';
+import { refuseControlCharacters } from './refuseControlCharacters';
 
 export interface SubgraphServerOptions {
   /** Subgraph name, for logs. */
@@ -55,7 +56,8 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
   const guard = createGatewayGuard({ verifier: createGatewayVerifier(gatewaySignature), path: GRAPHQL_PATH, logger: log });
   guard.register(app);
   await app.register(mercurius, {
-    schema,
+    // A control character in a text argument fails its own field, cleanly, before it reaches the database.
+    schema: refuseControlCharacters(schema),
     path: GRAPHQL_PATH,
     graphiql: false,
     context: (request): object & CallerContext => ({ ...createContext(), caller: guard.callerOf(request) }),
