@@ -23,7 +23,8 @@ export async function createIngestTokenCheck(options: {
   const authenticator = await createHubAuthenticator(config, log, {
     devIssuer,
     onEvent: (event) => {
-      if (event.kind === 'logon-failed') return;
+      // Refusals of every kind (failed logons, no token, their summaries) are the adapter's to audit.
+      if (event.kind !== 'logon' && event.kind !== 'permission-change') return;
       auditLog.append(auditRecordOfAuthentication(event)).catch((error: unknown) => log.error({ err: error }, 'audit record of an ingest logon could not be written'));
     },
   });
