@@ -12,7 +12,7 @@ export interface ConfiguredHub {
   readonly city: SimulatedCity | null;
   /** Every adapter started: the configured ones, then the city's own. */
   readonly adapters: readonly Adapter[];
-  /** Stops the city, then the hub. */
+  /** Stops the city, then the hub (flushing pending writes, closing the database); idempotent. */
   close(): Promise<void>;
 }
 
@@ -52,10 +52,14 @@ export async function createConfiguredHub({ config, logger, now = () => new Date
     await city?.stop();
     throw error;
   }
-  const close = async () => {
-    await city?.stop();
-    await hub.close();
-  };
+  // Once, however often asked (SIGINT, SIGTERM and a failing gateway may all ask): a second
+  // close must wait for the first to finish, not race it to the database.
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await city?.stop();
+      await hub.close();
+    })());
   try {
     await city?.start(hub);
   } catch (error) {

@@ -51,11 +51,15 @@ describe('npm start (hub/main.ts)', () => {
     const banner = waitForLine(child, /adapter eido-http (http:\/\/localhost:\d+\/eido)/);
     const [, url] = await waitForLine(child, /RTCC Hub ready: (http:\/\/localhost:\d+\/graphql)/);
     const [, eidoUrl] = await banner;
-    const token = execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'auth', 'token.ts'), '--role', 'operator'], {
-      env: { ...process.env, AUTH_DEV_KEY_FILE: keyFile },
-      encoding: 'utf8',
-    }).trim();
+    const tokenFor = (role: string) =>
+      execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'auth', 'token.ts'), '--role', role], {
+        env: { ...process.env, AUTH_DEV_KEY_FILE: keyFile },
+        encoding: 'utf8',
+      }).trim();
+    const token = tokenFor('operator');
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    // A CAD authenticates its EIDO POSTs: a token of the adapter role from the same issuer.
+    const adapterToken = tokenFor('adapter');
     // The simulated city reaches the hub through the adapters: units from its CAD roster at once,
     // cameras once the camera-CSV adapter has imported the simulated VMS export (a poll later).
     const ask = async () => {
@@ -75,9 +79,11 @@ describe('npm start (hub/main.ts)', () => {
     expect(body.data.cameras.edges).toHaveLength(5);
 
     // A CAD pushes an EIDO document to the adapter; the incident appears in the API.
+    const unauthenticated = await fetch(eidoUrl!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(unauthenticated.status).toBe(401);
     const eido = await fetch(eidoUrl!, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adapterToken}` },
       body: JSON.stringify({
         $id: 'urn:emergency:uid:incidentid:npmstart:psap.mesa.az.us',
         lastUpdateTimeStamp: '2026-11-23T15:05:00.0-07:00',
