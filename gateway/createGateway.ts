@@ -56,10 +56,17 @@ export interface GatewayOptions {
   /** What a stated purpose must look like, and which purposes name a CAD incident that must exist. */
   readonly purposeRules?: PurposeRules;
   /**
-   * Refusals of one caller or address recorded one by one per minute; the rest are counted into
-   * one summary record a minute (AUDIT_REFUSALS_PER_MINUTE, default 30).
+   * Refusals of one caller or address recorded one by one per window; the rest are counted into
+   * one summary record per window (GATEWAY_REFUSAL_RECORDS_PER_WINDOW, default 30; window
+   * GATEWAY_REFUSAL_WINDOW_MS, default 60 s).
    */
-  readonly auditRefusalsPerMinute?: number;
+  readonly refusalRecordsPerWindow?: number;
+  readonly refusalWindowMs?: number;
+  /**
+   * Whether introspection is on (INTROSPECTION_ENABLED, default off). Off, error messages do not
+   * suggest schema names either ("Did you mean …?"), which would leak the schema piece by piece.
+   */
+  readonly introspectionEnabled?: boolean;
 }
 
 /** Counters for the live side of the gateway. */
@@ -112,7 +119,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const planner = createSubscriptionPlanner({ supergraphSdl: plannedSdl, dataSources, logger });
   const access = createAccessControl({ supergraphSdl, apiSchema: planner.schema, cad: dataSources.cad, ...(options.purposeRules ? { purposeRules: options.purposeRules } : {}) });
   const app = createHttpApp(logger.child({ component: 'gateway' }));
-  const refusals = createRefusalAudit({ audit: options.audit, logger: logger.child({ component: 'audit' }), perWindow: options.auditRefusalsPerMinute ?? 30 });
+  const refusals = createRefusalAudit({
+    audit: options.audit,
+    logger: logger.child({ component: 'audit' }),
+    perWindow: options.refusalRecordsPerWindow ?? 30,
+    windowMs: options.refusalWindowMs ?? 60_000,
+  });
   // Whether the audit plugin recorded a request's operation (then the HTTP edge does not record
   // it again), told through the context: Apollo Server hands plugins a shallow copy of it.
   const marks = new WeakMap<FastifyRequest, RequestMark>();
@@ -125,6 +137,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     stopOnTerminationSignals: false,
     // Introspection is decided by the limits (INTROSPECTION_ENABLED), with a coded refusal.
     introspection: true,
+    hideSchemaDetailsFromClientErrors: !options.introspectionEnabled,
     plugins: [
       createLimitsPlugin<GatewayContext>(options.limits),
       fastifyApolloDrainPlugin(app),
@@ -189,6 +202,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     access,
     audit: options.audit,
     refusals,
+    hideSuggestions: !options.introspectionEnabled,
     limits: options.limits,
     executeOperation: async (request, contextValue) => {
       const response = await apollo.executeOperation(request, { contextValue });
@@ -233,7 +247,7 @@ function markRecorded(context: GatewayContext): void {
 /**
  * Requests refused before they became an operation (413 too large, 415 content type, CSRF,
  * batching, malformed JSON, no or bad token) take a token from their address's rate; an address
- * that has spent it is answered 429 before its body is read or its token verified. Each refusal
+ * that has spent it is answered 429 before its body is read, unless the request carries a token. Each refusal
  * not recorded elsewhere leaves a `request-refused` record (summarised beyond the per-minute cap).
  */
 function registerRefusalChecks(
@@ -251,7 +265,9 @@ function registerRefusalChecks(
   const isGraphQL = (request: FastifyRequest) => request.url === '/graphql' || request.url.startsWith('/graphql?');
   const turnedAway = new WeakSet<FastifyRequest>();
   app.addHook('onRequest', async (request, reply) => {
-    if (!isGraphQL(request) || !limits.isAddressLimited(request.ip)) return;
+    // A request with a token goes on to authentication, whose lock-out counts forged tokens
+    // per address: an operator behind the flooding address keeps working.
+    if (!isGraphQL(request) || request.headers.authorization !== undefined || !limits.isAddressLimited(request.ip)) return;
     turnedAway.add(request);
     const retryAfterSeconds = 60;
     await reply

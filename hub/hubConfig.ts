@@ -244,12 +244,13 @@ export const HUB_SETTINGS = {
     positiveInteger,
   ),
   limitVariablesValues: define('LIMIT_VARIABLES_VALUES', '10000', 'Most values (scalars, lists, objects) in an operation\'s variables together (VARIABLES_REFUSED).', positiveInteger),
-  auditRefusalsPerMinute: define(
-    'AUDIT_REFUSALS_PER_MINUTE',
+  gatewayRefusalRecordsPerWindow: define(
+    'GATEWAY_REFUSAL_RECORDS_PER_WINDOW',
     '30',
-    'Requests refused at the gateway before they became an operation (413, 415, CSRF, batching, malformed) and refused subscribes, audited one by one per client address (or caller) and minute; beyond it, and once the sender is rate-limited, they are counted into one summary record per minute. Refused requests also spend the address\'s RATE_LIMIT_PER_MINUTE.',
+    'Requests the gateway refused before they became an operation (413, 415, CSRF, batching, malformed JSON), refused subscribes and rate-limited operations, audited one by one per client address (or caller) per GATEWAY_REFUSAL_WINDOW_MS; beyond it, and once the sender is rate-limited, they are counted into one summary record per window. Refused requests also spend their address\'s RATE_LIMIT_PER_MINUTE; an address that has spent it is answered 429 at once unless the request carries a bearer token.',
     positiveInteger,
   ),
+  gatewayRefusalWindowMs: define('GATEWAY_REFUSAL_WINDOW_MS', '60000', 'Window of GATEWAY_REFUSAL_RECORDS_PER_WINDOW, in ms.', positiveInteger),
   avlUdpPort: define('AVL_UDP_PORT', '5500', 'UDP port for NMEA 0183 / TAIP datagrams from vehicle modems (`off` to disable).', portOrOff),
   avlTcpPort: define('AVL_TCP_PORT', 'off', 'TCP port for modems that stream NMEA / TAIP lines (`off` to disable).', portOrOff),
   avlAllowedSources: define(

@@ -60,6 +60,8 @@ export interface SubscriptionServerOptions {
   readonly audit: AuditSink;
   /** Refused subscribes, counted and summarised beyond a per-minute cap (see createRefusalAudit). */
   readonly refusals: RefusalAudit;
+  /** Validation errors without "Did you mean …?" (introspection is off). */
+  readonly hideSuggestions?: boolean;
   /** Size, depth, cost, introspection, allow-list and rate limits for subscriptions (queries and mutations meet them in Apollo Server). */
   readonly limits: OperationLimits;
   /** Messages that may wait for one client connection before the client is disconnected. */
@@ -167,7 +169,7 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       const execution = { schema, document: verdict.document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null };
       // Queries and mutations are validated, limited and audited by Apollo Server (executeOperation).
       if (!isSubscriptionDocument(verdict.document, payload.operationName)) return execution;
-      const errors = validate(schema, verdict.document);
+      const errors = validate(schema, verdict.document, undefined, { hideSuggestions: options.hideSuggestions ?? true });
       if (errors.length > 0) {
         refuseSubscribe(caller, payload, errors[0] as GraphQLError, { code: 'GRAPHQL_VALIDATION_FAILED' });
         return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }));
