@@ -3,7 +3,7 @@ import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 
 /** A stand-in vendor adapter: raw lines "call <id> <lat> <lon>"; anything else is rejected. */
-function createLineAdapter(): Adapter & { feed(raw: string): Promise<void>; replay(raw: string): Promise<void>; strict: boolean } {
+function createLineAdapter(): Adapter & { feed(raw: string): Promise<void>; replay(raw: string): Promise<void>; strict: boolean; replayed: string[] } {
   let sink: EventSink | null = null;
   let accepted = 0;
   let rejected = 0;
@@ -37,7 +37,12 @@ function createLineAdapter(): Adapter & { feed(raw: string): Promise<void>; repl
         callbackNumber: null,
       });
     },
-    replay: (raw: string) => adapter.feed(raw),
+    /** Raw payloads handed back by replays, as the adapter received them. */
+    replayed: [] as string[],
+    replay: (raw: string) => {
+      adapter.replayed.push(raw);
+      return adapter.feed(raw);
+    },
   };
   return adapter;
 }
@@ -108,5 +113,16 @@ describe.each(STORAGE_TARGETS)('dead letters and the ingest admin API ($name)', 
 
     const missing = await hub.query('mutation { replayDeadLetter(id: "999999") { outcome } }');
     expect(missing.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('keeps raw payloads with NUL and lone surrogates exactly, and a replay hands the adapter the original back', async () => {
+    const raw = 'garbage\u0000 with a NUL, a lone \ud800 surrogate and a \udfff low one!';
+    await adapter.feed(raw);
+    const listed = await hub.query<DeadLettersPage>('{ deadLetters(first: 1) { edges { node { id source stage reason raw replayCount } } } }');
+    expect(listed.errors).toBeUndefined();
+    const [letter] = listed.data!.deadLetters.edges.map((edge) => edge.node);
+    expect(letter).toMatchObject({ stage: 'ADAPTER', reason: 'bad-line', raw });
+    await hub.query('mutation ($id: ID!) { replayDeadLetter(id: $id) { outcome } }', { id: letter!.id });
+    expect(adapter.replayed[adapter.replayed.length - 1]).toBe(raw);
   });
 });
