@@ -1,4 +1,5 @@
 import type { Rejection } from '../../adapters/contract';
+import { type PurgeRequest, deleteClassRows } from '../../retention/retentionParticipant';
 import type { Database } from '../../storage/createDatabase';
 import { type Connection, fetchKeysetConnection } from '../keysetConnection';
 
@@ -52,6 +53,8 @@ export interface DeadLetterStore {
   byId(id: string): Promise<DeadLetter | null>;
   list(filter: DeadLetterFilter, first: number, after: string | null | undefined): Promise<Connection<DeadLetter>>;
   markReplayed(id: string, at: Date): Promise<DeadLetter | null>;
+  /** Retention of `dead-letters`: deletes the rows the request selects (nothing of them is kept in memory). */
+  purge(request: PurgeRequest): Promise<readonly string[]>;
 }
 
 /**
@@ -88,6 +91,7 @@ function storableText(value: string, maxLength = Infinity): string {
 export function createDeadLetterStore(db: Database): DeadLetterStore {
   const letters = () => db.table('dead_letters');
   return {
+    purge: async (request) => (request.dataClass.name === 'dead-letters' ? deleteClassRows(db.knex, db.schema, request) : []),
     async add(rejection, stage) {
       const [row] = (await letters()
         .insert({
