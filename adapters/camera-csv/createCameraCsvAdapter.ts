@@ -1,14 +1,22 @@
 import { type Stats } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { Adapter, AdapterStatus, CameraDiscovered, EventSink } from '../contract';
 import type { ColumnMapping } from './detectColumnMapping';
+import { fromStoredText, printableDetail, toStoredText } from './checkCellText';
 import {
   type CameraCsvTranslation,
   type CameraDefaults,
+  DEFAULT_MAX_CAMERA_CSV_ROWS,
   fileStemOf,
   isFileRejection,
   translateCameraCsv,
 } from './translateCameraCsv';
+
+/** Largest file read by default, in bytes: far above any city's camera list. */
+export const DEFAULT_MAX_CAMERA_CSV_FILE_BYTES = 32 * 1024 * 1024;
+
+/** What the dead letter of a file refused for its size keeps: enough to tell which file it was. */
+const OVERSIZE_RAW_KEPT = 16 * 1024;
 
 /** A camera list with its own mapping or defaults (when its columns or program differ from the others'). */
 export interface CameraCsvFile {
@@ -28,6 +36,13 @@ export interface CameraCsvAdapterOptions {
   /** Mapping for files that do not give their own; detected from each header when absent. */
   readonly mapping?: ColumnMapping;
   readonly defaults?: CameraDefaults;
+  /** Rows read per file; the rest are one dead letter (`too-many-rows`). Default 100 000. */
+  readonly maxRows?: number;
+  /**
+   * Largest file read, in bytes; a larger one is not imported and is one dead letter
+   * (`file-too-large`, with its first 16 KiB). Default 32 MiB.
+   */
+  readonly maxFileBytes?: number;
 }
 
 export interface CameraCsvAdapter extends Adapter {
@@ -36,7 +51,7 @@ export interface CameraCsvAdapter extends Adapter {
    * it. The file it belongs to is `fileName` (a configured path, file name or stem) or else the
    * configured file whose header it repeats.
    */
-  replay(raw: string, fileName?: string): Promise<void>;
+  replay(raw: string, fileName?: string | { readonly sender?: string | null }): Promise<void>;
 }
 
 interface WatchedFile extends CameraCsvFile {
@@ -70,6 +85,7 @@ const signatureOf = (stats: Stats): string => `${stats.ino}:${stats.size}:${stat
  */
 export function createCameraCsvAdapter(options: CameraCsvAdapterOptions): CameraCsvAdapter {
   const { name = 'camera-csv', now, pollIntervalMs = 2000 } = options;
+  const { maxRows = DEFAULT_MAX_CAMERA_CSV_ROWS, maxFileBytes = DEFAULT_MAX_CAMERA_CSV_FILE_BYTES } = options;
   const files: WatchedFile[] = options.files.map((file) => ({
     mapping: options.mapping,
     defaults: options.defaults,
@@ -110,6 +126,7 @@ export function createCameraCsvAdapter(options: CameraCsvAdapterOptions): Camera
         now: now(),
         mapping: file.mapping,
         defaults: file.defaults,
+        maxRows,
       });
       lastMessageAt = now().toISOString();
       await emitTranslation(target, translation, text);
@@ -119,25 +136,55 @@ export function createCameraCsvAdapter(options: CameraCsvAdapterOptions): Camera
   };
 
   const emitTranslation = async (target: EventSink, translation: CameraCsvTranslation, text: string) => {
+    // One row the sink cannot take costs none of the others; the first failure is reported after.
+    let failure: unknown = null;
+    const attempt = async (work: () => Promise<void>) => {
+      try {
+        await work();
+      } catch (error) {
+        failure ??= error;
+      }
+    };
     for (const event of translation.events) {
-      await target.emit({ ...event, eventId: eventIdOf(event) });
-      accepted += 1;
+      await attempt(async () => {
+        await target.emit({ ...event, eventId: eventIdOf(event) });
+        accepted += 1;
+      });
     }
     for (const rejection of translation.rejections) {
       const raw = isFileRejection(rejection) || translation.header === null ? text : `${translation.header}\n${rejection.raw}`;
-      rejected += 1;
-      const detail = `line ${rejection.line}: ${rejection.detail}`;
-      await target.reject({ source: name, reason: rejection.reason, detail, raw, receivedAt: now().toISOString() });
+      const detail = printableDetail(`line ${rejection.line}: ${rejection.detail}`);
+      await attempt(async () => {
+        rejected += 1;
+        await target.reject({ source: name, reason: rejection.reason, detail, raw: toStoredText(raw), receivedAt: now().toISOString() });
+      });
     }
+    if (failure !== null) throw failure;
+  };
+
+  /** A file over `maxFileBytes`: not read whole, not imported; one dead letter says so. */
+  const refuseOversize = (file: WatchedFile, size: number): Promise<void> => {
+    const target = sink;
+    const run = queue.then(async () => {
+      if (!target) return;
+      const head = await readHead(file.path, OVERSIZE_RAW_KEPT);
+      rejected += 1;
+      const detail = `${file.path} is ${size} bytes, over the ${maxFileBytes} read; nothing was imported (the dead letter keeps its first ${OVERSIZE_RAW_KEPT} bytes)`;
+      await target.reject({ source: name, reason: 'file-too-large', detail: printableDetail(detail), raw: toStoredText(head), receivedAt: now().toISOString() });
+    });
+    queue = run.catch(() => undefined);
+    return run;
   };
 
   /** Imports `file` if it changed; with `settle`, only once it has stayed unchanged since the last check. */
   const check = async (file: WatchedFile, settle: boolean): Promise<void> => {
     let signature: string;
+    let size: number;
     try {
       const stats = await stat(file.path);
       if (!stats.isFile()) throw new Error(`${file.path} is not a file`);
       signature = signatureOf(stats);
+      size = stats.size;
     } catch {
       file.readable = false;
       file.seen = null;
@@ -150,6 +197,12 @@ export function createCameraCsvAdapter(options: CameraCsvAdapterOptions): Camera
       return;
     }
     if (settle && signature !== previous) return;
+    if (size > maxFileBytes) {
+      file.readable = true;
+      file.imported = signature;
+      await refuseOversize(file, size);
+      return;
+    }
     let text: string;
     try {
       text = await readFile(file.path, 'utf8');
@@ -219,18 +272,34 @@ export function createCameraCsvAdapter(options: CameraCsvAdapterOptions): Camera
       accepted,
       rejected,
     }),
-    async replay(raw, fileName) {
+    async replay(raw, named) {
       const target = sink;
       if (!target) return;
-      const file = fileForReplay(raw, fileName);
-      if (file) return deliver(file, raw);
+      // The ingest subgraph passes the dead letter's sender as the second argument: only a string names a file.
+      const fileName = typeof named === 'string' ? named : undefined;
+      // The dead letter's text, NULs restored, so that the row is read as it stood in the file.
+      const text = fromStoredText(raw);
+      const file = fileForReplay(text, fileName);
+      if (file) return deliver(file, text);
       rejected += 1;
       const detail = fileName
         ? `no configured file is named ${JSON.stringify(fileName)}`
         : 'cannot tell which configured file this row belongs to: its header matches none, or several';
-      await target.reject({ source: name, reason: 'unknown-file', detail, raw, receivedAt: now().toISOString() });
+      await target.reject({ source: name, reason: 'unknown-file', detail: printableDetail(detail), raw, receivedAt: now().toISOString() });
     },
   };
+}
+
+/** The first `bytes` of a file as text (a split character at the end becomes U+FFFD). */
+async function readHead(path: string, bytes: number): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 function firstLineOf(text: string): string {

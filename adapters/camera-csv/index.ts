@@ -1,5 +1,6 @@
 /** Camera lists exported by a VMS as CSV: pure translation, and an adapter that imports and watches the files. */
 export {
+  DEFAULT_MAX_CAMERA_CSV_ROWS,
   translateCameraCsv,
   fileStemOf,
   isFileRejection,
@@ -10,7 +11,9 @@ export {
   type CameraDefaults,
 } from './translateCameraCsv';
 export { detectColumnMapping, type ColumnMapping } from './detectColumnMapping';
+export { fromStoredText, identifierProblem, lineProblem, printableDetail, toStoredText } from './checkCellText';
 export {
+  DEFAULT_MAX_CAMERA_CSV_FILE_BYTES,
   createCameraCsvAdapter,
   type CameraCsvAdapter,
   type CameraCsvAdapterOptions,

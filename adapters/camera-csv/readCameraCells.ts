@@ -1,6 +1,7 @@
 import type { CameraSource, CameraStatus, CameraStream } from '../contract';
 import { normalizeDegrees } from '../../geo/geodesy';
-import { MAX_NAME_LENGTH, isEmailAddress, isPhoneNumber, isPrintableText } from '../contactFormats';
+import { MAX_NAME_LENGTH, MAX_URL_LENGTH, isEmailAddress, isPhoneNumber, isPrintableText } from '../contactFormats';
+import { lineProblem } from './checkCellText';
 
 /** A cell's value, or why it cannot be used. Empty cells never reach these readers. */
 export type CellReading<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly detail: string };
@@ -169,6 +170,8 @@ export function readStreams(text: string): CellReading<CameraStream[]> {
     if (!url || !STREAM_SCHEMES.has(url.protocol)) {
       return bad(`expected stream URLs (${[...STREAM_SCHEMES].join(' ')})`, candidate);
     }
+    const problem = urlProblem(candidate, url);
+    if (problem !== null) return bad(`expected a stream URL that ${problem}`, candidate);
     streams.push({ protocol: streamProtocolOf(url), url: candidate, profile: null });
   }
   return ok(streams);
@@ -189,7 +192,21 @@ function streamProtocolOf(url: URL): string {
 /** An http(s) URL of a still image. */
 export function readSnapshotUrl(text: string): CellReading<string> {
   const url = parseUrl(text);
-  return url && (url.protocol === 'http:' || url.protocol === 'https:') ? ok(text) : bad('expected an http(s) URL', text);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return bad('expected an http(s) URL', text);
+  const problem = urlProblem(text, url);
+  return problem === null ? ok(text) : bad(`expected an http(s) URL that ${problem}`, text);
+}
+
+/**
+ * What makes a URL unfit to hand to operators' consoles: credentials (the hub would give every
+ * viewer the camera's password; a VMS export should carry URLs without them, the player
+ * authenticates), a length no player takes, or characters that are not one printable line.
+ */
+function urlProblem(text: string, url: URL): string | null {
+  if (url.username !== '' || url.password !== '') return 'carries no credentials (user:password@)';
+  if (text.length > MAX_URL_LENGTH) return `is at most ${MAX_URL_LENGTH} characters`;
+  if (lineProblem(text, MAX_URL_LENGTH) !== null) return 'is printable text';
+  return null;
 }
 
 function parseUrl(text: string): URL | null {
@@ -202,7 +219,7 @@ function parseUrl(text: string): URL | null {
 
 /** A name (owner, contact): one line of at most {@link MAX_NAME_LENGTH} printable characters. */
 export function readName(text: string): CellReading<string> {
-  if (isPrintableText(text, MAX_NAME_LENGTH)) return ok(text);
+  if (isPrintableText(text, MAX_NAME_LENGTH) && lineProblem(text, MAX_NAME_LENGTH) === null) return ok(text);
   return bad(`expected at most ${MAX_NAME_LENGTH} printable characters`, text);
 }
 

@@ -27,6 +27,11 @@ import {
   readStreams,
 } from './readCameraCells';
 import { type CsvRecord, isCsvProblem, readCsvRecords } from './readCsvRecords';
+import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH } from '../contactFormats';
+import { identifierProblem, lineProblem } from './checkCellText';
+
+/** Rows read from one file by default; the rest are one dead letter (`too-many-rows`). */
+export const DEFAULT_MAX_CAMERA_CSV_ROWS = 100_000;
 
 /** Values for what a file does not say (an empty cell, or no column). */
 export interface CameraDefaults {
@@ -50,6 +55,8 @@ export interface CameraCsvOptions {
   /** Header name per field; detected from the header row when absent. */
   readonly mapping?: ColumnMapping;
   readonly defaults?: CameraDefaults;
+  /** Rows read; the rest are one `too-many-rows` rejection. Default {@link DEFAULT_MAX_CAMERA_CSV_ROWS}. */
+  readonly maxRows?: number;
 }
 
 export type CameraCsvRejectionReason =
@@ -58,11 +65,16 @@ export type CameraCsvRejectionReason =
   | 'malformed-header'
   | 'unrecognised-header'
   | 'missing-column'
+  | 'file-too-large'
+  // The rows beyond the row limit, together.
+  | 'too-many-rows'
   // One row.
   | 'malformed-row'
   | 'column-count'
   | 'missing-id'
   | 'bad-id'
+  | 'bad-name'
+  | 'bad-address'
   | 'duplicate-id'
   | 'missing-coordinates'
   | 'bad-coordinates'
@@ -110,6 +122,7 @@ const FILE_REASONS: ReadonlySet<CameraCsvRejectionReason> = new Set([
   'malformed-header',
   'unrecognised-header',
   'missing-column',
+  'file-too-large',
   'internal-error',
 ]);
 
@@ -159,7 +172,15 @@ export function translateCameraCsv(csv: string, options: CameraCsvOptions): Came
     const rejections: CameraCsvRejection[] = [];
     const imported = new Map<string, number>();
     const context = { columns, width: headers.length, stem: fileStemOf(options.fileName), options };
-    for (const row of reading.rows) {
+    const { maxRows = DEFAULT_MAX_CAMERA_CSV_ROWS } = options;
+    const rest = reading.rows.slice(maxRows);
+    const [firstBeyond] = rest;
+    if (firstBeyond !== undefined) {
+      // One rejection for all of them, so that a file of a million lines is not a million dead letters.
+      const detail = `the file has ${reading.rows.length} rows; at most ${maxRows} are read, these ${rest.length} were not`;
+      rejections.push({ reason: 'too-many-rows', detail, line: firstBeyond.line, raw: rest.map((row) => row.raw).join('\n') });
+    }
+    for (const row of reading.rows.slice(0, maxRows)) {
       if (isCsvProblem(row)) {
         rejections.push({ reason: 'malformed-row', detail: row.detail, line: row.line, raw: row.raw });
         continue;
@@ -240,9 +261,16 @@ function translateRow({ cells }: CsvRecord, { columns, width, stem, options }: R
   const id = cell('id');
   if (id === '') return refused('missing-id', 'the camera id cell is empty');
   // Ids end up in URLs, logs and keys: a cell of kilobytes or with control characters is a corrupted row.
-  if (id.length > MAX_ID_LENGTH || /\p{Cc}/u.test(id)) {
-    return refused('bad-id', `expected at most ${MAX_ID_LENGTH} printable characters, got ${preview(id)}`);
-  }
+  const idProblem = identifierProblem(id, MAX_ID_LENGTH);
+  if (idProblem !== null) return refused('bad-id', `expected at most ${MAX_ID_LENGTH} printable characters, got ${preview(id)}: it ${idProblem}`);
+  // A quoted cell may run over lines (RFC 4180 §2.6); a name or an address is one line, so its
+  // line breaks and tabs read as spaces. Any other control character refuses the row.
+  const name = cell('name').replace(/[\t\r\n]+/g, ' ');
+  const nameProblem = lineProblem(name, MAX_NAME_LENGTH);
+  if (nameProblem !== null) return refused('bad-name', `the name ${preview(name)} ${nameProblem}`);
+  const address = cell('address').replace(/[\t\r\n]+/g, ' ');
+  const addressProblem = lineProblem(address, MAX_ADDRESS_LENGTH);
+  if (addressProblem !== null) return refused('bad-address', `the address ${preview(address)} ${addressProblem}`);
   const point = readPoint(cell('lat'), cell('lon'));
   if (!point.ok) return point;
 
@@ -274,11 +302,10 @@ function translateRow({ cells }: CsvRecord, { columns, width, stem, options }: R
   const owner = readOwner(cell);
   if (!owner.ok) return owner;
 
-  const address = cell('address');
   const body = {
     type: 'camera.discovered' as const,
     cameraId: `${stem}:${id}`,
-    name: cell('name') || address || id,
+    name: name || address || id,
     cameraSource: cameraSource.value,
     location: { point: point.value, address: address || null },
     headingDegrees: heading.value,
@@ -309,7 +336,7 @@ function readOwner(cell: (field: SingleColumnField) => string): OwnerReading {
     if (stated.length === 0) return { ok: true, value: null };
     return refused('missing-owner-id', `the row has ${stated.join(', ')} but no owner id to attach them to`);
   }
-  if (ownerId.length > MAX_ID_LENGTH || /\p{Cc}/u.test(ownerId)) {
+  if (identifierProblem(ownerId, MAX_ID_LENGTH) !== null) {
     return refused('bad-owner-id', `expected at most ${MAX_ID_LENGTH} printable characters, got ${preview(ownerId)}`);
   }
   const optional = (field: SingleColumnField, read: (text: string) => CellReading<string>) => {

@@ -1,0 +1,47 @@
+/**
+ * What text a camera list may put in an id or a one-line cell (name, address). PostgreSQL text
+ * refuses NUL; an unpaired surrogate would be stored as U+FFFD, another id than the file's; a
+ * bidirectional override makes a name read differently from what it is ("Trojan Source",
+ * CVE-2021-42574); kilobytes in a name are a corrupted row, not a camera.
+ */
+
+// \p{Cc}: C0 and C1 controls, NUL and DEL; \p{Cs}: a surrogate not in a pair (under the u flag,
+// a pair matches its astral code point instead).
+const CONTROL_OR_LONE_SURROGATE = /[\p{Cc}\p{Cs}]/u;
+const FORMAT_OR_NONCHARACTER = /[\p{Cf}\p{Noncharacter_Code_Point}]/u;
+// Bidi embeddings, overrides and isolates (UAX #9 §2).
+const BIDI_CONTROL_OR_NONCHARACTER = /[\u202a-\u202e\u2066-\u2069\p{Noncharacter_Code_Point}]/u;
+
+/** Why `text` is not usable as an identifier (no control, format or noncharacter code points), or null. */
+export function identifierProblem(text: string, maxLength: number): string | null {
+  if (text.length > maxLength) return `longer than ${maxLength} characters`;
+  if (CONTROL_OR_LONE_SURROGATE.test(text)) return 'holds a control character or an unpaired surrogate';
+  if (FORMAT_OR_NONCHARACTER.test(text)) return 'holds an invisible format character or a Unicode noncharacter';
+  return null;
+}
+
+/** Why `text` is not one line of readable text, or null. */
+export function lineProblem(text: string, maxLength: number): string | null {
+  if (text.length > maxLength) return `longer than ${maxLength} characters`;
+  if (CONTROL_OR_LONE_SURROGATE.test(text)) return 'holds a control character or an unpaired surrogate';
+  if (BIDI_CONTROL_OR_NONCHARACTER.test(text)) return 'holds a bidirectional override or a Unicode noncharacter';
+  return null;
+}
+
+/**
+ * Text as a dead letter can keep it: PostgreSQL text cannot hold NUL, so each is written as the
+ * six characters `\u0000`, which {@link fromStoredText} reads back on replay.
+ */
+export function toStoredText(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\\u0000') : text;
+}
+
+/** The text a dead letter stood for (see {@link toStoredText}). */
+export function fromStoredText(text: string): string {
+  return text.includes('\\u0000') ? text.replaceAll('\\u0000', '\u0000') : text;
+}
+
+/** A rejection detail as one printable line: control characters as `\u00XX` escapes. */
+export function printableDetail(text: string): string {
+  return text.replace(/\p{Cc}/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
