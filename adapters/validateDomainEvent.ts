@@ -104,9 +104,9 @@ const id: Check = (value, path) => {
 function formatted(accepts: (value: string) => boolean, expected: string): Check {
   return (value, path) => {
     if (typeof value !== 'string') return fail('bad-type', path, 'a string', value);
-    const badCharacter = characterFailure(value, path, FORBIDDEN_IN_ID);
-    if (badCharacter) return badCharacter;
-    return accepts(value) ? { value } : fail('bad-format', path, expected, value);
+    if (!accepts(value)) return fail('bad-format', path, expected, value);
+    // The formats refuse control characters already; lone surrogates pass them.
+    return characterFailure(value, path, FORBIDDEN_IN_ID) ?? { value };
   };
 }
 
