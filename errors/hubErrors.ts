@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   AUDIT_UNAVAILABLE: 'The audit record of the operation could not be written, so it is not answered.',
   VARIABLES_REFUSED: 'A variable the operation does not declare, or one nested deeper or larger than its declared type allows (LIMIT_VARIABLES_*); refused before anything ran (`extensions.variable`).',
   OPERATION_NAME_REQUIRED: 'The document holds several operations: name the one to run in `operationName` (HTTP 400).',
+  BAD_REQUEST: 'The HTTP request is no GraphQL request the gateway takes: malformed JSON, a body over the size limit (413), an unsupported content type (415), a batch, or a request without CSRF-safe headers; `extensions.status` is the HTTP status.',
   DATA_DIRECTORY_IN_USE: 'At start, not in answers: the embedded database\'s data directory (PGLITE_DATA_DIR) is held by another live process (its lock file names it); PGlite serves one process at a time.',
   INGEST_PAYLOAD_TOO_LARGE: 'An ingest payload (an EIDO POST body or poll answer) is larger than EIDO_BODY_LIMIT_BYTES; it was not read, and a dead letter records it (HTTP 413).',
   SIGNATURE_REPLAYED: 'A subgraph refused a gateway signature it had already accepted (a replayed request or connection; HTTP 401).',

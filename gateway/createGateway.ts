@@ -2,7 +2,7 @@ import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { ExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/createAuthenticator';
@@ -233,6 +233,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
+/** What a refusal by the HTTP layer says, by status (no parser or stack details). */
+const REFUSAL_MESSAGES: Readonly<Record<number, string>> = {
+  400: 'The request body is not well-formed JSON',
+  413: 'The request body is larger than the gateway accepts',
+  415: 'Unsupported content type: send application/json',
+};
+
 /** Carried in a request's context (and its copies) to tell the HTTP edge that its operation was recorded. */
 const REQUEST_MARK = Symbol('rtcc.requestMark');
 interface RequestMark {
@@ -275,6 +282,17 @@ function registerRefusalChecks(
       .header('retry-after', String(retryAfterSeconds))
       .type('application/json')
       .send({ errors: [{ message: 'Too many refused requests from this address; retry later', extensions: { code: 'RATE_LIMITED', retryAfterSeconds } }] });
+  });
+  // Refusals by fastify itself (body too large, content type, malformed JSON) answer in GraphQL's
+  // shape with a code, like every other answer of /graphql, and without internal error text.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'request failed');
+    const message = status === 500 ? 'Internal server error' : REFUSAL_MESSAGES[status] ?? 'The request is malformed';
+    await reply
+      .code(status)
+      .type('application/json')
+      .send({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST', status } }] });
   });
   app.addHook('onResponse', async (request, reply) => {
     if (!isGraphQL(request) || reply.statusCode < 400) return;
