@@ -14,7 +14,7 @@ export interface RefusalReporterOptions {
   readonly report: (refusal: IngestRefusal) => void;
   /** At most one report per address and transport per interval. Default 60 s. */
   readonly intervalMs?: number;
-  /** Addresses tracked apart; further senders (spoofed UDP sources, say) are counted together as `other`. Default 1000. */
+  /** Addresses tracked apart; further senders (spoofed UDP sources, say) are counted together as `other`. Default 256. */
   readonly maxAddresses?: number;
   readonly now?: () => Date;
 }
@@ -42,7 +42,7 @@ interface Window {
  * `maxAddresses` reports a minute.
  */
 export function createRefusalReporter(options: RefusalReporterOptions): RefusalReporter {
-  const { report, intervalMs = 60_000, maxAddresses = 1000, now = () => new Date() } = options;
+  const { report, intervalMs = 60_000, maxAddresses = 256, now = () => new Date() } = options;
   const windows = new Map<string, Window>();
   let timer: NodeJS.Timeout | null = null;
 
