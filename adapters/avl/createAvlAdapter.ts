@@ -233,10 +233,14 @@ export function createAvlAdapter(options: AvlAdapterOptions): AvlAdapter {
     let skipping = false;
     let pending: Promise<void> = Promise.resolve();
     const submit = (payload: string, longLines: readonly string[]) => {
-      // One read at a time: a fast sender waits for its input to be translated (TCP backpressure).
+      // One read at a time: a fast sender waits for its input to be translated (TCP backpressure),
+      // and the wait is ours, not the sender's silence: the idle clock stops meanwhile.
       stream.pause();
+      stream.setTimeout(0);
       pending = handle(payload, senderId, { droppable: false, longLines }).then(() => {
-        if (!stream.destroyed) stream.resume();
+        if (stream.destroyed) return;
+        stream.setTimeout(tcpIdleTimeoutMs);
+        stream.resume();
       });
     };
     stream.setEncoding('latin1');
