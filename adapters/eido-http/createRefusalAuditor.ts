@@ -38,6 +38,12 @@ interface Tally {
   last: Refusal;
 }
 
+/**
+ * What a refused sender claimed, as text the audit trail can hold: a forged name may carry NUL
+ * (which PostgreSQL JSON refuses) or any control character; they are shown as U+FFFD.
+ */
+const printable = (text: string): string => text.replace(/[\p{Cc}\p{Cs}]/gu, '\ufffd').slice(0, 200);
+
 /** Address under which refusals from addresses beyond `maxAddresses` are counted. */
 const OTHER_ADDRESSES = '(other addresses)';
 
@@ -51,18 +57,19 @@ export function createRefusalAuditor(options: RefusalAuditorOptions): RefusalAud
   const tallies = new Map<string, Tally>();
 
   const write = (refusal: Refusal, count: number, since: number): Promise<void> => {
+    const claimedSender = refusal.claimedSender ? printable(refusal.claimedSender) : null;
     const record: AuditRecordInput = {
       kind: 'ingest-refused',
       subject: null,
       outcome: 'denied',
-      reason: refusal.reason,
+      reason: printable(refusal.reason),
       details: {
         adapter,
         clientAddress: refusal.clientAddress,
         status: refusal.status,
         count,
         since: new Date(since).toISOString(),
-        ...(refusal.claimedSender ? { claimedSender: refusal.claimedSender } : {}),
+        ...(claimedSender ? { claimedSender } : {}),
       },
     };
     return append(record).then(() => undefined, onError);

@@ -155,6 +155,16 @@ describe.each(STORAGE_TARGETS)('EIDO ingest regressions through the hub ($name)'
     await expectAuditChainIntact(hub);
   });
 
+  it('audits a refusal whose forged source name holds NUL and controls, shown as U+FFFD', async () => {
+    clock = new Date(clock.getTime() + 61_000);
+    const answer = await post('{}', `Basic ${Buffer.from(`cad\u0000\u001bnorth:${SECRET}`).toString('base64')}`);
+    expect(answer.status).toBe(401);
+    const { auditLog } = hub.subgraphs.audit.subgraph as AuditSubgraph;
+    const [newest] = (await auditLog.list({ kinds: ['ingest-refused'] }, 1)).edges.map((edge) => edge.node);
+    expect(newest?.details).toMatchObject({ count: 1, claimedSender: 'cad\ufffd\ufffdnorth' });
+    await expectAuditChainIntact(hub);
+  });
+
   it('a NUL in an id: that document is a bad-character dead letter named for its sender, the answer is 2xx JSON saying so, the others are stored', async () => {
     const token = await hub.token({ subject: 'cad-south', roles: ['adapter'] });
     const documents = [eido(incidentUrn('nul-a'), 'nul-a'), eido(`${incidentUrn('nul-b')}\u0000x`, 'nul-b'), eido(incidentUrn('nul-c'), 'nul-c')];
