@@ -25,6 +25,8 @@ export interface AvlTranslatorOptions {
   readonly maxLines?: number;
 }
 
+const MS_PER_DAY = 86_400_000;
+
 /** Defaults of {@link AvlTranslatorOptions}, shared with the adapter. */
 export const AVL_TRANSLATION_DEFAULTS = {
   maxFutureSkewMs: 5 * 60_000,
@@ -64,6 +66,7 @@ export function translateAvlPayload(payload: string, senderId: string, options: 
   const { maxLines = AVL_TRANSLATION_DEFAULTS.maxLines } = options;
   const fixes: PositionFix[] = [];
   const rejections: Rejected[] = [];
+  /** Each NMEA device's lines not yet part of a fix or a rejection: the epoch the assembler holds. */
   const rawByDevice = new Map<string, string[]>();
   const receivedAtMs = now?.().getTime();
 
@@ -81,8 +84,7 @@ export function translateAvlPayload(payload: string, senderId: string, options: 
     return null;
   };
 
-  const toEvent = (fix: DeviceFix) => {
-    const raw = (rawByDevice.get(fix.deviceId) ?? []).join('\r\n');
+  const toEvent = (fix: DeviceFix, raw: string) => {
     const problem = timeProblem(Date.parse(fix.fixAt));
     if (problem) {
       reject(problem.reason, problem.detail, raw);
@@ -114,8 +116,7 @@ export function translateAvlPayload(payload: string, senderId: string, options: 
     if ('ignored' in parsed) return;
     const assembled = taip.accept(parsed.message, deviceId);
     if (!assembled.ok) return void reject(assembled.reason, assembled.detail, raw);
-    rawByDevice.set(assembled.fix.deviceId, [raw]);
-    toEvent(assembled.fix);
+    toEvent(assembled.fix, raw);
   };
 
   const translateNmea = (deviceId: string, sentence: string, raw: string) => {
@@ -128,13 +129,24 @@ export function translateAvlPayload(payload: string, senderId: string, options: 
       const problem = timeProblem(rmcInstant(parsed.sentence));
       if (problem) return void reject(problem.reason, problem.detail, raw);
     }
-    const lines = rawByDevice.get(deviceId) ?? [];
-    lines.push(raw);
-    rawByDevice.set(deviceId, lines);
-    for (const assembled of nmea.accept(deviceId, parsed.sentence)) {
-      if (assembled.ok) toEvent(assembled.fix);
-      else reject(assembled.reason, assembled.detail, raw);
+    // What this sentence completes belongs to the lines before it, plus this one when it is the
+    // sentence's own epoch (RMC and GGA of one time); a sentence left waiting starts the next epoch.
+    const own = parsed.sentence;
+    const ownInstant = own.type === 'RMC' ? rmcInstant(own) : null;
+    const isOwnEpoch = (fixAtMs: number) => (ownInstant === null ? fixAtMs % MS_PER_DAY === own.timeOfDayMs : fixAtMs === ownInstant);
+    const earlier = rawByDevice.get(deviceId) ?? [];
+    const results = nmea.accept(deviceId, own);
+    let consumed = false;
+    for (const assembled of results) {
+      const ownEpoch = assembled.ok && isOwnEpoch(Date.parse(assembled.fix.fixAt));
+      consumed ||= ownEpoch;
+      const lines = (ownEpoch ? [...earlier, raw] : earlier).join('\r\n');
+      if (assembled.ok) toEvent(assembled.fix, lines);
+      else reject(assembled.reason, assembled.detail, lines);
     }
+    if (consumed) rawByDevice.delete(deviceId);
+    // Older epochs completed: this sentence waits alone. Nothing completed: it waits with (or repeats) what was waiting.
+    else rawByDevice.set(deviceId, results.length > 0 ? [raw] : [...earlier, raw]);
   };
 
   const lines = createLineReader(payload);
@@ -158,10 +170,11 @@ export function translateAvlPayload(payload: string, senderId: string, options: 
     else translateNmea(deviceId, message, raw);
   }
   // A modem sends an epoch's sentences together: complete what this payload started.
-  for (const deviceId of rawByDevice.keys()) {
+  for (const [deviceId, waiting] of rawByDevice) {
+    const raw = waiting.join('\r\n');
     for (const assembled of nmea.flush(deviceId)) {
-      if (assembled.ok) toEvent(assembled.fix);
-      else reject(assembled.reason, assembled.detail, (rawByDevice.get(deviceId) ?? []).join('\r\n'));
+      if (assembled.ok) toEvent(assembled.fix, raw);
+      else reject(assembled.reason, assembled.detail, raw);
     }
   }
   return { fixes, rejections };

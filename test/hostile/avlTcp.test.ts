@@ -98,6 +98,21 @@ describe.each(STORAGE_TARGETS)('hostile AVL TCP streams ($name)', (target) => {
     expect((await unitPositions(hub)).get('unit-tcp-1')).toMatchObject({ fixAt: now.toISOString(), stale: false });
   });
 
+  it('keeps the start of a 1 MiB line as one dead letter, skips the rest of it, and takes the line after it', async () => {
+    const now = wholeSecondNow();
+    const lettersBefore = (await listDeadLetters(hub)).length;
+    const before = handled(adapter);
+    const socket = await stream();
+    const huge = `tcp-1,${'\u0000A'.repeat(2 ** 19)}`;
+    socket.end(`${huge}\r\ntcp-1,${rmcAt(now, MESA)}\r\n`);
+    await closed(socket);
+    await waitFor(() => handled(adapter) >= before + 2, () => JSON.stringify(adapter.status()));
+    const letters = (await listDeadLetters(hub)).slice(lettersBefore);
+    expect(letters.map((letter) => letter.reason)).toEqual(['line-too-long']);
+    expect(rawWithoutSender(letters[0]!.raw)).toBe(huge.slice(0, 4096));
+    expect((await unitPositions(hub)).get('unit-tcp-1')).toMatchObject({ fixAt: now.toISOString(), stale: false });
+  });
+
   it('closes a connection that stays silent for AVL_TCP_IDLE_TIMEOUT_MS', async () => {
     const before = adapter.status().idleClosed;
     const silent = await stream();

@@ -149,3 +149,58 @@ describe('AVL log limiter', () => {
     expect(lines).toEqual([{ kind: 'a', i: 0 }, { kind: 'a', i: 1 }, { kind: 'b' }, { kind: 'a', i: 10, suppressed: 8 }]);
   });
 });
+
+describe('AVL adapter: bounded work', () => {
+  let adapter: AvlAdapter;
+  afterEach(() => adapter?.stop());
+
+  it('drops and counts datagrams while too much input waits, and translates the rest', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const events: DomainEvent[] = [];
+    // A sink stuck on its first event, as a store that stalls would be.
+    const sink: EventSink = {
+      async emit(event) {
+        await gate;
+        events.push(event);
+      },
+      async reject() {},
+    };
+    adapter = createAvlAdapter({ unitFor: () => 'unit-1', now, udpPort: 0, maxQueuedBytes: 1000 });
+    await adapter.start(sink);
+    const lines = Array.from({ length: 20 }, (_, i) => `m${i},${rmcAt(NOW, MESA)}`);
+    for (const line of lines) await sendDatagram(adapter.addresses().udpPort!, line);
+    await until(() => adapter.status().dropped > 0 && adapter.status().lastMessageAt !== null);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { dropped } = adapter.status();
+    release();
+    await until(() => adapter.status().accepted + dropped >= lines.length);
+    expect(adapter.status()).toMatchObject({ accepted: lines.length - dropped, dropped });
+    expect(dropped).toBeGreaterThan(0);
+  });
+
+  it('replays a too-many-lines dead letter: the next lines are translated, the rest kept again', async () => {
+    const devices: Record<string, string> = { m1: 'unit-1' };
+    adapter = createAvlAdapter({ unitFor: (id) => devices[id], now, udpPort: 0, maxLinesPerPayload: 4 });
+    const { sink, events, rejections } = createFailingSink(() => false);
+    await adapter.start(sink);
+    const fixes = Array.from({ length: 10 }, (_, i) => rmcAt(new Date(NOW.getTime() - i * 1000), MESA));
+    await sendDatagram(adapter.addresses().udpPort!, fixes.join('\r\n'));
+    await until(() => events.length + rejections.length >= 5);
+    // Sent without a modem id: the sender's address names the device, and the kept lines carry it.
+    // The last fix of the payload waits for its GGA until the payload ends, after the cap was met.
+    expect(rejections.map((rejection) => rejection.reason)).toEqual(['unknown-device', 'unknown-device', 'unknown-device', 'too-many-lines', 'unknown-device']);
+    // Each fix's dead letter holds its own line, not every line the device sent before it.
+    const single = rejections.filter((rejection) => rejection.reason === 'unknown-device');
+    expect(single.map((rejection) => rejection.raw.replace(/^udp:127\.0\.0\.1:\d+,/, ''))).toEqual(fixes.slice(0, 4));
+    const rest = rejections[3]!.raw;
+    const sender = /^(udp:127\.0\.0\.1:\d+),/.exec(rest)![1]!;
+    expect(rest.split('\r\n')).toEqual(fixes.slice(4).map((fix) => `${sender},${fix}`));
+    devices[sender] = 'unit-1';
+    await adapter.replay(rest);
+    expect(events.map((event) => event.type === 'position.fix' && event.fixAt)).toEqual(
+      Array.from({ length: 4 }, (_, i) => new Date(NOW.getTime() - (4 + i) * 1000).toISOString()),
+    );
+    expect(rejections.slice(5).map((rejection) => [rejection.reason, rejection.raw.split('\r\n').length])).toEqual([['too-many-lines', 2]]);
+  });
+});
