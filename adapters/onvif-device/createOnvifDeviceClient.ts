@@ -15,6 +15,9 @@ import {
 } from '../onvif';
 import { postSoapRequest } from './postSoapRequest';
 
+/** What a failure keeps of an answer refused for its size. */
+const OVERSIZE_RAW_KEPT = 16 * 1024;
+
 export interface OnvifDeviceClientOptions {
   readonly username: string;
   readonly password: string;
@@ -79,8 +82,9 @@ export function createOnvifDeviceClient(options: OnvifDeviceClientOptions): Onvi
       if (!posted.ok) {
         if (posted.kind === 'stopped') return { ok: false, failure: { kind: 'stopped', operation } };
         if (posted.kind === 'too-large') {
-          const failure: OnvifFailure = { ok: false, reason: 'too-large', detail: posted.detail };
-          return { ok: false, failure: { kind: 'bad-answer', operation, failure, httpStatus: posted.httpStatus, raw: posted.body } };
+          // Its head is evidence enough; megabytes of it in a dead letter would be the attack's.
+          const failure: OnvifFailure = { ok: false, reason: 'too-large', detail: `${posted.detail} (the dead letter keeps its first ${OVERSIZE_RAW_KEPT} characters)` };
+          return { ok: false, failure: { kind: 'bad-answer', operation, failure, httpStatus: posted.httpStatus, raw: posted.body.slice(0, OVERSIZE_RAW_KEPT) } };
         }
         return { ok: false, failure: { kind: 'unreachable', operation, detail: posted.detail } };
       }

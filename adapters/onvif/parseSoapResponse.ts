@@ -18,6 +18,7 @@ import {
   toDateTime,
   toFloat,
   toInteger,
+  toToken,
   toUri,
 } from './readFieldValues';
 import { readSoapBody } from './readSoapBody';
@@ -250,7 +251,7 @@ function readSystemDateAndTime(response: XmlElement): SystemDateAndTime {
 }
 
 function readProfile(profile: XmlElement): MediaProfile {
-  const token = requireAttribute(profile, 'token');
+  const token = toToken(requireAttribute(profile, 'token'), 'Profiles@token');
   const source = childNamed(profile, 'VideoSourceConfiguration');
   const encoder = childNamed(profile, 'VideoEncoderConfiguration');
   const ptz = childNamed(profile, 'PTZConfiguration');

@@ -85,7 +85,20 @@ export function toDateTime(text: string, field: string): string {
   return new Date(millis).toISOString();
 }
 
-/** An absolute URI with one of the allowed schemes, returned exactly as sent (entities already decoded). */
+/** Longest URI taken from a device, in characters (what browsers and players reliably take). */
+export const MAX_URI_LENGTH = 2048;
+
+// Controls (C0, DEL, C1), format characters (zero-width, BOM, bidi), unpaired surrogates and
+// noncharacters: XML 1.0 lets DEL, C1 and bidi controls through, and none belongs in an id or a
+// URL handed to an operator's console (a bidi override makes a URL read as another).
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Noncharacter_Code_Point}]/u;
+
+/**
+ * An absolute URI with one of the allowed schemes, returned exactly as sent (entities already
+ * decoded). Refused besides: white space or unprintable characters, more than
+ * {@link MAX_URI_LENGTH} characters, and credentials (`user:password@`), which the hub would
+ * hand to every operator who may watch the stream (players authenticate on their own).
+ */
 export function toUri(text: string, field: string, schemes: readonly string[]): string {
   let url: URL | null = null;
   try {
@@ -96,7 +109,24 @@ export function toUri(text: string, field: string, schemes: readonly string[]): 
   if (url === null || !schemes.includes(url.protocol.slice(0, -1)) || /\s/.test(text)) {
     throw new FieldProblem('bad-value', `${field}: "${clip(text, 80)}" is not a ${schemes.join('/')} URI`);
   }
+  if (text.length > MAX_URI_LENGTH) throw new FieldProblem('bad-value', `${field}: ${text.length} characters, over ${MAX_URI_LENGTH}`);
+  const unprintable = UNPRINTABLE.exec(text);
+  if (unprintable) throw new FieldProblem('bad-value', `${field}: holds ${codePointOf(unprintable[0])}, which no URL handed to a console may hold`);
+  if (url.username !== '' || url.password !== '') {
+    throw new FieldProblem('bad-value', `${field}: carries credentials (user:password@); the hub takes stream and service URIs without them`);
+  }
   return text;
+}
+
+/** A token (profile, configuration): printable, as it names the stream and goes back into requests. */
+export function toToken(text: string, field: string): string {
+  const unprintable = UNPRINTABLE.exec(text);
+  if (unprintable) throw new FieldProblem('bad-value', `${field}: holds ${codePointOf(unprintable[0])}, which no token may hold`);
+  return text;
+}
+
+function codePointOf(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 export function oneOf<T extends string>(text: string, allowed: readonly T[], field: string): T {
