@@ -53,7 +53,7 @@ async function readClock(client: OnvifDeviceClient, url: string, now: () => Date
   return { ok: true, value: client.clockOffsetMs };
 }
 
-/** Core spec, "Capabilities" (GetCapabilities, category All): the media and PTZ service XAddrs. */
+/** Core spec, "Capabilities" (GetCapabilities, category All): the media and PTZ service XAddrs, on the device's origin. */
 async function readServices(client: OnvifDeviceClient, url: string): Promise<Phase<OnvifDiscovery['services']>> {
   const answer = await client.call(url, { operation: 'GetCapabilities', category: 'All' });
   if (!answer.ok) return answer;
@@ -62,7 +62,18 @@ async function readServices(client: OnvifDeviceClient, url: string): Promise<Pha
     const failure = { ok: false as const, reason: 'missing-field' as const, detail: 'GetCapabilitiesResponse/Capabilities/Media is missing: the device streams nothing' };
     return { ok: false, failure: { kind: 'bad-answer', operation: 'GetCapabilities', failure, httpStatus: answer.httpStatus, raw: answer.raw } };
   }
-  return { ok: true, value: { media: media.xaddr, ptz: ptz?.xaddr ?? null } };
+  return { ok: true, value: { media: onDeviceOrigin(media.xaddr, url), ptz: ptz === null ? null : onDeviceOrigin(ptz.xaddr, url) } };
+}
+
+/**
+ * A service XAddr moved onto the configured device's origin (scheme, host, port), keeping its
+ * path and query. Devices behind NAT report their inside address; and a device that names
+ * another host would have the hub send its signed requests there (server-side request forgery).
+ */
+function onDeviceOrigin(xaddr: string, deviceServiceUrl: string): string {
+  const service = new URL(xaddr);
+  const device = new URL(deviceServiceUrl);
+  return new URL(`${service.pathname}${service.search}`, device.origin).toString();
 }
 
 /** Media spec, "Get media profiles"; sorted main stream first. */
