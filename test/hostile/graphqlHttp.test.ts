@@ -54,11 +54,11 @@ const hostileOperation: fc.Arbitrary<Sent> = fc.oneof(
   hostileDepth.map((depth) => json(`{ ${'units { edges { node { incident { '.repeat(Math.ceil(depth / 4))}id${' } } } }'.repeat(Math.ceil(depth / 4))} }`)),
   hostileDepth.map((depth) => {
     const text = tagged('query Junk($id: ID!) { incident(id: $id) { id } }');
-    return { body: `{"query":${JSON.stringify(text)},"variables":{"id":"x","junk":${deeplyNestedJson(depth)}}}`, contentType: 'application/json', document: text, expect: 'refused' };
+    return { body: `{"query":${JSON.stringify(text)},"variables":{"id":"x","junk":${deeplyNestedJson(depth)}}}`, contentType: 'application/json', document: text, expect: 'refused' as const };
   }),
   hostileDepth.map((depth) => {
     const text = tagged('query Deep($id: ID!) { incident(id: $id) { id } }');
-    return { body: `{"query":${JSON.stringify(text)},"variables":{"id":${deeplyNestedJson(depth, 'object', '"x"')}}}`, contentType: 'application/json', document: text, expect: 'refused' };
+    return { body: `{"query":${JSON.stringify(text)},"variables":{"id":${deeplyNestedJson(depth, 'object', '"x"')}}}`, contentType: 'application/json', document: text, expect: 'refused' as const };
   }),
   // Huge documents and alias floods.
   fc.integer({ min: 16, max: 18 }).map((exponent) => json(`{ adapters { name } } # ${'x'.repeat(2 ** exponent)}`)),
