@@ -28,19 +28,6 @@ export function lineProblem(text: string, maxLength: number): string | null {
   return null;
 }
 
-/**
- * Text as a dead letter can keep it: PostgreSQL text cannot hold NUL, so each is written as the
- * six characters `\u0000`, which {@link fromStoredText} reads back on replay.
- */
-export function toStoredText(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '\\u0000') : text;
-}
-
-/** The text a dead letter stood for (see {@link toStoredText}). */
-export function fromStoredText(text: string): string {
-  return text.includes('\\u0000') ? text.replaceAll('\\u0000', '\u0000') : text;
-}
-
 /** A rejection detail as one printable line: control characters as `\u00XX` escapes. */
 export function printableDetail(text: string): string {
   return text.replace(/\p{Cc}/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);

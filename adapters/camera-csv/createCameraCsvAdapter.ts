@@ -2,7 +2,7 @@ import { type Stats } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import type { Adapter, AdapterStatus, CameraDiscovered, EventSink } from '../contract';
 import type { ColumnMapping } from './detectColumnMapping';
-import { fromStoredText, printableDetail, toStoredText } from './checkCellText';
+import { printableDetail } from './checkCellText';
 import {
   type CameraCsvTranslation,
   type CameraDefaults,
@@ -156,7 +156,7 @@ export function createCameraCsvAdapter(options: CameraCsvAdapterOptions): Camera
       const detail = printableDetail(`line ${rejection.line}: ${rejection.detail}`);
       await attempt(async () => {
         rejected += 1;
-        await target.reject({ source: name, reason: rejection.reason, detail, raw: toStoredText(raw), receivedAt: now().toISOString() });
+        await target.reject({ source: name, reason: rejection.reason, detail, raw, receivedAt: now().toISOString() });
       });
     }
     if (failure !== null) throw failure;
@@ -170,7 +170,7 @@ export function createCameraCsvAdapter(options: CameraCsvAdapterOptions): Camera
       const head = await readHead(file.path, OVERSIZE_RAW_KEPT);
       rejected += 1;
       const detail = `${file.path} is ${size} bytes, over the ${maxFileBytes} read; nothing was imported (the dead letter keeps its first ${OVERSIZE_RAW_KEPT} bytes)`;
-      await target.reject({ source: name, reason: 'file-too-large', detail: printableDetail(detail), raw: toStoredText(head), receivedAt: now().toISOString() });
+      await target.reject({ source: name, reason: 'file-too-large', detail: printableDetail(detail), raw: head, receivedAt: now().toISOString() });
     });
     queue = run.catch(() => undefined);
     return run;
@@ -277,10 +277,8 @@ export function createCameraCsvAdapter(options: CameraCsvAdapterOptions): Camera
       if (!target) return;
       // The ingest subgraph passes the dead letter's sender as the second argument: only a string names a file.
       const fileName = typeof named === 'string' ? named : undefined;
-      // The dead letter's text, NULs restored, so that the row is read as it stood in the file.
-      const text = fromStoredText(raw);
-      const file = fileForReplay(text, fileName);
-      if (file) return deliver(file, text);
+      const file = fileForReplay(raw, fileName);
+      if (file) return deliver(file, raw);
       rejected += 1;
       const detail = fileName
         ? `no configured file is named ${JSON.stringify(fileName)}`

@@ -11,7 +11,7 @@ export {
   type CameraDefaults,
 } from './translateCameraCsv';
 export { detectColumnMapping, type ColumnMapping } from './detectColumnMapping';
-export { fromStoredText, identifierProblem, lineProblem, printableDetail, toStoredText } from './checkCellText';
+export { identifierProblem, lineProblem, printableDetail } from './checkCellText';
 export {
   DEFAULT_MAX_CAMERA_CSV_FILE_BYTES,
   createCameraCsvAdapter,

@@ -98,7 +98,8 @@ export function createCallFeedAdapter(options: CallFeedAdapterOptions): CallFeed
   const reject = async (target: EventSink, reason: CallFeedRejectionReason, detail: string, raw: string) => {
     const kept = reason === 'too-large' ? raw.slice(0, OVERSIZE_RAW_KEPT) : raw;
     const note = kept.length < raw.length ? ` (the dead letter keeps its first ${OVERSIZE_RAW_KEPT} characters)` : '';
-    await target.reject({ source: name, reason, detail: `${detail}${note}`, raw: storableText(kept), receivedAt: now().toISOString() });
+    // The raw text exactly as received, NUL included: the dead-letter store keeps what PostgreSQL text cannot hold.
+    await target.reject({ source: name, reason, detail: `${detail}${note}`, raw: kept, receivedAt: now().toISOString() });
     rejected += 1;
   };
 
@@ -332,13 +333,4 @@ function toText(data: RawData): { readonly text: string; readonly notUtf8: strin
   } catch {
     return { text: bytes.toString('utf8'), notUtf8: `a binary frame of ${bytes.length} bytes that are not UTF-8 text` };
   }
-}
-
-/**
- * PostgreSQL text cannot hold NUL: a dead letter writes it as the JSON escape `\u0000`. A raw NUL
- * is never valid JSON, so no message that was accepted could be written this way; replayed, a
- * NUL in an id or a text field is refused again like any control character.
- */
-function storableText(raw: string): string {
-  return raw.includes('\u0000') ? raw.replaceAll('\u0000', '\\u0000') : raw;
 }

@@ -163,8 +163,7 @@ export function createOnvifAdapter(options: OnvifAdapterOptions): OnvifAdapter {
   const reject = async (current: Run, state: DeviceState, rejection: Rejection): Promise<void> => {
     if (current.controller.signal.aborted) return;
     try {
-      // PostgreSQL text cannot hold NUL: the device's answer keeps it as the escape `\u0000` (evidence, never replayed).
-      await current.sink.reject({ ...rejection, raw: rejection.raw.replaceAll('\u0000', '\\u0000') });
+      await current.sink.reject(rejection);
       rejected += 1;
     } catch (error) {
       onError(error, { cameraId: state.device.cameraId });

@@ -55,7 +55,7 @@ describe('call feed translation: what used to get through', () => {
 });
 
 describe('call feed adapter: frames that used to be lost', () => {
-  it('refuses a binary frame that is not UTF-8, keeping NUL as an escape, and still takes the next message', async () => {
+  it('refuses a binary frame that is not UTF-8 (shown with U+FFFD, NUL kept), and still takes the next message', async () => {
     const feed = await startFakeCallFeed();
     const adapter = createCallFeedAdapter({ url: feed.url, now: () => new Date() });
     const sink = createRecordingSink();
@@ -65,7 +65,7 @@ describe('call feed adapter: frames that used to be lost', () => {
       await feed.send(Buffer.from([0x7b, 0xff, 0x00, 0x7d]) as unknown as string);
       await feed.send(message({ at: new Date().toISOString() }));
       await sink.until((s) => s.events.length === 1 && s.rejections.length === 1);
-      expect(sink.rejections[0]).toMatchObject({ reason: 'not-utf8', raw: '{\ufffd\\u0000}' });
+      expect(sink.rejections[0]).toMatchObject({ reason: 'not-utf8', raw: '{\ufffd\u0000}' });
     } finally {
       await adapter.stop();
       await feed.close();
