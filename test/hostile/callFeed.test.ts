@@ -101,7 +101,8 @@ function framesArbitrary(tag: string): fc.Arbitrary<Frame[]> {
   const dead = (make: (id: string) => string | Buffer, marked = true): fc.Arbitrary<Frame> =>
     fc.constant(null).map((): Frame => {
       const id = next();
-      return { data: make(id), expect: 'dead', ...(marked ? { marker: `e-${id}` } : {}) };
+      // Quoted as in the JSON text, so that no marker is part of another (`e-r1-1` is in `e-r1-10`).
+      return { data: make(id), expect: 'dead', ...(marked ? { marker: `"e-${id}"` } : {}) };
     });
   const controlled = (field: string) =>
     stringWithControl.chain((bad) =>
@@ -130,7 +131,7 @@ function framesArbitrary(tag: string): fc.Arbitrary<Frame[]> {
   ];
   const odd = fc.constantFrom(...ODD_UNICODE.filter((text) => !text.includes('\u0000'))).map((text): Frame => {
     const id = next();
-    return { data: JSON.stringify(ringing(`e-${id}`, `c-${id}${text}`, { callerName: `Caller ${text}` })), expect: 'either', callId: `c-${id}${text}`, marker: `e-${id}` };
+    return { data: JSON.stringify(ringing(`e-${id}`, `c-${id}${text}`, { callerName: `Caller ${text}` })), expect: 'either', callId: `c-${id}${text}`, marker: `"e-${id}"` };
   });
   // A valid frame sent as a binary frame (UTF-8 JSON): still a call.
   const binary = good.map((frame): Frame => ({ ...frame, data: Buffer.from(frame.data as string, 'utf8') }));
