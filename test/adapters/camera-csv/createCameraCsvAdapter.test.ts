@@ -45,6 +45,11 @@ const invalid = [
   genericCsv(['c9,"Broken,40.7,-74.0,,,,,,,,,']),
   genericCsv(['c9,Nowhere,0,0,,,,,,,,,']),
   'name,notes\nfoo,bar\n',
+  // What an attacker writes: a NUL in the id, a name of 70,000 characters, a bidi override, a password in the stream URL.
+  genericCsv(['c\u00009,Nowhere,40.7,-74.0,,,,,,,,,']),
+  genericCsv([`c9,${'N'.repeat(70_000)},40.7,-74.0,,,,,,,,,`]),
+  genericCsv(['c9,Now\u202ehere,40.7,-74.0,,,,,,,,,']),
+  genericCsv(['c9,Nowhere,40.7,-74.0,,,,,,,rtsp://admin:secret@10.0.0.9/live,,']),
 ];
 
 defineAdapterConformanceSuite(

@@ -24,6 +24,12 @@ defineAdapterConformanceSuite(
         feedJson({ eventId: 'f-902', at: '23/11/2026 19:20' }),
         feedJson({ eventId: 'f-903', location: { pidfLo: '<presence><unclosed>' } }),
         feedJson({ eventId: 'f-904', type: 'location', location: { lat: 91, lon: -111.8 } }),
+        // What an attacker sends: NUL and a bidi override, a date in 2079, 10,000 levels, 600 Ki characters.
+        feedJson({ eventId: 'f-905', callId: 'psap-1\u0000' }),
+        feedJson({ eventId: 'f-906', callerName: 'Bob \u202eevil' }),
+        feedJson({ eventId: 'f-907', at: '2079-06-01T00:00:00.000Z' }),
+        feedJson({ eventId: 'f-908' }).replace(/}$/, `,"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`),
+        feedJson({ eventId: 'f-909', callerName: 'x'.repeat(600 * 1024) }),
       ],
       interrupt: () => feed.interrupt(),
       restore: () => feed.restore(),

@@ -67,6 +67,11 @@ defineAdapterConformanceSuite(
         soapFault('env:Receiver', ['ter:Action', 'ter:ConfigurationConflict'], 'Encoder busy'),
         PROFILES.replace('<trt:Profiles fixed="true" token="main">', '<trt:Profiles fixed="true">'),
         readReference('GetStreamUri.xml'),
+        // What a hostile device answers: entity expansion, 10,000 levels, a NUL, a bidi override in the token.
+        `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>${PROFILES.replace(/^<\?xml[^>]*>/, '').replace('<tt:Name>main</tt:Name>', '<tt:Name>&lol2;</tt:Name>')}`,
+        PROFILES.replace('<trt:GetProfilesResponse>', `<trt:GetProfilesResponse>${'<tt:X>'.repeat(10_000)}${'</tt:X>'.repeat(10_000)}`),
+        PROFILES.replace('<tt:Name>main</tt:Name>', '<tt:Name>ma\u0000in</tt:Name>'),
+        PROFILES.replace('token="main"', 'token="ma\u202ein"'),
       ],
       interrupt: () => device.goDown(),
       restore: () => device.comeBack(),
