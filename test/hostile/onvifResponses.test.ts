@@ -1,3 +1,5 @@
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { type OnvifAdapter, createOnvifAdapter } from '../../adapters/onvif-device';
 import { type FakeOnvifDevice, REFERENCE_DEVICE_CLOCK, createFakeOnvifDevice } from '../adapters/onvif-device/createFakeOnvifDevice';
@@ -253,6 +255,54 @@ describe.each(STORAGE_TARGETS)('ONVIF device answers under hostile input ($name)
     device.hang(false);
     await recover('-after-hang');
     expect((await camera())?.status).toBe('ONLINE');
+    await expectAuditChainIntact(hub);
+  });
+});
+
+describe.each(STORAGE_TARGETS)('an ONVIF device that answers a byte at a time ($name)', (target) => {
+  let server: Server;
+  let hub: TestHub;
+  let adapter: OnvifAdapter;
+  let opened = 0;
+  let closed = 0;
+
+  beforeAll(async () => {
+    // Headers at once, then one byte every 50 ms, for ever: only the hub's own timeout ends it.
+    server = createServer((request, response) => {
+      opened += 1;
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/soap+xml' });
+      response.write('<');
+      const drip = setInterval(() => response.write(' '), 50);
+      response.on('close', () => {
+        clearInterval(drip);
+        closed += 1;
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/onvif/device_service`;
+    adapter = createOnvifAdapter({
+      devices: [{ cameraId: 'trickle-cam', name: 'Trickling device', deviceServiceUrl: url, username: 'admin', password: 'secret', location: { lat: 33.4152, lon: -111.8315 } }],
+      now: () => new Date(),
+      pollIntervalMs: 20,
+      requestTimeoutMs: 300,
+    });
+    hub = await startTestHub(target, { adapters: [adapter] });
+  });
+  afterAll(async () => {
+    await hub?.close();
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('gives up on each answer at the request timeout, records no camera and no dead letter, and stays up', async () => {
+    await eventually(async () => closed >= 2, 20_000, 'two trickling exchanges ended by the hub');
+    expect(opened - closed).toBeLessThanOrEqual(1); // one exchange at a time, none left hanging
+    expect(adapter.status().connected).toBe(false);
+    const body = await hub.query<{ camera: unknown; deadLetters: { edges: unknown[] } }>('{ camera(id: "trickle-cam") { id } deadLetters(filter: { source: "onvif" }) { edges { node { id } } } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({ camera: null, deadLetters: { edges: [] } });
+    await expectHubHealthy(hub);
     await expectAuditChainIntact(hub);
   });
 });
