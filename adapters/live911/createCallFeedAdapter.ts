@@ -45,6 +45,12 @@ export interface CallFeedAdapterOptions {
    * reconnected. Default 16 MiB.
    */
   readonly maxFrameBytes?: number;
+  /**
+   * Characters of received frames waiting for the sink beyond which the adapter stops reading
+   * the socket (TCP backpressure reaches the feed) until half of them are handled, so that a
+   * feed faster than the hub cannot grow the queue without bound. Default 64 Mi.
+   */
+  readonly maxQueuedChars?: number;
 }
 
 export interface CallFeedAdapterStatus extends AdapterStatus {
@@ -56,6 +62,10 @@ export interface CallFeedAdapterStatus extends AdapterStatus {
   readonly lastError: string | null;
   /** Feed messages lost because the sink failed to take them (a replay's failure goes to its caller). */
   readonly sinkFailures: number;
+  /** Characters of frames received and not yet handled. */
+  readonly queuedChars: number;
+  /** Times reading was paused because the queue was full. */
+  readonly pauses: number;
 }
 
 export interface CallFeedAdapter extends Adapter {
@@ -75,7 +85,7 @@ export function createCallFeedAdapter(options: CallFeedAdapterOptions): CallFeed
   const { name = 'live911', url, headers = {}, now, random = Math.random } = options;
   const { retryDelayMs = 500, maxRetryDelayMs = 15_000, quietAfterMs = 30_000 } = options;
   const { maxFutureMs = 5 * 60_000, maxAgeMs = Infinity, maxMessagesPerFrame = DEFAULT_MAX_MESSAGES_PER_FRAME } = options;
-  const { maxFrameBytes = DEFAULT_MAX_CALL_FEED_FRAME_BYTES } = options;
+  const { maxFrameBytes = DEFAULT_MAX_CALL_FEED_FRAME_BYTES, maxQueuedChars = 64 * 1024 * 1024 } = options;
   // Named in errors without its query string or credentials, which may hold an API key.
   const feed = describeFeedUrl(name, url);
 
@@ -92,6 +102,10 @@ export function createCallFeedAdapter(options: CallFeedAdapterOptions): CallFeed
   let sinkFailures = 0;
   let lastMessageAt: string | null = null;
   let lastError: string | null = null;
+  let queuedChars = 0;
+  /** The connection whose reading is paused while the queue drains, if any. */
+  let pausedSocket: WebSocket | null = null;
+  let pauses = 0;
   // Messages are handled one after another, in arrival order.
   let queue: Promise<void> = Promise.resolve();
 
@@ -178,9 +192,26 @@ export function createCallFeedAdapter(options: CallFeedAdapterOptions): CallFeed
         // The feed has proven itself healthy: the next drop starts the backoff afresh.
         failedAttempts = 0;
         const { text, notUtf8 } = toText(data);
-        handle(text, notUtf8).catch(() => {
-          sinkFailures += 1;
-        });
+        queuedChars += text.length;
+        if (queuedChars > maxQueuedChars && pausedSocket !== ws) {
+          // ws may still emit the frames it has already read; then nothing until resumed.
+          pausedSocket = ws;
+          pauses += 1;
+          ws.pause();
+        }
+        handle(text, notUtf8)
+          .catch(() => {
+            sinkFailures += 1;
+          })
+          .finally(() => {
+            queuedChars -= text.length;
+            const waiting = pausedSocket;
+            if (waiting !== null && queuedChars <= maxQueuedChars / 2) {
+              pausedSocket = null;
+              heard(); // the silence was ours, not the feed's
+              if (socket === waiting) waiting.resume();
+            }
+          });
       });
       ws.on('pong', () => {
         if (socket !== ws) return;
@@ -216,6 +247,8 @@ export function createCallFeedAdapter(options: CallFeedAdapterOptions): CallFeed
     stopWatchdog();
     watchdog = setInterval(() => {
       if (socket !== ws) return;
+      // While reading is paused the feed's pongs wait unread: the quiet is the hub's own.
+      if (pausedSocket === ws) return;
       const quietMs = now().getTime() - lastHeardAt;
       if (quietMs >= quietAfterMs) {
         lastError = `${feed}: nothing received for ${quietMs} ms`;
@@ -296,6 +329,8 @@ export function createCallFeedAdapter(options: CallFeedAdapterOptions): CallFeed
       connections,
       lastError,
       sinkFailures,
+      queuedChars,
+      pauses,
     }),
     replay: async (raw) => {
       if (!sink) throw new Error(`adapter ${name} is not started: cannot replay`);

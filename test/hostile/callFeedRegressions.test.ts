@@ -1,4 +1,7 @@
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { createRecordingSink } from '../../adapters/conformance';
+import type { EventSink } from '../../adapters/contract';
 import { jsonNestingDepth, translateCallFeedFrame, translateCallFeedMessage } from '../../adapters/live911';
 import { deeplyNestedJson } from '../support/hostileInput';
 import { startFakeCallFeed } from '../adapters/live911/callFeedFixtures';
@@ -69,6 +72,38 @@ describe('call feed adapter: frames that used to be lost', () => {
     } finally {
       await adapter.stop();
       await feed.close();
+    }
+  });
+});
+
+describe('call feed adapter: a feed faster than the hub', () => {
+  it('stops reading the socket while the queue is over its cap, and loses nothing once the sink catches up', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    const recording = createRecordingSink();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // A sink that takes nothing until released, as a stalled database would.
+    const sink: EventSink = { emit: async (event) => gate.then(() => recording.emit(event)), reject: async (rejection) => gate.then(() => recording.reject(rejection)) };
+    const adapter = createCallFeedAdapter({ url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`, now: () => new Date(), maxQueuedChars: 10_000 });
+    try {
+      const connected = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+      await adapter.start(sink);
+      const client = await connected;
+      const total = 4000;
+      const sent = message({ callerName: 'x'.repeat(150), at: new Date().toISOString() });
+      for (let i = 0; i < total; i += 1) client.send(sent.replace('"e-1"', `"e-${i}"`));
+      await eventually(async () => adapter.status().pauses === 1, 10_000, 'reading paused');
+      // Backpressure held: what the adapter read is its cap plus what ws had buffered, far from all of it.
+      expect(adapter.status().queuedChars).toBeLessThan((total * sent.length) / 4);
+      release();
+      await recording.until((s) => s.events.length === total, 20_000);
+      expect(adapter.status()).toMatchObject({ queuedChars: 0, connected: true, sinkFailures: 0 });
+    } finally {
+      release();
+      await adapter.stop();
+      for (const client of server.clients) client.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });
