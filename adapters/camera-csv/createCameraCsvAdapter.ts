@@ -9,11 +9,11 @@ import {
   DEFAULT_MAX_CAMERA_CSV_ROWS,
   fileStemOf,
   isFileRejection,
-  translateCameraCsv,
+  translateCameraCsvInSlices,
 } from './translateCameraCsv';
 
-/** Largest file read by default, in bytes: far above any city's camera list. */
-export const DEFAULT_MAX_CAMERA_CSV_FILE_BYTES = 32 * 1024 * 1024;
+/** Largest file read by default, in bytes: far above any city's camera list (Austin's 512 cameras: 150 KB). */
+export const DEFAULT_MAX_CAMERA_CSV_FILE_BYTES = 16 * 1024 * 1024;
 
 /** What the dead letter of a file refused for its size keeps: enough to tell which file it was. */
 const OVERSIZE_RAW_KEPT = 16 * 1024;
@@ -36,11 +36,11 @@ export interface CameraCsvAdapterOptions {
   /** Mapping for files that do not give their own; detected from each header when absent. */
   readonly mapping?: ColumnMapping;
   readonly defaults?: CameraDefaults;
-  /** Rows read per file; the rest are one dead letter (`too-many-rows`). Default 100 000. */
+  /** Rows read per file; the rest are one dead letter (`too-many-rows`). Default 50 000. */
   readonly maxRows?: number;
   /**
    * Largest file read, in bytes; a larger one is not imported and is one dead letter
-   * (`file-too-large`, with its first 16 KiB). Default 32 MiB.
+   * (`file-too-large`, with its first 16 KiB). Default 16 MiB.
    */
   readonly maxFileBytes?: number;
 }
@@ -120,7 +120,8 @@ export function createCameraCsvAdapter(options: CameraCsvAdapterOptions): Camera
     const target = sink;
     const run = queue.then(async () => {
       if (!target) return;
-      const translation = translateCameraCsv(text, {
+      // In slices: a long list must not keep the hub from answering while it is read.
+      const translation = await translateCameraCsvInSlices(text, {
         source: name,
         fileName: file.path,
         now: now(),

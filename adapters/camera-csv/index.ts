@@ -2,6 +2,7 @@
 export {
   DEFAULT_MAX_CAMERA_CSV_ROWS,
   translateCameraCsv,
+  translateCameraCsvInSlices,
   fileStemOf,
   isFileRejection,
   type CameraCsvOptions,

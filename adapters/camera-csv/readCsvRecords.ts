@@ -41,27 +41,57 @@ export const isCsvProblem = (reading: CsvRecord | CsvProblem): reading is CsvPro
  * let an unbalanced quote swallow every record after it.
  */
 export function readCsvRecords(text: string): CsvReading {
+  for (const steps = readCsvRecordsInSteps(text); ; ) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Lines read between two pauses of {@link readCsvRecordsInSteps}. */
+const LINES_PER_STEP = 2000;
+
+/**
+ * {@link readCsvRecords} as a generator that pauses (yields) every {@link LINES_PER_STEP} lines,
+ * so that a caller can give the event loop back while a long file is read.
+ */
+export function* readCsvRecordsInSteps(text: string): Generator<void, CsvReading> {
   const body = text.replace(/^\uFEFF/, '');
   const lines = body.split(/\r\n|\n|\r/);
-  return readWholeText(body, lines) ?? readLineByLine(lines);
+  const terminators = body.match(/\r\n|\n|\r/g) ?? [];
+  return (yield* readWholeText(lines, terminators)) ?? (yield* readLineByLine(lines));
 }
 
 /**
- * The common case, fast: one csv-parse pass over the whole text, kept only when every record
- * is exactly one non-blank line, so that it equals what {@link readLineByLine} would read.
+ * The common case, fast: csv-parse passes over slices of whole lines, kept only when every
+ * record is exactly one non-blank line, so that it equals what {@link readLineByLine} would read.
+ * (A record spanning lines fails the check in the slice where it starts, whichever slice it ends in.)
  */
-function readWholeText(body: string, lines: readonly string[]): CsvReading | null {
+function* readWholeText(lines: readonly string[], terminators: readonly string[]): Generator<void, CsvReading | null> {
+  const readings: CsvRecord[] = [];
+  for (let start = 0; start < lines.length; start += LINES_PER_STEP) {
+    if (start > 0) yield;
+    const slice = readSlice(lines, terminators, start, Math.min(lines.length, start + LINES_PER_STEP));
+    if (slice === null) return null;
+    readings.push(...slice);
+  }
+  const [header = null, ...rows] = readings;
+  return { header, rows };
+}
+
+function readSlice(lines: readonly string[], terminators: readonly string[], start: number, end: number): CsvRecord[] | null {
+  let text = '';
+  for (let index = start; index < end; index += 1) text += `${lines[index] ?? ''}${terminators[index] ?? ''}`;
   let parsed: unknown;
   try {
-    parsed = parse(body, { ...RELAXED, skip_empty_lines: true, raw: true });
+    parsed = parse(text, { ...RELAXED, skip_empty_lines: true, raw: true });
   } catch {
     return null;
   }
-  const terminators = body.match(/\r\n|\n|\r/g) ?? [];
   const records = Array.isArray(parsed) ? (parsed as { record: unknown; raw: unknown }[]) : [];
   const readings: CsvRecord[] = [];
   let next = 0;
-  for (const [index, line] of lines.entries()) {
+  for (let index = start; index < end; index += 1) {
+    const line = lines[index] ?? '';
     if (line.trim() === '') continue;
     const { record, raw } = records[next] ?? {};
     next += 1;
@@ -72,12 +102,10 @@ function readWholeText(body: string, lines: readonly string[]): CsvReading | nul
     if (!matches || !Array.isArray(record)) return null;
     readings.push({ line: index + 1, raw: line, cells: record.map(String) });
   }
-  if (next !== records.length) return null;
-  const [header = null, ...rows] = readings;
-  return { header, rows };
+  return next === records.length ? readings : null;
 }
 
-function readLineByLine(lines: readonly string[]): CsvReading {
+function* readLineByLine(lines: readonly string[]): Generator<void, CsvReading> {
   let header: CsvRecord | CsvProblem | null = null;
   const rows: (CsvRecord | CsvProblem)[] = [];
   // Each line is parsed on its own at most once, however many stray quotes before it look ahead.
@@ -91,7 +119,12 @@ function readLineByLine(lines: readonly string[]): CsvReading {
     return parsed;
   };
   let index = 0;
+  let nextPause = LINES_PER_STEP;
   while (index < lines.length) {
+    if (index >= nextPause) {
+      nextPause = index + LINES_PER_STEP;
+      yield;
+    }
     if ((lines[index] ?? '').trim() === '') {
       index += 1;
       continue;

@@ -26,12 +26,12 @@ import {
   readSnapshotUrl,
   readStreams,
 } from './readCameraCells';
-import { type CsvRecord, isCsvProblem, readCsvRecords } from './readCsvRecords';
+import { type CsvRecord, isCsvProblem, readCsvRecordsInSteps } from './readCsvRecords';
 import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH } from '../contactFormats';
 import { identifierProblem, lineProblem } from './checkCellText';
 
 /** Rows read from one file by default; the rest are one dead letter (`too-many-rows`). */
-export const DEFAULT_MAX_CAMERA_CSV_ROWS = 100_000;
+export const DEFAULT_MAX_CAMERA_CSV_ROWS = 50_000;
 
 /** Values for what a file does not say (an empty cell, or no column). */
 export interface CameraDefaults {
@@ -150,10 +150,28 @@ export const isFileRejection = (rejection: CameraCsvRejection): boolean => FILE_
  * the rows around it are still imported. Blank rows (no cell with text) are skipped.
  */
 export function translateCameraCsv(csv: string, options: CameraCsvOptions): CameraCsvTranslation {
+  return drain(translateInSteps(csv, options, Infinity));
+}
+
+/**
+ * {@link translateCameraCsv}, giving the event loop back every `rowsPerSlice` rows: a list of
+ * tens of thousands of rows takes seconds to translate, and the hub must answer meanwhile.
+ */
+export async function translateCameraCsvInSlices(csv: string, options: CameraCsvOptions, rowsPerSlice = 250): Promise<CameraCsvTranslation> {
+  const steps = translateInSteps(csv, options, rowsPerSlice);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The translation as a generator that pauses (yields) after every `rowsPerSlice` rows. */
+function* translateInSteps(csv: string, options: CameraCsvOptions, rowsPerSlice: number): Generator<void, CameraCsvTranslation> {
   let mapping: ColumnMapping = options.mapping ?? {};
   let header: string | null = null;
   try {
-    const reading = readCsvRecords(csv);
+    const reading = yield* readCsvRecordsInSteps(csv);
     if (reading.header === null) {
       return refuse({ reason: 'empty-file', detail: 'the file has no header row', line: 1, raw: csv });
     }
@@ -180,7 +198,13 @@ export function translateCameraCsv(csv: string, options: CameraCsvOptions): Came
       const detail = `the file has ${reading.rows.length} rows; at most ${maxRows} are read, these ${rest.length} were not`;
       rejections.push({ reason: 'too-many-rows', detail, line: firstBeyond.line, raw: rest.map((row) => row.raw).join('\n') });
     }
+    let sliceRows = 0;
     for (const row of reading.rows.slice(0, maxRows)) {
+      sliceRows += 1;
+      if (sliceRows >= rowsPerSlice) {
+        sliceRows = 0;
+        yield;
+      }
       if (isCsvProblem(row)) {
         rejections.push({ reason: 'malformed-row', detail: row.detail, line: row.line, raw: row.raw });
         continue;
@@ -208,6 +232,14 @@ export function translateCameraCsv(csv: string, options: CameraCsvOptions): Came
 
   function refuse(rejection: CameraCsvRejection): CameraCsvTranslation {
     return { events: [], rejections: [rejection], mapping, header };
+  }
+}
+
+/** Runs a generator to its end without pausing. */
+function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
   }
 }
 

@@ -1,4 +1,4 @@
-import { translateCameraCsv } from '../../adapters/camera-csv';
+import { translateCameraCsv, translateCameraCsvInSlices } from '../../adapters/camera-csv';
 
 /** Regressions of the holes the camera CSV hostile-input suite found, one by one. */
 
@@ -33,4 +33,28 @@ describe('camera CSV translation: what used to get through', () => {
     expect(translation.events.map((event) => event.cameraId)).toEqual(['city:c0', 'city:c1', 'city:c2']);
     expect(translation.rejections).toEqual([{ reason: 'too-many-rows', detail: expect.stringContaining('at most 3'), line: 5, raw: rows.slice(3).join('\n') }]);
   });
+
+  it('reads a long list in slices, giving the event loop back, with the same result as in one go', async () => {
+    const rows = Array.from({ length: 6000 }, (_, i) => `c${i},Camera ${i},1 Main St,33.4,-111.8,,`);
+    // A quoted name over two lines, across the reader's first slice boundary (line 2000), and a stray quote after it.
+    rows[1997] = 'c1997,"Main & 4th\nnorth-west corner",1 Main St,33.4,-111.8,,';
+    rows[3000] = 'c3000,"Broken,1 Main St,33.4,-111.8,,';
+    const csv = `${HEADER}\n${rows.join('\n')}\n`;
+    const options = { source: 'camera-csv', fileName: 'city.csv', now: new Date('2026-11-23T22:10:00Z') };
+    let turns = 0;
+    let done = false;
+    const tick = () => {
+      turns += 1;
+      if (!done) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const sliced = await translateCameraCsvInSlices(csv, options);
+    done = true;
+    expect(turns).toBeGreaterThan(10);
+    expect(sliced).toEqual(translateCameraCsv(csv, options));
+    expect(sliced.events).toHaveLength(5999);
+    expect(sliced.events.find((event) => event.cameraId === 'city:c1997')?.name).toBe('Main & 4th north-west corner');
+    expect(sliced.rejections).toMatchObject([{ reason: 'malformed-row', line: 3003 }]);
+  });
 });
+
