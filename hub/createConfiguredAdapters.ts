@@ -104,6 +104,7 @@ export function createConfiguredAdapters(
       devices,
       now,
       pollIntervalMs: config.onvifPollIntervalMs,
+      maxResponseBytes: config.onvifMaxResponseBytes,
       onError: (error, { cameraId }) => logger?.warn({ err: error, cameraId }, 'ONVIF poll failed inside the hub'),
     });
     // The hub's camera control asks which adapter commands a camera.

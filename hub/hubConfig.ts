@@ -320,6 +320,7 @@ export const HUB_SETTINGS = {
     text,
   ),
   onvifPollIntervalMs: define('ONVIF_POLL_INTERVAL_MS', '30000', 'How often each ONVIF camera is polled for its profiles, streams and health.', positiveInteger),
+  onvifMaxResponseBytes: define('ONVIF_MAX_RESPONSE_BYTES', '524288', 'Longest answer read from an ONVIF device, in bytes; a longer one is a dead letter (`too-large`, its first 16 KiB kept). Real answers are a few KiB; 4 MiB of XML would hold the event loop for over a second.', positiveInteger),
   simulator: define('SIM_ENABLED', 'true', 'Run the simulated city (calls, incidents, units, cameras) through the adapter contract.', flag),
   simMode: define(
     'SIM_MODE',

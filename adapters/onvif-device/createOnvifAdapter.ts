@@ -28,7 +28,11 @@ export interface OnvifAdapterOptions {
   readonly requestTimeoutMs?: number;
   /** WS-Security nonce source. Default 16 random bytes per request. */
   readonly nonce?: () => Uint8Array;
-  /** Longest device answer read. Default 4 MiB, the XML reader's own limit. */
+  /**
+   * Longest device answer read. Default 512 KiB: real answers are a few KiB (the reference
+   * GetProfiles: 6 KiB), and reading 4 MiB of XML (the XML reader's own limit) holds the event
+   * loop for over a second.
+   */
   readonly maxResponseBytes?: number;
   /** Told of a failure inside the adapter itself (a bug, or a sink that throws); polling goes on. */
   readonly onError?: (error: unknown, context: { readonly cameraId: string }) => void;
@@ -92,7 +96,7 @@ interface Run {
   readonly states: ReadonlyMap<string, DeviceState>;
 }
 
-const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_ONVIF_MAX_RESPONSE_BYTES = 512 * 1024;
 
 /**
  * VMS over ONVIF Profile S/T: polls a list of devices and emits `camera.discovered` and
@@ -116,7 +120,7 @@ const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
  */
 export function createOnvifAdapter(options: OnvifAdapterOptions): OnvifAdapter {
   const { name = 'onvif', devices, now, pollIntervalMs = 30_000, requestTimeoutMs = 5_000, nonce = randomNonce } = options;
-  const { maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES, onError = () => undefined } = options;
+  const { maxResponseBytes = DEFAULT_ONVIF_MAX_RESPONSE_BYTES, onError = () => undefined } = options;
   checkOptions(name, devices, { pollIntervalMs, requestTimeoutMs, maxResponseBytes });
   let run: Run | null = null;
   let accepted = 0;

@@ -6,6 +6,9 @@ import { type CameraStream } from '../contract';
 import { cameraStreamFrom, clockOffsetMs, faultHasSubcode, type MediaProfile } from '../onvif';
 import { type DeviceCallFailure, type OnvifDeviceClient } from './createOnvifDeviceClient';
 
+/** Profiles whose stream and snapshot URIs a pass asks for, at most. */
+export const MAX_STREAM_PROFILES = 16;
+
 /** What a pass learnt about a device. */
 export interface OnvifDiscovery {
   readonly services: { readonly media: string; readonly ptz: string | null };
@@ -108,7 +111,9 @@ async function readMediaUris(
       : { ok: false, failure };
   const streams: CameraStream[] = [];
   let snapshotUrl: string | null = null;
-  for (const profile of profiles) {
+  // A device lists a handful of profiles; a hostile one listing thousands would make every poll
+  // thousands of requests. The main streams come first, so the first ones are the ones to keep.
+  for (const profile of profiles.slice(0, MAX_STREAM_PROFILES)) {
     if (profile.videoEncoder === null) continue;
     const stream = await client.call(mediaUrl, { operation: 'GetStreamUri', profileToken: profile.token });
     if (!stream.ok) return blamingProfiles(stream.failure);

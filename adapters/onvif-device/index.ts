@@ -4,6 +4,7 @@ export {
   type OnvifAdapter,
   type OnvifAdapterOptions,
   type PtzCommandResult,
+  DEFAULT_ONVIF_MAX_RESPONSE_BYTES,
   createOnvifAdapter,
 } from './createOnvifAdapter';
 export { type OnvifDeviceConfig } from './cameraDiscoveredFrom';
