@@ -42,7 +42,8 @@ describe.each(STORAGE_TARGETS)('entity references are resolved in batches ($name
       });
       expect(body?.errors).toBeUndefined();
       expect(body?.data?._entities).toEqual(ids.map((id) => ({ id, callSign: id.toUpperCase(), status: 'AVAILABLE' })));
-      return queries;
+      // The retention job's first run (at start) may purge CAD's own tables meanwhile: count unit reads only.
+      return queries.filter((sql) => /"units"/.test(sql));
     };
     const cold = await lookUp();
     expect(cold).toHaveLength(1);
