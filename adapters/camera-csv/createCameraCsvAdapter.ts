@@ -2,7 +2,7 @@ import { type Stats } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import type { Adapter, AdapterStatus, CameraDiscovered, EventSink } from '../contract';
 import type { ColumnMapping } from './detectColumnMapping';
-import { printableDetail } from './checkCellText';
+import { printableDetail } from '../textProblems';
 import {
   type CameraCsvTranslation,
   type CameraDefaults,

@@ -12,7 +12,6 @@ export {
   type CameraDefaults,
 } from './translateCameraCsv';
 export { detectColumnMapping, type ColumnMapping } from './detectColumnMapping';
-export { identifierProblem, lineProblem, printableDetail } from './checkCellText';
 export {
   DEFAULT_MAX_CAMERA_CSV_FILE_BYTES,
   createCameraCsvAdapter,

@@ -1,7 +1,7 @@
 import type { CameraSource, CameraStatus, CameraStream } from '../contract';
 import { normalizeDegrees } from '../../geo/geodesy';
 import { MAX_NAME_LENGTH, MAX_URL_LENGTH, isEmailAddress, isPhoneNumber, isPrintableText } from '../contactFormats';
-import { lineProblem } from './checkCellText';
+import { lineProblem } from '../textProblems';
 
 /** A cell's value, or why it cannot be used. Empty cells never reach these readers. */
 export type CellReading<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly detail: string };

@@ -28,7 +28,7 @@ import {
 } from './readCameraCells';
 import { type CsvRecord, isCsvProblem, readCsvRecordsInSteps } from './readCsvRecords';
 import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH } from '../contactFormats';
-import { identifierProblem, lineProblem } from './checkCellText';
+import { identifierProblem, lineProblem } from '../textProblems';
 
 /** Rows read from one file by default; the rest are one dead letter (`too-many-rows`). */
 export const DEFAULT_MAX_CAMERA_CSV_ROWS = 50_000;

@@ -7,7 +7,7 @@ export {
   DEFAULT_MAX_CALL_FEED_FRAME_BYTES,
   createCallFeedAdapter,
 } from './createCallFeedAdapter';
-export { MAX_FEED_ID_LENGTH, identifierProblem, lineProblem } from './checkFeedText';
+export { MAX_FEED_ID_LENGTH } from './translateCallFeedMessage';
 export { jsonNestingDepth } from './jsonNestingDepth';
 export {
   type CallFeedFrameMessage,

@@ -2,8 +2,11 @@ import type { CallReceived, CallState, CallUpdated, EventLocation } from '../con
 import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH, isAudioUrl, isPrintableText } from '../contactFormats';
 import { type PidfFailureReason, parsePidfLocation } from '../pidf';
 import { validateDomainEvent } from '../validateDomainEvent';
-import { MAX_FEED_ID_LENGTH, identifierProblem, lineProblem } from './checkFeedText';
+import { identifierProblem, lineProblem, printableDetail } from '../textProblems';
 import { jsonNestingDepth } from './jsonNestingDepth';
+
+/** Longest call or event identifier accepted, in characters. */
+export const MAX_FEED_ID_LENGTH = 128;
 
 /**
  * The 911 call feed format: the contract between the hub and a Live911-style feed.
@@ -152,7 +155,7 @@ export function parseCallFeedJson(raw: string): { readonly ok: true; readonly va
   try {
     return { ok: true, value: JSON.parse(raw) as unknown };
   } catch (error) {
-    return failure('malformed-json', escapeControls(error instanceof Error ? error.message : 'not JSON'));
+    return failure('malformed-json', printableDetail(error instanceof Error ? error.message : 'not JSON'));
   }
 }
 
@@ -160,11 +163,6 @@ export function parseCallFeedJson(raw: string): { readonly ok: true; readonly va
 export function translateCallFeedValue(parsed: unknown, options: CallFeedTranslateOptions): CallFeedTranslation {
   if (!isRecord(parsed)) return failure('not-an-object', `message is ${show(parsed)}, not a JSON object`);
   return translateRecord(parsed, options);
-}
-
-/** `\u0000` for every control character, so that a detail is one printable line. */
-function escapeControls(text: string): string {
-  return text.replace(/\p{Cc}/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function translateRecord(message: Record<string, unknown>, { source, timeBounds }: CallFeedTranslateOptions): CallFeedTranslation {

@@ -60,34 +60,7 @@ export const handled = (adapter: AvlAdapter): number => {
   return status.accepted + status.rejected + status.deliveryFailures;
 };
 
-export interface DeadLetterNode {
-  readonly id: string;
-  readonly source: string;
-  readonly stage: string;
-  readonly reason: string;
-  readonly detail: string;
-  readonly raw: string;
-}
-
-/** Every dead letter, read through the gateway page by page (oldest first). */
-export async function listDeadLetters(hub: TestHub): Promise<DeadLetterNode[]> {
-  const letters: DeadLetterNode[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page: {
-      data?: { deadLetters: { edges: { node: DeadLetterNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null;
-      errors?: unknown[];
-    } = await hub.query(
-      'query ($after: String) { deadLetters(first: 100, after: $after) { edges { node { id source stage reason detail raw } } pageInfo { hasNextPage endCursor } } }',
-      { after },
-    );
-    if (page.errors || !page.data) throw new Error(`deadLetters failed: ${JSON.stringify(page.errors)}`);
-    letters.push(...page.data.deadLetters.edges.map((edge) => edge.node));
-    if (!page.data.deadLetters.pageInfo.hasNextPage) break;
-    after = page.data.deadLetters.pageInfo.endCursor;
-  }
-  return letters.reverse();
-}
+export { type DeadLetterNode, listDeadLetters } from '../support/hostileInput';
 
 export interface UnitPosition {
   readonly unitId: string;

@@ -13,6 +13,8 @@ import {
   hugeString,
   stringWithControl,
   truncated,
+  type DeadLetterNode,
+  listDeadLetters,
 } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
@@ -145,12 +147,6 @@ function framesArbitrary(tag: string): fc.Arbitrary<Frame[]> {
     .map((groups) => groups.flat());
 }
 
-interface DeadLetterNode {
-  id: string;
-  reason: string;
-  detail: string;
-  raw: string;
-}
 
 describe.each(STORAGE_TARGETS)('the 911 call feed under hostile input ($name)', (target) => {
   let feed: HostileFeed;
@@ -176,22 +172,7 @@ describe.each(STORAGE_TARGETS)('the 911 call feed under hostile input ($name)', 
   });
 
   /** Every dead letter of the feed so far, oldest first. */
-  const deadLetters = async (): Promise<DeadLetterNode[]> => {
-    const letters: DeadLetterNode[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const page: { data?: { deadLetters: { edges: { node: DeadLetterNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null; errors?: unknown } =
-        await hub.query(
-          'query ($after: String) { deadLetters(filter: { source: "live911" }, first: 100, after: $after) { edges { node { id reason detail raw } } pageInfo { hasNextPage endCursor } } }',
-          { after },
-        );
-      expect(page.errors).toBeUndefined();
-      const connection = page.data!.deadLetters;
-      letters.push(...connection.edges.map((edge) => edge.node));
-      if (!connection.pageInfo.hasNextPage) return letters.reverse();
-      after = connection.pageInfo.endCursor;
-    }
-  };
+  const deadLetters = (): Promise<DeadLetterNode[]> => listDeadLetters(hub, 'live911');
 
   /** The ids of the calls among `ids` that the hub stores, asked through the gateway. */
   const storedCalls = async (ids: readonly string[]): Promise<Set<string>> => {

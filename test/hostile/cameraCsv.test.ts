@@ -10,6 +10,8 @@ import {
   expectHubHealthy,
   hugeString,
   stringWithControl,
+  type DeadLetterNode,
+  listDeadLetters,
 } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
@@ -131,12 +133,6 @@ function render(rows: readonly Row[], shape: FileShape): { text: string; rows: R
   return { text, rows: read };
 }
 
-interface DeadLetterNode {
-  id: string;
-  reason: string;
-  detail: string;
-  raw: string;
-}
 
 describe.each(STORAGE_TARGETS)('camera CSV files under hostile input ($name)', (target) => {
   let directory: string;
@@ -162,22 +158,7 @@ describe.each(STORAGE_TARGETS)('camera CSV files under hostile input ($name)', (
     rmSync(directory, { recursive: true, force: true });
   });
 
-  const deadLetters = async (source = 'camera-csv'): Promise<DeadLetterNode[]> => {
-    const letters: DeadLetterNode[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const page: { data?: { deadLetters: { edges: { node: DeadLetterNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null; errors?: unknown } =
-        await hub.query(
-          'query ($source: String, $after: String) { deadLetters(filter: { source: $source }, first: 100, after: $after) { edges { node { id reason detail raw } } pageInfo { hasNextPage endCursor } } }',
-          { source, after },
-        );
-      expect(page.errors).toBeUndefined();
-      const connection = page.data!.deadLetters;
-      letters.push(...connection.edges.map((edge) => edge.node));
-      if (!connection.pageInfo.hasNextPage) return letters.reverse();
-      after = connection.pageInfo.endCursor;
-    }
-  };
+  const deadLetters = (source = 'camera-csv'): Promise<DeadLetterNode[]> => listDeadLetters(hub, source);
 
   /** The stored cameras among these ids (the file's own ids), by id, asked through the gateway. */
   const storedCameras = async (ids: readonly string[], stem = STEM): Promise<Map<string, { name: string; lat: number }>> => {

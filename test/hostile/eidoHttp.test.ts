@@ -15,6 +15,8 @@ import {
   hostileTime,
   hugeString,
   truncated,
+  type DeadLetterNode,
+  listDeadLetters,
 } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
@@ -150,13 +152,6 @@ function postArbitrary(next: () => string): fc.Arbitrary<Post[]> {
     .map((groups) => groups.flat());
 }
 
-interface DeadLetterNode {
-  id: string;
-  reason: string;
-  detail: string;
-  raw: string;
-  sender: string | null;
-}
 
 describe.each(STORAGE_TARGETS)('EIDO over HTTP under hostile input ($name)', (target) => {
   let hub: TestHub;
@@ -203,22 +198,7 @@ describe.each(STORAGE_TARGETS)('EIDO over HTTP under hostile input ($name)', (ta
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
-  const deadLetters = async (): Promise<DeadLetterNode[]> => {
-    const letters: DeadLetterNode[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const page: { data?: { deadLetters: { edges: { node: DeadLetterNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null; errors?: unknown } =
-        await hub.query(
-          'query ($after: String) { deadLetters(filter: { source: "eido-http" }, first: 100, after: $after) { edges { node { id reason detail raw sender } } pageInfo { hasNextPage endCursor } } }',
-          { after },
-        );
-      expect(page.errors).toBeUndefined();
-      const connection = page.data!.deadLetters;
-      letters.push(...connection.edges.map((edge) => edge.node));
-      if (!connection.pageInfo.hasNextPage) return letters.reverse();
-      after = connection.pageInfo.endCursor;
-    }
-  };
+  const deadLetters = (): Promise<DeadLetterNode[]> => listDeadLetters(hub, 'eido-http');
 
   const storedIncidents = async (ids: readonly string[]): Promise<Set<string>> => {
     const found = new Set<string>();

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { verifyAuditChain } from '../../audit';
 import type { Hub } from '../../hub/createHub';
+import type { TestHub } from './startTestHub';
 
 /**
  * What the hostile-input suites share: generators of the input an attacker or a broken vendor
@@ -90,4 +91,35 @@ export async function expectHubHealthy(hub: Pick<Hub, 'gatewayUrl'>): Promise<vo
 export async function expectAuditChainIntact(hub: Pick<Hub, 'subgraphs'>): Promise<void> {
   const report = await verifyAuditChain(hub.subgraphs.audit.db);
   expect(report).toMatchObject({ ok: true, firstBrokenLink: null });
+}
+
+/** One dead letter as the ingest API shows it. */
+export interface DeadLetterNode {
+  readonly id: string;
+  readonly source: string;
+  readonly stage: string;
+  readonly reason: string;
+  readonly detail: string;
+  readonly raw: string;
+  readonly sender: string | null;
+}
+
+/** Every dead letter (of one source, when given), read through the gateway page by page, oldest first. */
+export async function listDeadLetters(hub: Pick<TestHub, 'query'>, source: string | null = null): Promise<DeadLetterNode[]> {
+  const letters: DeadLetterNode[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: {
+      data?: { deadLetters: { edges: { node: DeadLetterNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null;
+      errors?: unknown[];
+    } = await hub.query(
+      'query ($source: String, $after: String) { deadLetters(filter: { source: $source }, first: 100, after: $after) { edges { node { id source stage reason detail raw sender } } pageInfo { hasNextPage endCursor } } }',
+      { source, after },
+    );
+    if (page.errors || !page.data) throw new Error(`deadLetters failed: ${JSON.stringify(page.errors)}`);
+    letters.push(...page.data.deadLetters.edges.map((edge) => edge.node));
+    if (!page.data.deadLetters.pageInfo.hasNextPage) break;
+    after = page.data.deadLetters.pageInfo.endCursor;
+  }
+  return letters.reverse();
 }
