@@ -8,7 +8,7 @@ import { createCameraCsvAdapter, fileStemOf } from '../adapters/camera-csv';
 import type { Adapter } from '../adapters/contract';
 import type { EidoHttpAdapter } from '../adapters/eido-http';
 import type { OnvifDeviceConfig } from '../adapters/onvif-device';
-import { createCitySimulation, createSimulatorAdapter } from '../adapters/simulator';
+import { type CitySimulation, createCitySimulation, createSimulatorAdapter } from '../adapters/simulator';
 import { type SimulatedOnvifDevices, createProtocolSimulator } from '../adapters/simulator/protocols';
 import type { Hub } from './createHub';
 import type { HubConfig } from './hubConfig';
@@ -74,7 +74,7 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
       onvifDevices: [],
       onvif: null,
       adapters: () => [adapter],
-      start: async () => undefined,
+      start: (hub) => continueIncidentNumbers(simulation, hub),
       stop: async () => undefined,
     };
   }
@@ -113,6 +113,7 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
       return [createCameraCsvAdapter({ name: 'camera-csv', files: [cameraCsvPath], now })];
     },
     async start(hub) {
+      await continueIncidentNumbers(simulation, hub);
       for (const assignment of city.deviceAssignments()) await hub.devices.assign(assignment.deviceId, assignment.unitId, now());
       // EIDO carries units only while they work an incident; the roster comes from the simulated CAD directly.
       for (const event of simulation.initialEvents()) {
@@ -122,4 +123,14 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
     },
     stop: () => city.stop(),
   };
+}
+
+/**
+ * On a hub that kept its data (the default data directory), the simulated CAD goes on from the
+ * incident numbers it issued before, instead of issuing today's numbers again from 0001.
+ */
+async function continueIncidentNumbers(simulation: CitySimulation, hub: Hub): Promise<void> {
+  const since = new Date(simulation.now().getTime() - 2 * 86_400_000);
+  const numbers = (await hub.subgraphs.cad.db.table('incidents').where('reported_at', '>=', since).pluck('number')) as string[];
+  simulation.continueIncidentNumbers(numbers);
 }

@@ -49,6 +49,12 @@ export interface CitySimulation {
    * for the next call) and returns the events produced, in order. Earlier times return none.
    */
   advance(toTime: Date): DomainEvent[];
+  /**
+   * Incident numbers already issued (by an earlier run on the same data, say): each day's
+   * sequence continues after the highest of that day, so that a restart never issues a number
+   * twice. Numbers of another agency prefix or form are ignored.
+   */
+  continueIncidentNumbers(issued: Iterable<string>): void;
 }
 
 /** Creates the simulated city around Mesa, Arizona; see {@link CitySimulationOptions}. */
@@ -77,6 +83,7 @@ export function createCitySimulation(options: CitySimulationOptions): CitySimula
     incidentSequence: 0,
     incidentNumberDay: '',
     incidentNumberSequence: 0,
+    issuedIncidentNumbers: new Map(),
   };
 
   let sequence = 0;
@@ -111,6 +118,17 @@ export function createCitySimulation(options: CitySimulationOptions): CitySimula
         step(world);
       }
       return drain();
+    },
+    continueIncidentNumbers(issued) {
+      const form = new RegExp(`^${settings.agencyPrefix}(\\d{6})(\\d{4,})$`);
+      for (const number of issued) {
+        const match = form.exec(number);
+        if (!match) continue;
+        const [, day = '', sequenceText = ''] = match;
+        const highest = Math.max(state.issuedIncidentNumbers.get(day) ?? 0, Number(sequenceText));
+        state.issuedIncidentNumbers.set(day, highest);
+        if (day === state.incidentNumberDay) state.incidentNumberSequence = Math.max(state.incidentNumberSequence, highest);
+      }
     },
   };
 

@@ -104,6 +104,8 @@ export interface SimulationState {
   incidentSequence: number;
   incidentNumberDay: string;
   incidentNumberSequence: number;
+  /** Highest incident number sequence already issued per local day (yymmdd), by an earlier run. */
+  readonly issuedIncidentNumbers: Map<string, number>;
 }
 
 /** Independent random streams, so that e.g. camera outages do not shift the calls. */

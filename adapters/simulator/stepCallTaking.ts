@@ -198,7 +198,7 @@ function nextIncidentNumber(world: SimulationWorld): string {
   const day = new Date(state.nowMs + MESA_UTC_OFFSET_MS).toISOString().slice(2, 10).replaceAll('-', '');
   if (day !== state.incidentNumberDay) {
     state.incidentNumberDay = day;
-    state.incidentNumberSequence = 0;
+    state.incidentNumberSequence = state.issuedIncidentNumbers.get(day) ?? 0;
   }
   state.incidentNumberSequence += 1;
   return `${settings.agencyPrefix}${day}${String(state.incidentNumberSequence).padStart(4, '0')}`;

@@ -133,15 +133,31 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
       const params = ctx.connectionParams ?? {};
       const headers = ctx.extra.request.headers;
       const clientAddress = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+      let identity: GatewayContext['identity'] = null;
       try {
-        const purpose = readPurpose(params['X-Purpose'] ?? params[PURPOSE_HEADER] ?? params.purpose ?? headers[PURPOSE_HEADER]);
         const authorization = params.Authorization ?? params.authorization ?? headers.authorization;
-        const identity = await authenticator.authenticate(typeof authorization === 'string' ? authorization : null, clientAddress);
+        identity = await authenticator.authenticate(typeof authorization === 'string' ? authorization : null, clientAddress);
+        // After authentication, so that a refused purpose is recorded against who stated it.
+        const purpose = readPurpose(params['X-Purpose'] ?? params[PURPOSE_HEADER] ?? params.purpose ?? headers[PURPOSE_HEADER]);
         await access.confirmPurpose(purpose);
         ctx.extra.caller = { identity, purpose, clientAddress };
         return true;
       } catch (error) {
-        // Authentication audits its refusals; they count against the address's rate.
+        // Authentication audits its own refusals; a purpose refused after it is recorded here.
+        // Either way the refusal counts against the address's rate.
+        if (isPurposeRefusal(error)) {
+          const reason = error instanceof GraphQLError ? String(error.extensions.code) : 'PURPOSE_INVALID';
+          refusals.refused(callerKeyOf({ identity, clientAddress }), {
+            kind: 'request-refused',
+            subject: identity?.subject ?? null,
+            roles: identity?.roles ?? [],
+            clientId: identity?.clientId ?? null,
+            outcome: 'denied',
+            reason,
+            // The refused purpose itself is hostile input: its code says what was wrong with it.
+            details: { transport: 'graphql-ws', clientAddress },
+          });
+        }
         limits.refused(clientAddress);
         const code = error instanceof GraphQLError && error.extensions.code === 'LOCKED_OUT' ? 4429 : isPurposeRefusal(error) ? CloseCode.Forbidden : CloseCode.Unauthorized;
         socket.close(code, closeReason(error instanceof Error ? error.message : 'Unauthorized'));

@@ -343,3 +343,28 @@ describe('createCitySimulation: an hour of the city', () => {
     expect([...status.values()].filter((s) => s === 'OFFLINE').length).toBeLessThan(30);
   });
 });
+
+describe('createCitySimulation: incident numbers after a restart', () => {
+  const numbersOf = (simulation: ReturnType<typeof createCitySimulation>, minutes: number) => {
+    const events: DomainEvent[] = [];
+    for (let minute = 1; minute <= minutes; minute += 1) events.push(...simulation.advance(new Date(START.getTime() + minute * MINUTE)));
+    return ofType(events, 'incident.created').map((incident) => incident.number);
+  };
+
+  it("continues each day's sequence after the highest number already issued, ignoring other forms", () => {
+    const simulation = createCitySimulation({ seed: 1, startAt: START });
+    simulation.continueIncidentNumbers(['MPD2611230041', 'MPD2611230007', 'XYZ2611239999', 'MPD261123', 'MPD2611220500']);
+    const numbers = numbersOf(simulation, 60);
+    expect(numbers.length).toBeGreaterThan(3);
+    expect(numbers.slice(0, 3)).toEqual(['MPD2611230042', 'MPD2611230043', 'MPD2611230044']);
+  });
+
+  it('raises the running sequence when told of higher numbers mid-day', () => {
+    const simulation = createCitySimulation({ seed: 1, startAt: START });
+    const first = numbersOf(simulation, 30);
+    expect(first[0]).toBe('MPD2611230001');
+    simulation.continueIncidentNumbers(['MPD2611230300']);
+    const later = ofType(simulation.advance(new Date(START.getTime() + 120 * MINUTE)), 'incident.created').map((incident) => incident.number);
+    expect(later[0]).toBe('MPD2611230301');
+  });
+});

@@ -6,6 +6,7 @@ import type { AuditSubgraph } from '../../subgraphs/audit';
 import { FIXTURE_TIME, INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
 import { HOSTILE_SEED, expectAuditChainIntact, expectHubHealthy, hugeString, stringWithControl, stringWithOddUnicode } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';
+import { eventually } from '../support/subscribeThroughGateway';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 
 /** Reads the 911 callback number: restricted, so it needs a purpose. */
@@ -110,6 +111,11 @@ describe.each(STORAGE_TARGETS)('a purpose names a case or an incident that exist
       const outcome = await connect(purpose);
       expect({ purpose, outcome }).toEqual({ purpose, outcome: { acked: false, code: 4403, reason: expect.stringMatching(/purpose|X-Purpose/) } });
     }
+    // Each refused connection is on the trail: who, why, from where (the refused value is not).
+    await eventually(async () => (await deniedRecords()).filter((record) => record.kind === 'request-refused').length >= 5, 10_000, 'five request-refused records');
+    const refused = (await deniedRecords()).filter((record) => record.kind === 'request-refused');
+    expect(refused.map((record) => record.reason).sort()).toEqual(['PURPOSE_INVALID', 'PURPOSE_INVALID', 'PURPOSE_INVALID', 'PURPOSE_INVALID', 'PURPOSE_UNKNOWN_INCIDENT']);
+    for (const record of refused) expect(record.details).toMatchObject({ transport: 'graphql-ws', clientAddress: expect.any(String) });
   });
 
   it('hostile purpose values (control characters, NUL, odd Unicode, huge) are refused, never crash, never pass', async () => {
