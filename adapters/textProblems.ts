@@ -14,12 +14,11 @@ const FORMAT_OR_NONCHARACTER = /[\p{Cf}\p{Noncharacter_Code_Point}]/u;
 // Bidi embeddings, overrides and isolates (UAX #9 §2), and noncharacters.
 const BIDI_CONTROL_OR_NONCHARACTER = /[\u202a-\u202e\u2066-\u2069\p{Noncharacter_Code_Point}]/u;
 
-/** Why `text` is not usable as an identifier, or null when it is: no control, format or noncharacter code points, no outer white space. */
+/** Why `text` is not usable as an identifier, or null when it is: no control, format or noncharacter code points. */
 export function identifierProblem(text: string, maxLength: number): string | null {
   if (text.length > maxLength) return `longer than ${maxLength} characters`;
   if (CONTROL_OR_LONE_SURROGATE.test(text)) return 'holds a control character or an unpaired surrogate';
   if (FORMAT_OR_NONCHARACTER.test(text)) return 'holds an invisible format character or a Unicode noncharacter';
-  if (text !== text.trim()) return 'has leading or trailing white space';
   return null;
 }
 
