@@ -84,7 +84,7 @@ async function measureEndToEnd() {
     logger: pino({ level: 'silent' }),
     adapters: ({ devices }) => {
       avl = createAvlAdapter({ name: 'avl', unitFor: (id) => devices.unitFor(id), now: () => new Date(), udpPort: 0 });
-      eido = createEidoHttpAdapter({ name: 'eido-http', codeTable, now: () => new Date() });
+      eido = createEidoHttpAdapter({ authentication: null, name: 'eido-http', codeTable, now: () => new Date() });
       return [avl, eido];
     },
   });

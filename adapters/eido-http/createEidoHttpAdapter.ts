@@ -28,10 +28,11 @@ export interface EidoHttpAdapterOptions {
   /** Deepest nesting of objects and arrays read in one document. Default 64. */
   readonly maxJsonDepth?: number;
   /**
-   * Who may POST. Absent or null: anyone (an adapter embedded in a test or a bench); the hub
-   * always sets it, so that a POST needs a bearer token of role `adapter` or a source secret.
+   * Who may POST: a bearer token of role `adapter` or a source secret. Required, so that an
+   * open endpoint is always a choice written down: null lets anyone POST, for an adapter
+   * embedded in a test or a bench only (the hub always sets it).
    */
-  readonly authentication?: EidoAuthentication | null;
+  readonly authentication: EidoAuthentication | null;
   /** The audit trail, for refused POSTs (`ingest-refused`, one record per address per minute with a count). */
   readonly audit?: { append(record: AuditRecordInput): Promise<unknown> } | null;
   /** Told of failures inside the adapter, whose answer to the CAD stays generic (no internal text). */
@@ -73,7 +74,7 @@ const CODE_OF_STATUS: Readonly<Record<401 | 403 | 429, ErrorCode>> = { 401: 'UNA
  */
 export function createEidoHttpAdapter(options: EidoHttpAdapterOptions): EidoHttpAdapter {
   const { name = 'eido-http', codeTable, now, host = '127.0.0.1', port = 0, pollUrl = null, pollIntervalMs = 5000, pollHeaders = {} } = options;
-  const { bodyLimitBytes = 1024 * 1024, maxDocumentsPerRequest = 100, maxJsonDepth = 64, authentication = null, audit = null } = options;
+  const { bodyLimitBytes = 1024 * 1024, maxDocumentsPerRequest = 100, maxJsonDepth = 64, authentication, audit = null } = options;
   const onError = options.onError ?? (() => undefined);
   const checkSender = authentication ? createSenderCheck(authentication) : null;
   const senders = new WeakMap<FastifyRequest, string>();

@@ -28,7 +28,7 @@ async function post(adapter: EidoHttpAdapter, body: string) {
 }
 
 defineAdapterConformanceSuite('eido over HTTP (NENA-STA-021)', async () => {
-  const adapter = createEidoHttpAdapter({ codeTable, now });
+  const adapter = createEidoHttpAdapter({ authentication: null, codeTable, now });
   return {
     adapter,
     send: async (raw) => void (await post(adapter, raw)),
@@ -42,7 +42,7 @@ describe('eido adapter over HTTP', () => {
   afterEach(() => adapter?.stop());
 
   it('answers a batch with what it took and what it refused, keeping the good documents', async () => {
-    adapter = createEidoHttpAdapter({ codeTable, now });
+    adapter = createEidoHttpAdapter({ authentication: null, codeTable, now });
     const sink = createRecordingSink();
     await adapter.start(sink);
     const samples = [readReferenceJson('sample-eido.json'), readReferenceJson('sample-call-transfer-eido.json'), JSON.parse(updates[0]!)];
@@ -58,7 +58,7 @@ describe('eido adapter over HTTP', () => {
   });
 
   it('refuses a body that is not JSON with 422 and keeps it whole', async () => {
-    adapter = createEidoHttpAdapter({ codeTable, now });
+    adapter = createEidoHttpAdapter({ authentication: null, codeTable, now });
     const sink = createRecordingSink();
     await adapter.start(sink);
     const { status } = await post(adapter, '{"broken": ');
@@ -77,7 +77,7 @@ describe('eido adapter over HTTP', () => {
     });
     await new Promise<void>((resolve) => cad.listen(0, '127.0.0.1', resolve));
     const pollUrl = `http://127.0.0.1:${(cad.address() as AddressInfo).port}/eido/current`;
-    adapter = createEidoHttpAdapter({ codeTable, now, pollUrl, pollIntervalMs: 20 });
+    adapter = createEidoHttpAdapter({ authentication: null, codeTable, now, pollUrl, pollIntervalMs: 20 });
     const sink = createRecordingSink();
     await adapter.start(sink);
     await sink.until(() => requests >= 3);

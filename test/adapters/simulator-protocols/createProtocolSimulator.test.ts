@@ -83,7 +83,7 @@ describe('createProtocolSimulator against the real adapters', () => {
     await simulator.listen();
     const units = new Map(simulator.deviceAssignments().map(({ deviceId, unitId }) => [deviceId, unitId]));
     avl = createAvlAdapter({ udpPort: 0, unitFor: (deviceId) => units.get(deviceId), now: wallClock });
-    eido = createEidoHttpAdapter({ codeTable, now: wallClock });
+    eido = createEidoHttpAdapter({ authentication: null, codeTable, now: wallClock });
     live911 = createCallFeedAdapter({ url: simulator.callFeedUrl(), now: wallClock });
     cameras = createCameraCsvAdapter({ files: [cameraCsvPath], now: wallClock, pollIntervalMs: 10 });
     await avl.start(sinks.avl);
@@ -184,7 +184,7 @@ describe('createProtocolSimulator against the real adapters', () => {
 describe('createProtocolSimulator when sends fail', () => {
   it('keeps EIDO documents while the endpoint is down, retries once a tick, and delivers them in order', async () => {
     const time = createFakeTime(START);
-    const eido = createEidoHttpAdapter({ codeTable, now: wallClock });
+    const eido = createEidoHttpAdapter({ authentication: null, codeTable, now: wallClock });
     const sink = createRecordingSink();
     await eido.start(sink);
     let endpoint: 'unreachable' | 'busy' | 'up' = 'unreachable';
