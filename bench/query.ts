@@ -8,7 +8,7 @@ import { type DirectExecutor, createDirectExecutor } from './createDirectExecuto
 import { type MemorySnapshot, formatCpu, formatErrors, formatLoadTable, formatMemory, formatOverhead } from './formatReport';
 import { type LoadResult, measureLoad } from './measureLoad';
 import { formatPlanInFull, formatPlanOutline, planQuery } from './planQuery';
-import { GATEWAY_SIGNATURE_HEADER, createGatewaySigner, signHttpRequest } from '../subgraphs/gatewaySignature';
+import { GATEWAY_SIGNATURE_HEADER, createGatewaySigner, signHttpRequest } from '../wire/gatewaySignature';
 import { assertLoopbackUrl, describeErrorReply, isErrorReply, postGraphQL } from './postGraphQL';
 import { type BenchHub, startBenchHub } from './startBenchHub';
 import { countDirectLists, countGatewayLists, formatCounts, sameCounts } from './summariseFlagship';

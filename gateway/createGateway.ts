@@ -17,7 +17,7 @@ import { type OperationLimits, callerKeyOf, createLimitsPlugin } from './limits'
 import { stripSecurityPurpose } from './authorization/stripSecurityPurpose';
 import type { GatewayContext } from './gatewayContext';
 import { createRequestContext } from './createRequestContext';
-import { createGatewaySigner } from '../subgraphs/gatewaySignature';
+import { createGatewaySigner } from '../wire/gatewaySignature';
 import { createSubgraphDataSource } from './createSubgraphDataSource';
 import { createErrorMasker } from './maskErrors';
 import { attachSubscriptionServer } from './subscriptions/attachSubscriptionServer';

@@ -1,8 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { HubError } from '../errors/hubErrors';
-import { CALLER_HEADER, type ForwardedCaller, encodeForwardedCaller } from '../subgraphs/forwardedCaller';
-import { GATEWAY_SIGNATURE_HEADER, type GatewaySigner, signHttpRequest } from '../subgraphs/gatewaySignature';
+import { CALLER_HEADER, type ForwardedCaller, encodeForwardedCaller } from '../wire/forwardedCaller';
+import { GATEWAY_SIGNATURE_HEADER, type GatewaySigner, signHttpRequest } from '../wire/gatewaySignature';
 import type { GatewayContext } from './gatewayContext';
 
 export interface SubgraphDataSourceOptions {

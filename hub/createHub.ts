@@ -15,8 +15,8 @@ import { createDeadLetterStore, createIngestSubgraph, ingestMigrations } from '.
 import { type AuditSubgraph, auditMigrations, createAuditSubgraph } from '../subgraphs/audit';
 import { type AuditLog, createAuditLog } from '../audit';
 import { type SubgraphServer, createSubgraphServer } from '../subgraphs/createSubgraphServer';
-import type { SignatureReplayCache } from '../subgraphs/gatewaySignature';
-import { openSignatureReplayCache } from '../subgraphs/openSignatureReplayCache';
+import type { SignatureReplayCache } from '../wire/gatewaySignature';
+import { openSignatureReplayCache } from '../wire/openSignatureReplayCache';
 import type { CameraControl, NearbyDefaults, Subgraph, SubgraphDependencies } from '../subgraphs/subgraph';
 import { type IngestSink, createEventSink } from './createEventSink';
 import { createIngestTokenCheck } from './createIngestTokenCheck';

@@ -4,14 +4,14 @@ import { Transform, type TransformCallback, pipeline } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../errors/hubErrors';
-import { CALLER_HEADER, type ForwardedCaller, decodeForwardedCaller } from './forwardedCaller';
+import { CALLER_HEADER, type ForwardedCaller, decodeForwardedCaller } from '../wire/forwardedCaller';
 import {
   EMPTY_BODY_SHA256,
   GATEWAY_SIGNATURE_HEADER,
   GATEWAY_SIGNATURE_PARAM,
   type GatewayVerifier,
   type SignatureCheck,
-} from './gatewaySignature';
+} from '../wire/gatewaySignature';
 
 export interface GatewayGuardOptions {
   readonly verifier: GatewayVerifier;

@@ -3,9 +3,9 @@ import mercurius from 'mercurius';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { createHttpApp, listenForGraphQL } from '../http/createHttpApp';
-import type { CallerContext } from './forwardedCaller';
+import type { CallerContext } from '../wire/forwardedCaller';
 import { createGatewayGuard } from './createGatewayGuard';
-import { type SignatureReplayCache, createGatewayVerifier } from './gatewaySignature';
+import { type SignatureReplayCache, createGatewayVerifier } from '../wire/gatewaySignature';
 import { refuseControlCharacters } from './refuseControlCharacters';
 
 export interface SubgraphServerOptions {

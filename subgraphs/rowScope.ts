@@ -1,7 +1,7 @@
 import { SCOPES } from '../auth/roles';
 import { type Area, areaContains } from '../geo/area';
 import type { LatLon } from '../geo/geodesy';
-import type { ForwardedCaller } from './forwardedCaller';
+import type { ForwardedCaller } from '../wire/forwardedCaller';
 
 /**
  * The rows one caller may see, beyond what their scopes allow field by field: row-level rules

@@ -12,7 +12,7 @@ import {
 } from './measureProcess';
 import type { SubscriptionBenchSettings } from './readSubscriptionBenchSettings';
 import type { ClientProcess } from './startClientProcess';
-import { GATEWAY_SIGNATURE_HEADER, GATEWAY_SIGNATURE_PARAM, createGatewaySigner, signHttpRequest } from '../../subgraphs/gatewaySignature';
+import { GATEWAY_SIGNATURE_HEADER, GATEWAY_SIGNATURE_PARAM, createGatewaySigner, signHttpRequest } from '../../wire/gatewaySignature';
 import type { SubscriptionHub } from './startSubscriptionHub';
 
 /** The hub's view of its subscriptions at one moment. */

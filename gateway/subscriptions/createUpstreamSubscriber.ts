@@ -2,7 +2,7 @@ import { type Client, createClient } from 'graphql-ws';
 import type { ExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import WebSocket, { type ClientOptions } from 'ws';
-import { EMPTY_BODY_SHA256, GATEWAY_SIGNATURE_HEADER, GATEWAY_SIGNATURE_PARAM, type GatewaySigner } from '../../subgraphs/gatewaySignature';
+import { EMPTY_BODY_SHA256, GATEWAY_SIGNATURE_HEADER, GATEWAY_SIGNATURE_PARAM, type GatewaySigner } from '../../wire/gatewaySignature';
 
 /** Receives what one upstream subscription yields. */
 export interface UpstreamSink {

@@ -10,7 +10,7 @@ import {
 } from '../../audit';
 import { createSubgraphSchema } from '../createSubgraphSchema';
 import type { Subgraph } from '../subgraph';
-import type { ForwardedCaller } from '../forwardedCaller';
+import type { ForwardedCaller } from '../../wire/forwardedCaller';
 
 export { auditMigrations } from '../../audit';
 

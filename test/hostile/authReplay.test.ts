@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { GATEWAY_SIGNATURE_HEADER, GATEWAY_SIGNATURE_PARAM, createGatewaySigner, signHttpRequest } from '../../subgraphs/gatewaySignature';
+import { GATEWAY_SIGNATURE_HEADER, GATEWAY_SIGNATURE_PARAM, createGatewaySigner, signHttpRequest } from '../../wire/gatewaySignature';
 import { expectHubHealthy } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS, dropSchemas, uniqueSchemaPrefix } from '../support/storageTargets';

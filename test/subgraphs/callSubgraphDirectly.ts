@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
-import { CALLER_HEADER } from '../../subgraphs/forwardedCaller';
-import { GATEWAY_SIGNATURE_HEADER, type GatewaySigner, signHttpRequest } from '../../subgraphs/gatewaySignature';
+import { CALLER_HEADER } from '../../wire/forwardedCaller';
+import { GATEWAY_SIGNATURE_HEADER, type GatewaySigner, signHttpRequest } from '../../wire/gatewaySignature';
 
 /** What a subgraph answered over HTTP. */
 export interface SubgraphReply {

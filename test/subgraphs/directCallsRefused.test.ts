@@ -1,5 +1,5 @@
 import { SUBGRAPH_NAMES } from '../../schema/subgraphCatalog';
-import { GATEWAY_SIGNATURE_HEADER, GATEWAY_SIGNATURE_PARAM, createGatewaySigner, signHttpRequest } from '../../subgraphs/gatewaySignature';
+import { GATEWAY_SIGNATURE_HEADER, GATEWAY_SIGNATURE_PARAM, createGatewaySigner, signHttpRequest } from '../../wire/gatewaySignature';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { gatewayHeaders, postToSubgraph, tryConnection } from './callSubgraphDirectly';

@@ -11,8 +11,8 @@ import { createSubgraphDataSource } from '../../gateway/createSubgraphDataSource
 import type { GatewayContext } from '../../gateway/gatewayContext';
 import { type UpstreamSubscriber, createUpstreamSubscriber } from '../../gateway/subscriptions/createUpstreamSubscriber';
 import { type SubgraphServer, createSubgraphServer } from '../../subgraphs/createSubgraphServer';
-import { CALLER_HEADER, type CallerContext, encodeForwardedCaller } from '../../subgraphs/forwardedCaller';
-import { GATEWAY_SIGNATURE_HEADER, createGatewaySigner, signHttpRequest } from '../../subgraphs/gatewaySignature';
+import { CALLER_HEADER, type CallerContext, encodeForwardedCaller } from '../../wire/forwardedCaller';
+import { GATEWAY_SIGNATURE_HEADER, createGatewaySigner, signHttpRequest } from '../../wire/gatewaySignature';
 import { gatewayHeaders, postToSubgraph } from './callSubgraphDirectly';
 
 const SECRET = 'gatewayGuard-test-secret-0123456789abcdef';

@@ -7,7 +7,7 @@ import { type Database, createDatabase, createEmbeddedPostgres } from '../../sto
 import { cadMigrations, createCadSubgraph } from '../../subgraphs/cad';
 import { callsMigrations, createCallsSubgraph } from '../../subgraphs/calls';
 import { type CamerasSubgraph, camerasMigrations, createCamerasSubgraph } from '../../subgraphs/cameras';
-import type { ForwardedCaller } from '../../subgraphs/forwardedCaller';
+import type { ForwardedCaller } from '../../wire/forwardedCaller';
 import type { Subgraph } from '../../subgraphs/subgraph';
 import { type StorageTarget, dropSchemas, uniqueSchemaPrefix } from '../support/storageTargets';
 

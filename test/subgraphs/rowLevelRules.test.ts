@@ -1,7 +1,7 @@
 import type { CameraDiscovered, CameraOwner, DomainEvent, GeoPoint } from '../../adapters/contract';
 import { type Area, areaContains } from '../../geo/area';
 import { destinationPoint } from '../../geo/geodesy';
-import type { ForwardedCaller } from '../../subgraphs/forwardedCaller';
+import type { ForwardedCaller } from '../../wire/forwardedCaller';
 import { fetchKeysetConnection } from '../../subgraphs/keysetConnection';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { type Body, type OpenSubgraphs, callerWith, openSubgraphs } from './openSubgraphs';

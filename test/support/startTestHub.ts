@@ -4,7 +4,7 @@ import { type AdapterLookups, type Hub, createHub } from '../../hub/createHub';
 import { readHubConfig } from '../../hub/hubConfig';
 import { randomBytes } from 'node:crypto';
 import type { DevTokenClaims } from '../../auth/createDevIssuer';
-import { GATEWAY_SIGNATURE_HEADER, createGatewaySigner, signHttpRequest } from '../../subgraphs/gatewaySignature';
+import { GATEWAY_SIGNATURE_HEADER, createGatewaySigner, signHttpRequest } from '../../wire/gatewaySignature';
 import { type StorageTarget, dropSchemas, uniqueSchemaPrefix } from './storageTargets';
 import { forgetGatewayCaller, registerGatewayCaller } from './subscribeThroughGateway';
 

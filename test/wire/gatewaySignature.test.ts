@@ -1,4 +1,4 @@
-import { CALLER_HEADER, type ForwardedCaller, decodeForwardedCaller, encodeForwardedCaller } from '../../subgraphs/forwardedCaller';
+import { CALLER_HEADER, type ForwardedCaller, decodeForwardedCaller, encodeForwardedCaller } from '../../wire/forwardedCaller';
 import {
   EMPTY_BODY_SHA256,
   type SignedRequest,
@@ -6,8 +6,8 @@ import {
   createGatewayVerifier,
   sha256Hex,
   signHttpRequest,
-} from '../../subgraphs/gatewaySignature';
-import { createMemoryReplayCache } from '../../subgraphs/createMemoryReplayCache';
+} from '../../wire/gatewaySignature';
+import { createMemoryReplayCache } from '../../wire/createMemoryReplayCache';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
 const T0 = Date.parse('2026-11-23T18:00:00.000Z');
