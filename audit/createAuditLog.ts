@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../storage/createDatabase';
-import { type Connection, fetchKeysetConnection } from '../subgraphs/keysetConnection';
+import { type Connection, fetchKeysetConnection } from '../storage/keysetConnection';
 import {
   AUDIT_KINDS,
   AUDIT_OUTCOMES,

@@ -2,7 +2,7 @@ import type { DomainEvent, IncidentStatus, UnitStatus } from '../../adapters/con
 import { assertNever } from '../../errors/assertNever';
 import { type Area, areaBounds, areaContains } from '../../geo/area';
 import type { Database } from '../../storage/createDatabase';
-import { type Connection, fetchKeysetConnection } from '../keysetConnection';
+import { type Connection, fetchKeysetConnection } from '../../storage/keysetConnection';
 import { type LocationRecord, locationColumns, locationFromRow, whereLocationInBox } from '../locationColumns';
 
 export interface IncidentRecord {

@@ -3,7 +3,7 @@ import { assertNever } from '../../errors/assertNever';
 import type { Knex } from 'knex';
 import { type Area, areaBounds, areaContains } from '../../geo/area';
 import type { Database } from '../../storage/createDatabase';
-import { type Connection, fetchKeysetConnection } from '../keysetConnection';
+import { type Connection, fetchKeysetConnection } from '../../storage/keysetConnection';
 import { type LocationRecord, locationColumns, locationFromRow, whereLocationInBox } from '../locationColumns';
 
 export interface CallRecord {

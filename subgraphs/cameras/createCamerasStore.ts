@@ -4,7 +4,7 @@ import { type CameraSight, sightOf } from '../../geo/cameraView';
 import { createPointIndex } from '../../geo/createPointIndex';
 import type { LatLon } from '../../geo/geodesy';
 import type { Database } from '../../storage/createDatabase';
-import { type Connection, fetchKeysetConnection } from '../keysetConnection';
+import { type Connection, fetchKeysetConnection } from '../../storage/keysetConnection';
 import { type LocationRecord, locationColumns, locationFromRow } from '../locationColumns';
 
 export interface CameraRecord {

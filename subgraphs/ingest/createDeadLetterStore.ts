@@ -1,7 +1,7 @@
 import type { Rejection } from '../../adapters/contract';
 import { type PurgeRequest, deleteClassRows } from '../../retention/retentionParticipant';
 import type { Database } from '../../storage/createDatabase';
-import { type Connection, fetchKeysetConnection } from '../keysetConnection';
+import { type Connection, fetchKeysetConnection } from '../../storage/keysetConnection';
 
 /**
  * Where a rejection happened: the adapter could not translate, its event broke the contract, or

@@ -2,7 +2,7 @@ import type { CameraDiscovered, CameraOwner, DomainEvent, GeoPoint } from '../..
 import { type Area, areaContains } from '../../geo/area';
 import { destinationPoint } from '../../geo/geodesy';
 import type { ForwardedCaller } from '../../wire/forwardedCaller';
-import { fetchKeysetConnection } from '../../subgraphs/keysetConnection';
+import { fetchKeysetConnection } from '../../storage/keysetConnection';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { type Body, type OpenSubgraphs, callerWith, openSubgraphs } from './openSubgraphs';
 
