@@ -15,6 +15,7 @@ import {
   truncated,
   type DeadLetterNode,
   listDeadLetters,
+  storedIds,
 } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
@@ -175,17 +176,7 @@ describe.each(STORAGE_TARGETS)('the 911 call feed under hostile input ($name)', 
   const deadLetters = (): Promise<DeadLetterNode[]> => listDeadLetters(hub, 'live911');
 
   /** The ids of the calls among `ids` that the hub stores, asked through the gateway. */
-  const storedCalls = async (ids: readonly string[]): Promise<Set<string>> => {
-    const found = new Set<string>();
-    for (let start = 0; start < ids.length; start += 20) {
-      const chunk = ids.slice(start, start + 20);
-      const query = `query (${chunk.map((_, i) => `$id${i}: ID!`).join(', ')}) { ${chunk.map((_, i) => `c${i}: call(id: $id${i}) { id }`).join(' ')} }`;
-      const body = await hub.query<Record<string, { id: string } | null>>(query, Object.fromEntries(chunk.map((id, i) => [`id${i}`, id])));
-      expect(body.errors).toBeUndefined();
-      for (const call of Object.values(body.data ?? {})) if (call) found.add(call.id);
-    }
-    return found;
-  };
+  const storedCalls = (ids: readonly string[]): Promise<Set<string>> => storedIds(hub, 'call', ids);
 
   /** Sends the frames, then a sentinel call, and waits until the sentinel is stored (frames are handled in order). */
   const sendAll = async (frames: readonly (string | Buffer)[], tag: string): Promise<void> => {

@@ -17,6 +17,7 @@ import {
   truncated,
   type DeadLetterNode,
   listDeadLetters,
+  storedIds,
 } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
@@ -200,17 +201,7 @@ describe.each(STORAGE_TARGETS)('EIDO over HTTP under hostile input ($name)', (ta
 
   const deadLetters = (): Promise<DeadLetterNode[]> => listDeadLetters(hub, 'eido-http');
 
-  const storedIncidents = async (ids: readonly string[]): Promise<Set<string>> => {
-    const found = new Set<string>();
-    for (let start = 0; start < ids.length; start += 20) {
-      const chunk = ids.slice(start, start + 20);
-      const query = `query (${chunk.map((_, i) => `$id${i}: ID!`).join(', ')}) { ${chunk.map((_, i) => `i${i}: incident(id: $id${i}) { id }`).join(' ')} }`;
-      const body = await hub.query<Record<string, { id: string } | null>>(query, Object.fromEntries(chunk.map((id, i) => [`id${i}`, id])));
-      expect(body.errors).toBeUndefined();
-      for (const incident of Object.values(body.data ?? {})) if (incident) found.add(incident.id);
-    }
-    return found;
-  };
+  const storedIncidents = (ids: readonly string[]): Promise<Set<string>> => storedIds(hub, 'incident', ids);
 
   it('stores every valid incident, keeps every bad document as a dead letter with a reason, refuses every unauthenticated POST, never answers 5xx', async () => {
     let run = 0;

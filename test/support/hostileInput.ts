@@ -123,3 +123,19 @@ export async function listDeadLetters(hub: Pick<TestHub, 'query'>, source: strin
   }
   return letters.reverse();
 }
+
+/**
+ * Which of `ids` the hub stores, asked through the gateway as `field(id:)` (e.g. `call`,
+ * `incident`), twenty aliases an operation.
+ */
+export async function storedIds(hub: Pick<TestHub, 'query'>, field: string, ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let start = 0; start < ids.length; start += 20) {
+    const chunk = ids.slice(start, start + 20);
+    const query = `query (${chunk.map((_, i) => `$id${i}: ID!`).join(', ')}) { ${chunk.map((_, i) => `r${i}: ${field}(id: $id${i}) { id }`).join(' ')} }`;
+    const body = await hub.query<Record<string, { id: string } | null>>(query, Object.fromEntries(chunk.map((id, i) => [`id${i}`, id])));
+    if (body.errors) throw new Error(`${field} lookup failed: ${JSON.stringify(body.errors)}`);
+    for (const record of Object.values(body.data ?? {})) if (record) found.add(record.id);
+  }
+  return found;
+}
