@@ -4,6 +4,7 @@ import { type ConfiguredHub, createConfiguredHub } from '../../hub/createConfigu
 import { readHubConfig } from '../../hub/hubConfig';
 import type { AuditSubgraph } from '../../subgraphs/audit';
 import { eventually } from '../support/subscribeThroughGateway';
+import { FREE_PORTS } from '../support/startTestHub';
 
 /**
  * `npm start`'s defaults still work now that the EIDO endpoint authenticates its senders: the
@@ -17,13 +18,7 @@ describe('the simulated city’s CAD authenticates to the EIDO endpoint (protoco
 
   it('accepts the source secret the hub hands the simulated CAD and refuses an unauthenticated POST', async () => {
     const config = readHubConfig({
-      PORT: '0',
-      CALLS_PORT: '0',
-      CAD_PORT: '0',
-      AVL_PORT: '0',
-      CAMERAS_PORT: '0',
-      INGEST_PORT: '0',
-      AUDIT_PORT: '0',
+      ...FREE_PORTS,
       AVL_UDP_PORT: '0',
       EIDO_HTTP_PORT: '0',
       PGLITE_DATA_DIR: 'memory',

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import type { AuditRecord } from '../../audit';
 import { hashDocument } from '../../audit/hashDocument';
-import type { AuditSubgraph } from '../../subgraphs/audit';
 import { loadCityFixture } from '../support/cityFixture';
 import {
   HOSTILE_SEED,
@@ -13,6 +12,7 @@ import {
   stringWithControl,
   stringWithOddUnicode,
   truncated,
+  listAuditRecords,
 } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
@@ -86,17 +86,7 @@ const hostileOperation: fc.Arbitrary<Sent> = fc.oneof(
 describe.each(STORAGE_TARGETS)('hostile GraphQL over HTTP, on $name', (target) => {
   let hub: TestHub;
   let authorization: string;
-  const auditLog = () => (hub.subgraphs.audit.subgraph as AuditSubgraph).auditLog;
-  const allRecords = async (): Promise<AuditRecord[]> => {
-    const records: AuditRecord[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const page = await auditLog().list({}, 100, after);
-      records.push(...page.edges.map((edge) => edge.node));
-      if (!page.pageInfo.hasNextPage) return records;
-      after = page.pageInfo.endCursor;
-    }
-  };
+  const allRecords = (): Promise<AuditRecord[]> => listAuditRecords(hub);
 
   beforeAll(async () => {
     // Every refusal recorded one by one, so that each can be counted (floods have their own test).

@@ -11,6 +11,7 @@ import {
   hostileDepth,
   stringWithControl,
   stringWithOddUnicode,
+  listAuditRecords,
 } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
@@ -91,16 +92,7 @@ describe.each(STORAGE_TARGETS)('hostile GraphQL over WebSocket, on $name', (targ
   let params: Record<string, string>;
   let socket: RawGraphqlWs;
   const auditLog = () => (hub.subgraphs.audit.subgraph as AuditSubgraph).auditLog;
-  const allRecords = async (): Promise<AuditRecord[]> => {
-    const records: AuditRecord[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const page = await auditLog().list({}, 100, after);
-      records.push(...page.edges.map((edge) => edge.node));
-      if (!page.pageInfo.hasNextPage) return records;
-      after = page.pageInfo.endCursor;
-    }
-  };
+  const allRecords = (): Promise<AuditRecord[]> => listAuditRecords(hub);
   const recordNames = async () => new Set((await auditLog().list({}, 100)).edges.map((edge) => edge.node.operationName));
   const liveCalls = () =>
     socket.of('live').flatMap((message) => (message.type === 'next' ? [(message.payload as { data?: { callReceived?: { id: string } } }).data?.callReceived?.id] : []));

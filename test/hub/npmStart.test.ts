@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FREE_PORTS } from '../support/startTestHub';
 
 /** Waits until the child prints a line matching `pattern`, and returns the match. */
 function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
@@ -35,13 +36,7 @@ describe('npm start (hub/main.ts)', () => {
         DATABASE_URL: '',
         // The default data directory is the developer's own (test/hub/restart.test.ts runs on it in a temp directory).
         PGLITE_DATA_DIR: 'memory',
-        PORT: '0',
-        CALLS_PORT: '0',
-        CAD_PORT: '0',
-        AVL_PORT: '0',
-        CAMERAS_PORT: '0',
-        INGEST_PORT: '0',
-        AUDIT_PORT: '0',
+        ...FREE_PORTS,
         AVL_UDP_PORT: '0',
         EIDO_HTTP_PORT: '0',
         LOG_LEVEL: 'warn',

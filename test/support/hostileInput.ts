@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { verifyAuditChain } from '../../audit';
+import { type AuditRecord, verifyAuditChain } from '../../audit';
 import type { Hub } from '../../hub/createHub';
+import type { AuditSubgraph } from '../../subgraphs/audit';
 import type { TestHub } from './startTestHub';
 
 /**
@@ -138,4 +139,17 @@ export async function storedIds(hub: Pick<TestHub, 'query'>, field: string, ids:
     for (const record of Object.values(body.data ?? {})) if (record) found.add(record.id);
   }
   return found;
+}
+
+/** Every record of the hub's audit trail, read page by page from its log. */
+export async function listAuditRecords(hub: Pick<Hub, 'subgraphs'>): Promise<AuditRecord[]> {
+  const { auditLog } = hub.subgraphs.audit.subgraph as AuditSubgraph;
+  const records: AuditRecord[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page = await auditLog.list({}, 100, after);
+    records.push(...page.edges.map((edge) => edge.node));
+    if (!page.pageInfo.hasNextPage) return records;
+    after = page.pageInfo.endCursor;
+  }
 }

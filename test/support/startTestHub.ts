@@ -22,6 +22,17 @@ export interface TestHub extends Hub {
   post<T = unknown>(query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<{ status: number; body: GraphQLBody<T> }>;
 }
 
+/** Every listener of the hub on a free port (0), so that hubs of parallel tests never collide. */
+export const FREE_PORTS = {
+  PORT: '0',
+  CALLS_PORT: '0',
+  CAD_PORT: '0',
+  AVL_PORT: '0',
+  CAMERAS_PORT: '0',
+  INGEST_PORT: '0',
+  AUDIT_PORT: '0',
+} as const;
+
 /** Who `query` and gateway clients act as unless a test says otherwise. */
 export const DEFAULT_TEST_CALLER = { subject: 'test-supervisor', roles: ['supervisor'], purpose: 'TEST-0001' } as const;
 
@@ -39,13 +50,7 @@ export async function startTestHub(
   const signingSecret = randomBytes(32).toString('hex');
   const config = readHubConfig({
     SUBGRAPH_SIGNING_SECRET: signingSecret,
-    PORT: '0',
-    CALLS_PORT: '0',
-    CAD_PORT: '0',
-    AVL_PORT: '0',
-    CAMERAS_PORT: '0',
-    INGEST_PORT: '0',
-    AUDIT_PORT: '0',
+    ...FREE_PORTS,
     SIM_ENABLED: 'false',
     AUTH_DEV_KEY_FILE: 'memory',
     // Tests send many operations as one caller; rate limits have their own tests.
