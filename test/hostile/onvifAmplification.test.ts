@@ -1,4 +1,4 @@
-import { createOnvifAdapter } from '../../adapters/onvif-device';
+import { pollOneOnvifCamera } from './pollOneOnvifCamera';
 import { type FakeOnvifDevice, REFERENCE_DEVICE_CLOCK, createFakeOnvifDevice } from '../adapters/onvif-device/createFakeOnvifDevice';
 import { readReference, renderDotTemplate } from '../adapters/onvif/onvifReference';
 import { expectAuditChainIntact, expectHubHealthy } from '../support/hostileInput';
@@ -27,12 +27,7 @@ describe.each(STORAGE_TARGETS)('an ONVIF device that answers too much ($name)', 
     const main = /<trt:Profiles fixed="true" token="main">[\s\S]*?<\/trt:Profiles>/.exec(reference)![0];
     profiles = reference.replace(main, Array.from({ length: 60 }, (_, i) => main.replace('token="main"', `token="p${i}"`)).join(''));
     device.override('GetProfiles', { status: 200, body: profiles });
-    const adapter = createOnvifAdapter({
-      devices: [{ cameraId: 'amplify-cam', name: 'Many profiles', deviceServiceUrl: device.deviceServiceUrl, username: 'admin', password: 'secret', location: { lat: 33.4152, lon: -111.8315 } }],
-      now: () => new Date(),
-      pollIntervalMs: 20,
-      requestTimeoutMs: 1000,
-    });
+    const adapter = pollOneOnvifCamera({ cameraId: 'amplify-cam', name: 'Many profiles', deviceServiceUrl: device.deviceServiceUrl, requestTimeoutMs: 1000 });
     hub = await startTestHub(target, { adapters: [adapter] });
   });
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import { type OnvifAdapter, createOnvifAdapter } from '../../adapters/onvif-device';
+import type { OnvifAdapter } from '../../adapters/onvif-device';
+import { pollOneOnvifCamera } from './pollOneOnvifCamera';
 import { type FakeOnvifDevice, REFERENCE_DEVICE_CLOCK, createFakeOnvifDevice } from '../adapters/onvif-device/createFakeOnvifDevice';
 import { readReference, renderDotTemplate } from '../adapters/onvif/onvifReference';
 import { CONTROL_CHARACTERS, HOSTILE_SEED, ODD_UNICODE, expectAuditChainIntact, expectHubHealthy, hostileDepth } from '../support/hostileInput';
@@ -163,12 +164,7 @@ describe.each(STORAGE_TARGETS)('ONVIF device answers under hostile input ($name)
 
   beforeAll(async () => {
     device = await createFakeOnvifDevice({ label: 'hostile', password: 'secret' });
-    adapter = createOnvifAdapter({
-      devices: [{ cameraId: CAMERA_ID, name: 'Hostile device', deviceServiceUrl: device.deviceServiceUrl, username: 'admin', password: 'secret', location: { lat: 33.4152, lon: -111.8315 } }],
-      now: () => new Date(),
-      pollIntervalMs: 20,
-      requestTimeoutMs: 400,
-    });
+    adapter = pollOneOnvifCamera({ cameraId: CAMERA_ID, name: 'Hostile device', deviceServiceUrl: device.deviceServiceUrl, requestTimeoutMs: 400 });
     hub = await startTestHub(target, { adapters: [adapter] });
   });
   afterAll(async () => {
@@ -281,12 +277,7 @@ describe.each(STORAGE_TARGETS)('an ONVIF device that answers a byte at a time ($
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/onvif/device_service`;
-    adapter = createOnvifAdapter({
-      devices: [{ cameraId: 'trickle-cam', name: 'Trickling device', deviceServiceUrl: url, username: 'admin', password: 'secret', location: { lat: 33.4152, lon: -111.8315 } }],
-      now: () => new Date(),
-      pollIntervalMs: 20,
-      requestTimeoutMs: 300,
-    });
+    adapter = pollOneOnvifCamera({ cameraId: 'trickle-cam', name: 'Trickling device', deviceServiceUrl: url, requestTimeoutMs: 300 });
     hub = await startTestHub(target, { adapters: [adapter] });
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createOnvifAdapter } from '../../adapters/onvif-device';
+import { pollOneOnvifCamera } from './pollOneOnvifCamera';
 import { type FakeOnvifDevice, REFERENCE_DEVICE_CLOCK, createFakeOnvifDevice } from '../adapters/onvif-device/createFakeOnvifDevice';
 import { readReference, renderDotTemplate } from '../adapters/onvif/onvifReference';
 import { expectAuditChainIntact, expectHubHealthy } from '../support/hostileInput';
@@ -37,12 +37,7 @@ describe.each(STORAGE_TARGETS)('ONVIF service addresses from a hostile device ($
       conditionsHold: true,
     }).replaceAll('http://192.168.68.111/onvif/services', `${elsewhereUrl}/onvif/services`);
     device.override('GetCapabilities', { status: 200, body: capabilities });
-    const adapter = createOnvifAdapter({
-      devices: [{ cameraId: 'xaddr-cam', name: 'XAddr camera', deviceServiceUrl: device.deviceServiceUrl, username: 'admin', password: 'secret', location: { lat: 33.4152, lon: -111.8315 } }],
-      now: () => new Date(),
-      pollIntervalMs: 20,
-      requestTimeoutMs: 400,
-    });
+    const adapter = pollOneOnvifCamera({ cameraId: 'xaddr-cam', name: 'XAddr camera', deviceServiceUrl: device.deviceServiceUrl, requestTimeoutMs: 400 });
     hub = await startTestHub(target, { adapters: [adapter] });
   });
   afterAll(async () => {
