@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type AuditRecord, auditMigrations, createAuditLog } from '../../audit';
 import { type Database, createDatabase, createEmbeddedPostgres } from '../../storage/createDatabase';
 import { STORAGE_TARGETS, dropSchemas, uniqueSchemaPrefix } from '../support/storageTargets';
+import { runToEnd } from '../support/runToEnd';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -14,17 +15,11 @@ const ROOT = join(__dirname, '..', '..');
  */
 function runAuditVerify(env: Record<string, string | undefined>, cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const { DATABASE_URL: _url, PGLITE_DATA_DIR: _dir, DATABASE_SCHEMA_PREFIX: _prefix, ...inherited } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = cwd
+  return runToEnd(
+    cwd
       ? spawn(process.execPath, ['--import', join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs'), join(ROOT, 'audit', 'verify.ts')], { cwd, env: { ...inherited, ...env } })
-      : spawn('npm', ['run', '--silent', 'audit:verify'], { cwd: ROOT, env: { ...inherited, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+      : spawn('npm', ['run', '--silent', 'audit:verify'], { cwd: ROOT, env: { ...inherited, ...env } }),
+  );
 }
 
 describe.each(STORAGE_TARGETS)('npm run audit:verify on $name', (target) => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { encodeNmeaFix } from '../../adapters/simulator/protocols/encodeNmeaFix';
 import { openDevIssuer } from '../../hub/createHubAuth';
 import { readHubConfig } from '../../hub/hubConfig';
+import { type ProcessRun as Run, runToEnd } from '../support/runToEnd';
 
 // `npm start` on its DEFAULT data directory (PGLITE_DATA_DIR unset: `.rtcc/data` under the
 // working directory, here a temporary one), stopped with SIGINT and started again: what it
@@ -30,23 +31,10 @@ function hubEnv(): NodeJS.ProcessEnv {
   };
 }
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** Runs a script of the project to its end in `cwd`. */
 function runScript(script: string, args: readonly string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, script), ...args], { cwd, env: hubEnv() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runToEnd(spawn(process.execPath, ['--import', TSX, join(ROOT, script), ...args], { cwd, env: hubEnv() }));
 }
 
 /** A running `npm start` (hub/main.ts) and the endpoints its banner printed. */
