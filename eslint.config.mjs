@@ -23,7 +23,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**/*.ts', 'hub/**/*.ts', 'schema/compose.ts'],
+    files: ['bench/**/*.ts', 'cli/**/*.ts', 'hub/**/*.ts', 'schema/compose.ts'],
     rules: { 'no-console': 'off' },
   },
 );

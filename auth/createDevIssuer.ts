@@ -2,6 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type JWK, type KeyLike, SignJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
 
+/** The issuer id of the development issuer (AUTH_ISSUER unset). */
+export const DEV_ISSUER = 'urn:rtcc-hub:dev-issuer';
+
 /** What the development issuer puts in a token beyond the registered claims. */
 export interface DevTokenClaims {
   readonly subject: string;

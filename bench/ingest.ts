@@ -9,7 +9,7 @@ import { type EidoHttpAdapter, createEidoHttpAdapter } from '../adapters/eido-ht
 import { createNmeaFixAssembler } from '../adapters/nmea';
 import { createTaipFixAssembler } from '../adapters/taip';
 import { createHub } from '../hub/createHub';
-import { readHubConfig } from '../hub/hubConfig';
+import { readHubConfig } from '../config/hubConfig';
 import { generateNmeaFixes } from './ingest/generateNmeaFixes';
 
 const FIXES = Number(process.env.BENCH_FIXES ?? 50_000);

@@ -3,7 +3,7 @@
 // could reach), in one run, against an in-process hub holding a simulated city.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FLAGSHIP_QUERY } from '../test/support/flagshipQuery';
+import { FLAGSHIP_QUERY } from '../schema/flagshipQuery';
 import { type DirectExecutor, createDirectExecutor } from './createDirectExecutor';
 import { type MemorySnapshot, formatCpu, formatErrors, formatLoadTable, formatMemory, formatOverhead } from './formatReport';
 import { type LoadResult, measureLoad } from './measureLoad';

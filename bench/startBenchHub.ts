@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { createCitySimulation, createSimulatorAdapter } from '../adapters/simulator';
+import { createCitySimulation, createSimulatorAdapter } from '../simulator';
 import { type Hub, createHub } from '../hub/createHub';
-import { HUB_SETTINGS, readHubConfig } from '../hub/hubConfig';
-import { dropSchemas } from '../test/support/storageTargets';
+import { HUB_SETTINGS, readHubConfig } from '../config/hubConfig';
+import { dropSchemas } from '../storage/dropSchemas';
 
 /** Options of {@link startBenchHub}. */
 export interface BenchHubOptions {

@@ -7,7 +7,7 @@
  * BENCH_WARMUP_SECONDS, BENCH_PATHS, BENCH_CONSOLE_READER (see bench/subscriptions/readSubscriptionBenchSettings.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { createRandom } from '../adapters/simulator/createRandom';
+import { createRandom } from '../simulator/createRandom';
 import { createBenchEvents } from './subscriptions/createBenchEvents';
 import { createLoadPublisher } from './subscriptions/createLoadPublisher';
 import { formatSubscriptionReport } from './subscriptions/formatSubscriptionReport';

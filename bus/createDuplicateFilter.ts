@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../adapters/contract';
+import type { DomainEvent } from '../contract';
 
 /**
  * Remembers the last `capacity` events by source and vendor event id, so that an adapter that

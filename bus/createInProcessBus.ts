@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../adapters/contract';
+import type { DomainEvent } from '../contract';
 
 export type EventHandler = (event: DomainEvent) => Promise<void>;
 

@@ -15,8 +15,8 @@ import {
   connect,
   nanos,
 } from 'nats';
-import type { DomainEvent } from '../adapters/contract';
-import { validateDomainEvent } from '../adapters/validateDomainEvent';
+import type { DomainEvent } from '../contract';
+import { validateDomainEvent } from '../contract/validateDomainEvent';
 import type { EventBus, EventHandler } from './createInProcessBus';
 
 /** Options of {@link createNatsBus}. */

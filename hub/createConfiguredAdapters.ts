@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createAvlAdapter } from '../adapters/avl';
-import type { Adapter } from '../adapters/contract';
+import type { Adapter } from '../contract';
 import { createApcoIncidentCodeTable, parseIncidentCodeTable } from '../adapters/eido';
-import { createEidoHttpAdapter, parseSourceSecrets } from '../adapters/eido-http';
+import { createEidoHttpAdapter } from '../adapters/eido-http';
+import { parseSourceSecrets } from '../config/parseSourceSecrets';
 import { createCallFeedAdapter } from '../adapters/live911';
 import { type OnvifDeviceConfig, createOnvifAdapter } from '../adapters/onvif-device';
 import type { Logger } from 'pino';
 import type { AdapterLookups } from './createHub';
-import type { HubConfig } from './hubConfig';
+import type { HubConfig } from '../config/hubConfig';
 
 /**
  * The vendor adapters the configuration asks for: AVL (UDP/TCP), EIDO (HTTP push or poll), the

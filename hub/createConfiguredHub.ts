@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { Adapter } from '../adapters/contract';
+import type { Adapter } from '../contract';
 import { createConfiguredAdapters } from './createConfiguredAdapters';
 import { type Hub, createHub } from './createHub';
 import { type SimulatedCity, createSimulatedCity } from './createSimulatedCity';
-import type { HubConfig } from './hubConfig';
+import type { HubConfig } from '../config/hubConfig';
 
 /** The hub as `npm start` runs it. */
 export interface ConfiguredHub {

@@ -1,5 +1,5 @@
 import { type OperationLimits, createOperationLimits, readPersistedOperations } from '../gateway/limits';
-import type { HubConfig } from './hubConfig';
+import type { HubConfig } from '../config/hubConfig';
 
 /** The gateway's limits against abuse, from the LIMIT_*, INTROSPECTION_*, PERSISTED_* and RATE_* settings. */
 export async function createConfiguredLimits(config: HubConfig): Promise<OperationLimits> {

@@ -1,13 +1,10 @@
 import type { Logger } from 'pino';
 import { type AuthenticationEvent, type Authenticator, createAuthenticator } from '../auth/createAuthenticator';
-import { type DevIssuer, createDevIssuer } from '../auth/createDevIssuer';
+import { DEV_ISSUER, type DevIssuer, createDevIssuer } from '../auth/createDevIssuer';
 import { createFailureTracker } from '../auth/createFailureTracker';
 import { createTokenVerifier } from '../auth/createTokenVerifier';
 import type { AuditRecordInput } from '../audit/auditRecord';
-import type { HubConfig } from './hubConfig';
-
-/** The issuer id of the development issuer (AUTH_ISSUER unset). */
-export const DEV_ISSUER = 'urn:rtcc-hub:dev-issuer';
+import type { HubConfig } from '../config/hubConfig';
 
 /** What verifying the development issuer's tokens takes: its id and public keys. */
 export type DevIssuerKeys = Pick<DevIssuer, 'issuer' | 'jwks'>;

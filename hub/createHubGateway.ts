@@ -5,7 +5,7 @@ import type { AuditSink } from '../gateway/audit/createAuditPlugin';
 import { type Gateway, createGateway } from '../gateway/createGateway';
 import { createConfiguredLimits } from './createConfiguredLimits';
 import { type DevIssuerKeys, auditRecordOfAuthentication, createHubAuthenticator } from './createHubAuth';
-import type { HubConfig } from './hubConfig';
+import type { HubConfig } from '../config/hubConfig';
 
 /** What the gateway needs from the rest of the hub, wherever it runs. */
 export interface HubGatewayOptions {

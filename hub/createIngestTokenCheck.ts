@@ -3,7 +3,7 @@ import type { BearerVerdict, VerifyBearer } from '../adapters/eido-http';
 import type { AuditLog } from '../audit';
 import type { DevIssuerKeys } from './createHubAuth';
 import { auditRecordOfAuthentication, createHubAuthenticator } from './createHubAuth';
-import type { HubConfig } from './hubConfig';
+import type { HubConfig } from '../config/hubConfig';
 
 /**
  * How ingest endpoints verify a vendor system's bearer token: with an authenticator configured

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AvlAdapter } from '../adapters/avl';
 import { createCameraCsvAdapter, fileStemOf } from '../adapters/camera-csv';
-import type { Adapter } from '../adapters/contract';
+import type { Adapter } from '../contract';
 import type { EidoHttpAdapter } from '../adapters/eido-http';
 import type { OnvifDeviceConfig } from '../adapters/onvif-device';
-import { type CitySimulation, createCitySimulation, createSimulatorAdapter } from '../adapters/simulator';
-import { type SimulatedOnvifDevices, createProtocolSimulator } from '../adapters/simulator/protocols';
+import { type CitySimulation, createCitySimulation, createSimulatorAdapter } from '../simulator';
+import { type SimulatedOnvifDevices, createProtocolSimulator } from '../simulator/devices';
 import type { Hub } from './createHub';
-import type { HubConfig } from './hubConfig';
+import type { HubConfig } from '../config/hubConfig';
 
 /** The simulated city, ready to be joined to a hub. */
 export interface SimulatedCity {

@@ -5,7 +5,7 @@
 import type { AuditRecordInput } from '../audit/auditRecord';
 import type { SubscriptionStats } from '../gateway/createGateway';
 import type { DevIssuerKeys } from './createHubAuth';
-import type { HubConfig } from './hubConfig';
+import type { HubConfig } from '../config/hubConfig';
 
 /** What the gateway's thread starts from (its `workerData`). */
 export interface GatewayThreadData {

@@ -1,9 +1,9 @@
 // `npm start`: the whole hub in one process — four subgraphs, the gateway and the simulated city.
 import { resolve } from 'node:path';
 import pino from 'pino';
-import type { Adapter } from '../adapters/contract';
+import type { Adapter } from '../contract';
 import { createConfiguredHub } from './createConfiguredHub';
-import { type HubConfig, readHubConfig } from './hubConfig';
+import { type HubConfig, readHubConfig } from '../config/hubConfig';
 import { DataDirectoryInUseError } from '../storage/lockDataDirectory';
 
 /** Where vendors reach an adapter, for the start-up banner. */

@@ -1,7 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit';
-import type { HubConfig } from '../hub/hubConfig';
+import type { HubConfig } from '../config/hubConfig';
 import { createDatabase } from '../storage/createDatabase';
 import { type IntelligenceHolds, createIntelligenceHolds } from './createIntelligenceHolds';
 import { type PurgeReport, type RetentionJob, createRetentionJob } from './createRetentionJob';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { EventLocation } from '../adapters/contract';
+import type { EventLocation } from '../contract';
 import type { LatLonBox } from '../geo/area';
 
 /** A location as the subgraphs serve it (GraphQL `Location`). */

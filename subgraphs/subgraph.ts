@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import type { DomainEvent } from '../adapters/contract';
+import type { DomainEvent } from '../contract';
 import type { SubgraphName } from '../schema/subgraphCatalog';
 import type { RetentionParticipant } from '../retention/retentionParticipant';
 import type { Database } from '../storage/createDatabase';

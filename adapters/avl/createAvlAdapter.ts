@@ -1,11 +1,12 @@
 import { type Socket as UdpSocket, createSocket } from 'node:dgram';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
-import type { Adapter, AdapterStatus, EventSink } from '../contract';
+import type { Adapter, AdapterStatus, EventSink } from '../../contract';
 import { createNmeaFixAssembler } from '../nmea';
 import { createTaipFixAssembler } from '../taip';
 import { type WarnLogger, createLogLimiter } from './createLogLimiter';
 import { type IngestRefusal, createRefusalReporter } from './createRefusalReporter';
-import { LOOPBACK_SOURCES, createSourceAllowList } from './createSourceAllowList';
+import { LOOPBACK_SOURCES } from '../../config/parseSourceAllowList';
+import { createSourceAllowList } from './createSourceAllowList';
 import { AVL_TRANSLATION_DEFAULTS, translateAvlPayload } from './translateAvlPayload';
 
 export interface AvlAdapterOptions {

@@ -2,6 +2,6 @@
 export { type AvlAdapter, type AvlAdapterOptions, type AvlAdapterStatus, createAvlAdapter } from './createAvlAdapter';
 export { AVL_TRANSLATION_DEFAULTS, type AvlTranslation, type AvlTranslatorOptions, translateAvlPayload } from './translateAvlPayload';
 export { AVL_REJECT_REASONS, type AvlRejectReason } from './avlRejectReasons';
-export { LOOPBACK_SOURCES, type SourceAllowList, createSourceAllowList, parseSourceAllowList } from './createSourceAllowList';
+export { type SourceAllowList, createSourceAllowList } from './createSourceAllowList';
 export { type IngestRefusal, type RefusalReporter, type RefusalReporterOptions, createRefusalReporter } from './createRefusalReporter';
 export { type LogLimiter, type LogLimiterOptions, type WarnLogger, createLogLimiter } from './createLogLimiter';

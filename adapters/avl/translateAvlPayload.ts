@@ -1,4 +1,4 @@
-import type { PositionFix, Rejection } from '../contract';
+import type { PositionFix, Rejection } from '../../contract';
 import { type DeviceFix, type NmeaFixAssembler, parseNmeaSentence, rmcInstant } from '../nmea';
 import { type TaipFixAssembler, parseTaipMessage } from '../taip';
 import type { AvlRejectReason } from './avlRejectReasons';

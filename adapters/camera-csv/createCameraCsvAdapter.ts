@@ -1,6 +1,6 @@
 import { type Stats } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
-import type { Adapter, AdapterStatus, CameraDiscovered, EventSink } from '../contract';
+import type { Adapter, AdapterStatus, CameraDiscovered, EventSink } from '../../contract';
 import type { ColumnMapping } from './detectColumnMapping';
 import { printableDetail } from '../textProblems';
 import {

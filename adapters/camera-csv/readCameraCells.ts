@@ -1,6 +1,6 @@
-import type { CameraSource, CameraStatus, CameraStream } from '../contract';
+import type { CameraSource, CameraStatus, CameraStream } from '../../contract';
 import { normalizeDegrees } from '../../geo/geodesy';
-import { MAX_NAME_LENGTH, MAX_URL_LENGTH, isEmailAddress, isPhoneNumber, isPrintableText } from '../contactFormats';
+import { MAX_NAME_LENGTH, MAX_URL_LENGTH, isEmailAddress, isPhoneNumber, isPrintableText } from '../../contract/contactFormats';
 import { lineProblem } from '../textProblems';
 
 /** A cell's value, or why it cannot be used. Empty cells never reach these readers. */

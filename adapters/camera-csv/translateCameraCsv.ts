@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import stableStringify from 'fast-json-stable-stringify';
-import type { CameraDiscovered, CameraOwner, CameraSource, CameraStatus, CameraStream, GeoPoint } from '../contract';
-import { validateDomainEvent } from '../validateDomainEvent';
+import type { CameraDiscovered, CameraOwner, CameraSource, CameraStatus, CameraStream, GeoPoint } from '../../contract';
+import { validateDomainEvent } from '../../contract/validateDomainEvent';
 import {
   type ColumnMapping,
   type ResolvedColumns,
@@ -27,7 +27,7 @@ import {
   readStreams,
 } from './readCameraCells';
 import { type CsvRecord, isCsvProblem, readCsvRecordsInSteps } from './readCsvRecords';
-import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH } from '../contactFormats';
+import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH } from '../../contract/contactFormats';
 import { identifierProblem, lineProblem } from '../textProblems';
 
 /** Rows read from one file by default; the rest are one dead letter (`too-many-rows`). */

@@ -1,4 +1,4 @@
-import type { DomainEvent, EventSink, Rejection } from '../contract';
+import type { DomainEvent, EventSink, Rejection } from '../../contract';
 
 /** An {@link EventSink} that keeps what it is given, for tests and the conformance suite. */
 export interface RecordingSink extends EventSink {

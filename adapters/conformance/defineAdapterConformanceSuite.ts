@@ -1,5 +1,5 @@
-import type { Adapter, DomainEvent } from '../contract';
-import { validateDomainEvent } from '../validateDomainEvent';
+import type { Adapter, DomainEvent } from '../../contract';
+import { validateDomainEvent } from '../../contract/validateDomainEvent';
 import { type RecordingSink, createRecordingSink } from './createRecordingSink';
 
 /** What the suite needs to drive one adapter through its real transport. */

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import Fastify from 'fastify';
 import type { AuditRecordInput } from '../../audit/auditRecord';
 import type { ErrorCode } from '../../errors/hubErrors';
-import type { Adapter, AdapterStatus, EventSink } from '../contract';
+import type { Adapter, AdapterStatus, EventSink } from '../../contract';
 import { type EidoRejection, type IncidentCodeTable, translateEido } from '../eido';
 import { type RefusalAuditor, createRefusalAuditor } from './createRefusalAuditor';
 import { type EidoAuthentication, createSenderCheck } from './createSenderCheck';

@@ -1,4 +1,4 @@
-import { type IncidentStatus, type UnitStatus } from '../contract';
+import { type IncidentStatus, type UnitStatus } from '../../contract';
 
 /**
  * Status words as EIDO senders write them. NENA-STA-021 draws `incidentStatusCommonRegistryText`

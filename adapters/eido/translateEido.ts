@@ -6,9 +6,9 @@ import {
   type IncidentStatus,
   type IncidentUpdated,
   type UnitStatus,
-} from '../contract';
-import { validateDomainEvent } from '../validateDomainEvent';
-import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH, isAudioUrl, isPrintableText } from '../contactFormats';
+} from '../../contract';
+import { validateDomainEvent } from '../../contract/validateDomainEvent';
+import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH, isAudioUrl, isPrintableText } from '../../contract/contactFormats';
 import { parsePidfLocation } from '../pidf';
 import { incidentStatusOf, unitStatusOf } from './eidoStatuses';
 import { type IncidentCodeTable } from './incidentCodeTable';

@@ -1,5 +1,5 @@
 import WebSocket, { type RawData } from 'ws';
-import type { Adapter, AdapterStatus, EventSink } from '../contract';
+import type { Adapter, AdapterStatus, EventSink } from '../../contract';
 import { DEFAULT_MAX_MESSAGES_PER_FRAME, translateCallFeedFrame } from './translateCallFeedFrame';
 import { type CallFeedFailureReason } from './translateCallFeedMessage';
 

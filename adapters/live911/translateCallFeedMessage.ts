@@ -1,7 +1,7 @@
-import type { CallReceived, CallState, CallUpdated, EventLocation } from '../contract';
-import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH, isAudioUrl, isPrintableText } from '../contactFormats';
+import type { CallReceived, CallState, CallUpdated, EventLocation } from '../../contract';
+import { MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH, isAudioUrl, isPrintableText } from '../../contract/contactFormats';
 import { type PidfFailureReason, parsePidfLocation } from '../pidf';
-import { validateDomainEvent } from '../validateDomainEvent';
+import { validateDomainEvent } from '../../contract/validateDomainEvent';
 import { identifierProblem, lineProblem, printableDetail } from '../textProblems';
 import { jsonNestingDepth } from './jsonNestingDepth';
 

@@ -1,4 +1,4 @@
-import { type GeoPoint } from '../contract';
+import { type GeoPoint } from '../../contract';
 
 /**
  * One AVL device's position at one instant, in contract units. The NMEA and TAIP assemblers

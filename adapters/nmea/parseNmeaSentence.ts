@@ -1,4 +1,4 @@
-import { type GeoPoint } from '../contract';
+import { type GeoPoint } from '../../contract';
 import { hex2, quote, signed, trimLineEnds, xorOf } from './sentenceText';
 
 /**

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import stableStringify from 'fast-json-stable-stringify';
-import { type CameraDiscovered, type CameraSource, type GeoPoint } from '../contract';
+import { type CameraDiscovered, type CameraSource, type GeoPoint } from '../../contract';
 import { type AngleRange } from '../onvif';
 import { type OnvifDiscovery } from './discoverOnvifCamera';
 

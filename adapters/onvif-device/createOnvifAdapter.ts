@@ -7,9 +7,9 @@ import {
   type EventSink,
   type GeoPoint,
   type Rejection,
-} from '../contract';
+} from '../../contract';
 import { OnvifError, aimCamera, randomNonce, rejectionFrom, type CameraAim, type OnvifRequest } from '../onvif';
-import { validateDomainEvent } from '../validateDomainEvent';
+import { validateDomainEvent } from '../../contract/validateDomainEvent';
 import { cameraDiscoveredFrom, type OnvifDeviceConfig } from './cameraDiscoveredFrom';
 import { createOnvifDeviceClient, type DeviceCallFailure, type OnvifDeviceClient } from './createOnvifDeviceClient';
 import { discoverOnvifCamera, type OnvifDiscovery } from './discoverOnvifCamera';

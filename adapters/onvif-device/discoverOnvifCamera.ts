@@ -2,7 +2,7 @@
  * One discovery pass over a device, as named phases:
  * readClock → readServices → readProfiles → readMediaUris.
  */
-import { type CameraStream } from '../contract';
+import { type CameraStream } from '../../contract';
 import { cameraStreamFrom, clockOffsetMs, faultHasSubcode, type MediaProfile } from '../onvif';
 import { type DeviceCallFailure, type OnvifDeviceClient } from './createOnvifDeviceClient';
 

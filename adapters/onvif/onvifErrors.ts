@@ -4,7 +4,7 @@
  * Parsers never throw: they answer an {@link OnvifResult}. Builders and `aimCamera` throw an
  * {@link OnvifError} for caller mistakes. Reason codes double as `Rejection.reason`.
  */
-import { type Rejection } from '../contract';
+import { type Rejection } from '../../contract';
 
 /** Every reason an ONVIF exchange can fail, with what it means for the caller. */
 export const ONVIF_REASONS = {

@@ -2,7 +2,7 @@
  * Typed results from ONVIF device responses. Pure: XML text in, `{ ok, value }` or
  * `{ ok: false, reason, detail }` out; never throws on device input.
  */
-import { type CameraStream } from '../contract';
+import { type CameraStream } from '../../contract';
 import { readPullMessagesResponse, type PullMessagesResult } from './filterEventNotifications';
 import { type OnvifResult } from './onvifErrors';
 import { attributeOf, childNamed, childrenNamed, type XmlElement } from './parseXmlDocument';

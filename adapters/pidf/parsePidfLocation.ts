@@ -1,4 +1,4 @@
-import { type GeoPoint } from '../contract';
+import { type GeoPoint } from '../../contract';
 import { CIVIC_ADDRESS_NAMESPACE, formatCivicAddress } from './formatCivicAddress';
 import { descendantsNamed, parseNamespacedXml } from './parseNamespacedXml';
 import {

@@ -1,4 +1,4 @@
-import { type GeoPoint } from '../contract';
+import { type GeoPoint } from '../../contract';
 import { haversineMeters } from '../../geo/geodesy';
 import { childrenNamed, type XmlElement } from './parseNamespacedXml';
 

@@ -9,7 +9,7 @@
  * Frame: `>` qualifier(1) message id(2) data [;ID=vehicle id] [;other fields] [;*hh] `<`.
  * The checksum and ID fields are optional in TAIP (CS_FLAG / ID_FLAG); see `requireChecksum`.
  */
-import { type GeoPoint } from '../contract';
+import { type GeoPoint } from '../../contract';
 import { hex2, quote, signed, trimLineEnds, xorOf } from '../nmea/sentenceText';
 
 /** Longest message accepted, without CR/LF. An RPV with a long ID and a few extra fields is about 70. */

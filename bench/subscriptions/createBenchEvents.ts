@@ -1,5 +1,5 @@
-import type { CallReceived, GeoPoint, PositionFix } from '../../adapters/contract';
-import type { Random } from '../../adapters/simulator/createRandom';
+import type { CallReceived, GeoPoint, PositionFix } from '../../contract';
+import type { Random } from '../../simulator/createRandom';
 import { destinationPoint } from '../../geo/geodesy';
 import type { CityCamera, CityUnit } from './startSubscriptionHub';
 

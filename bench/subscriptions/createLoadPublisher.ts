@@ -1,5 +1,5 @@
 import { type RecordableHistogram, createHistogram } from 'node:perf_hooks';
-import type { DomainEvent, EventSink } from '../../adapters/contract';
+import type { DomainEvent, EventSink } from '../../contract';
 import type { PublishedLog } from './clientProtocol';
 import type { BenchEvents } from './createBenchEvents';
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { dropSchemas } from '../../test/support/storageTargets';
+import { dropSchemas } from '../../storage/dropSchemas';
 import pino from 'pino';
-import type { CameraDiscovered, DomainEvent, GeoPoint } from '../../adapters/contract';
-import { createCitySimulation } from '../../adapters/simulator';
+import type { CameraDiscovered, DomainEvent, GeoPoint } from '../../contract';
+import { createCitySimulation } from '../../simulator';
 import { type Hub, createHub } from '../../hub/createHub';
-import { readHubConfig } from '../../hub/hubConfig';
+import { readHubConfig } from '../../config/hubConfig';
 
 /** Options of {@link startSubscriptionHub}. */
 export interface SubscriptionHubOptions {

@@ -19,6 +19,6 @@ export { type OperationLimitsRequest, type OperationLimitsVerdict, checkOperatio
 export { type LimitCode, LimitError } from './limitErrors';
 export { type PersistedOperations, parsePersistedOperations, readPersistedOperations, sha256Hex } from './readPersistedOperations';
 export { estimateCost } from './estimateCost';
-export { countPricedFields, parseFieldCosts } from './countPricedFields';
+export { countPricedFields } from './countPricedFields';
 export { type VariableBounds, checkDeclaredVariables, checkVariablesShape } from './checkVariables';
 export { measureDepth } from './measureDepth';

@@ -1,4 +1,4 @@
-import type { DomainEvent, UnitStatus } from '../../adapters/contract';
+import type { DomainEvent, UnitStatus } from '../../contract';
 import { assertNever } from '../../errors/assertNever';
 import { createPointIndex, type Neighbour } from '../../geo/createPointIndex';
 import type { LatLon } from '../../geo/geodesy';

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { UnitStatus } from '../../adapters/contract';
+import type { UnitStatus } from '../../contract';
 import type { LatLon } from '../../geo/geodesy';
 import { badUserInput } from '../../errors/hubErrors';
 import { createChangeFeed } from '../createChangeFeed';

@@ -1,4 +1,4 @@
-import type { DomainEvent, IncidentStatus, UnitStatus } from '../../adapters/contract';
+import type { DomainEvent, IncidentStatus, UnitStatus } from '../../contract';
 import { assertNever } from '../../errors/assertNever';
 import { type Area, areaBounds, areaContains } from '../../geo/area';
 import type { Database } from '../../storage/createDatabase';

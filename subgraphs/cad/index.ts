@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { IncidentStatus, UnitStatus } from '../../adapters/contract';
+import type { IncidentStatus, UnitStatus } from '../../contract';
 import type { LatLon } from '../../geo/geodesy';
 import { deleteClassRows } from '../../retention/retentionParticipant';
 import { createChangeFeed } from '../createChangeFeed';

@@ -1,4 +1,4 @@
-import type { CallReceived, CallState, CallUpdated, DomainEvent } from '../../adapters/contract';
+import type { CallReceived, CallState, CallUpdated, DomainEvent } from '../../contract';
 import { assertNever } from '../../errors/assertNever';
 import type { Knex } from 'knex';
 import { type Area, areaBounds, areaContains } from '../../geo/area';

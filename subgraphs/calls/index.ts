@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { CallState } from '../../adapters/contract';
+import type { CallState } from '../../contract';
 import { deleteClassRows } from '../../retention/retentionParticipant';
 import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';

@@ -1,4 +1,4 @@
-import type { CameraOwner, CameraSource, CameraStatus, CameraStream, DomainEvent } from '../../adapters/contract';
+import type { CameraOwner, CameraSource, CameraStatus, CameraStream, DomainEvent } from '../../contract';
 import { assertNever } from '../../errors/assertNever';
 import { type CameraSight, sightOf } from '../../geo/cameraView';
 import { createPointIndex } from '../../geo/createPointIndex';

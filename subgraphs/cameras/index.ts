@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { CameraSource, CameraStatus } from '../../adapters/contract';
+import type { CameraSource, CameraStatus } from '../../contract';
 import type { LatLon } from '../../geo/geodesy';
 import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';

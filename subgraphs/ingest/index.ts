@@ -1,12 +1,9 @@
-import type { Adapter, DomainEvent } from '../../adapters/contract';
+import type { Adapter, DomainEvent } from '../../contract';
 import { badUserInput } from '../../errors/hubErrors';
-import type { IngestSink } from '../../hub/createEventSink';
+import type { IngestSink } from '../../ingest/createEventSink';
 import { createSubgraphSchema } from '../createSubgraphSchema';
 import type { Subgraph, SubgraphDependencies } from '../subgraph';
-import { type DeadLetterFilter, type DeadLetterStore, SUPPRESSED_SUMMARY_REASON } from './createDeadLetterStore';
-
-export { ingestMigrations } from './ingestMigrations';
-export { createDeadLetterStore } from './createDeadLetterStore';
+import { type DeadLetterFilter, type DeadLetterStore, SUPPRESSED_SUMMARY_REASON } from '../../ingest/createDeadLetterStore';
 
 /** An adapter that can take a raw vendor payload again (optional part of the contract), from the sender it came from. */
 type ReplayableAdapter = Adapter & { replay?: (raw: string, letter?: { readonly sender?: string | null }) => Promise<void> };

@@ -1,5 +1,5 @@
 import { createDevIssuer } from '../../auth/createDevIssuer';
-import { DEV_ISSUER } from '../../hub/createHubAuth';
+import { DEV_ISSUER } from '../../auth/createDevIssuer';
 import { INCIDENT_POINT, loadCityFixture, ringingCall } from '../support/cityFixture';
 import { type GraphQLBody, type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../../adapters/contract';
+import type { DomainEvent } from '../../contract';
 import { createDuplicateFilter } from '../../bus/createDuplicateFilter';
 
 const event = (source: string, eventId: string) => ({ source, eventId }) as DomainEvent;

@@ -1,4 +1,4 @@
-import type { UnitStatusChanged } from '../../adapters/contract';
+import type { UnitStatusChanged } from '../../contract';
 import { createInProcessBus } from '../../bus/createInProcessBus';
 
 const unitEvent = (eventId: string): UnitStatusChanged => ({

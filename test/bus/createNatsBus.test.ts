@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection, RetentionPolicy, StorageType, nanos } from 'nats';
 import pino from 'pino';
-import type { DomainEvent, UnitStatusChanged } from '../../adapters/contract';
+import type { DomainEvent, UnitStatusChanged } from '../../contract';
 import {
   type NatsBusOptions,
   type NatsEventBus,

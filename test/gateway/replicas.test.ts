@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { connect } from 'nats';
-import type { DomainEvent } from '../../adapters/contract';
+import type { DomainEvent } from '../../contract';
 import { FIXTURE_TIME, INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';

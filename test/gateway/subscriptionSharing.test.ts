@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { DomainEvent } from '../../adapters/contract';
+import type { DomainEvent } from '../../contract';
 import { SLOW_CLIENT_CLOSE_CODE } from '../../gateway/subscriptions/attachSubscriptionServer';
 import { destinationPoint } from '../../geo/geodesy';
 import { FIXTURE_TIME, INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';

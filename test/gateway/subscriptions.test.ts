@@ -1,5 +1,5 @@
 import type { Client } from 'graphql-ws';
-import type { DomainEvent } from '../../adapters/contract';
+import type { DomainEvent } from '../../contract';
 import { destinationPoint } from '../../geo/geodesy';
 import { FIXTURE_TIME, INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
 import { type TestHub, startTestHub } from '../support/startTestHub';

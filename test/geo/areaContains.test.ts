@@ -1,4 +1,4 @@
-import { createRandom } from '../../adapters/simulator/createRandom';
+import { createRandom } from '../../simulator/createRandom';
 import { areaBounds, areaContains, boxContains, parseArea, type Area, type LatLonBox } from '../../geo/area';
 import { destinationPoint, haversineMeters, type LatLon } from '../../geo/geodesy';
 

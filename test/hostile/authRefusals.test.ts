@@ -1,6 +1,6 @@
 import type { AuditRecord } from '../../audit/auditRecord';
 import { createDevIssuer } from '../../auth/createDevIssuer';
-import { DEV_ISSUER } from '../../hub/createHubAuth';
+import { DEV_ISSUER } from '../../auth/createDevIssuer';
 import type { AuditSubgraph } from '../../subgraphs/audit';
 import { expectAuditChainIntact, expectHubHealthy } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';

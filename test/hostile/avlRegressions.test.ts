@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import type { AvlAdapter } from '../../adapters/avl';
 import type { AuditSubgraph } from '../../subgraphs/audit';
 import { createConfiguredAdapters } from '../../hub/createConfiguredAdapters';
-import { readHubConfig } from '../../hub/hubConfig';
+import { readHubConfig } from '../../config/hubConfig';
 import { degreesOf, nmea, rmcAt, rpvAt } from '../adapters/avl/avlFixtures';
 import { expectAuditChainIntact, expectHubHealthy } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { createRecordingSink } from '../../adapters/conformance';
-import type { EventSink } from '../../adapters/contract';
+import type { EventSink } from '../../contract';
 import { jsonNestingDepth, translateCallFeedFrame, translateCallFeedMessage } from '../../adapters/live911';
 import { deeplyNestedJson } from '../support/hostileInput';
 import { startFakeCallFeed } from '../adapters/live911/callFeedFixtures';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import type { Adapter } from '../../adapters/contract';
+import type { Adapter } from '../../contract';
 import type { EidoHttpAdapter } from '../../adapters/eido-http';
 import type { AuditSubgraph } from '../../subgraphs/audit';
 import { createConfiguredAdapters } from '../../hub/createConfiguredAdapters';
-import { readHubConfig } from '../../hub/hubConfig';
+import { readHubConfig } from '../../config/hubConfig';
 import {
   CONTROL_CHARACTERS,
   HOSTILE_SEED,

@@ -1,9 +1,9 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Adapter } from '../../adapters/contract';
+import type { Adapter } from '../../contract';
 import type { EidoHttpAdapter } from '../../adapters/eido-http';
 import { createConfiguredAdapters } from '../../hub/createConfiguredAdapters';
-import { readHubConfig } from '../../hub/hubConfig';
+import { readHubConfig } from '../../config/hubConfig';
 import type { AuditSubgraph } from '../../subgraphs/audit';
 import { deeplyNestedJson, expectAuditChainIntact, expectHubHealthy } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { EidoHttpAdapter } from '../../adapters/eido-http';
 import { type ConfiguredHub, createConfiguredHub } from '../../hub/createConfiguredHub';
-import { readHubConfig } from '../../hub/hubConfig';
+import { readHubConfig } from '../../config/hubConfig';
 import type { AuditSubgraph } from '../../subgraphs/audit';
 import { eventually } from '../support/subscribeThroughGateway';
 import { FREE_PORTS } from '../support/startTestHub';

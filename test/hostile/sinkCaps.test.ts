@@ -1,4 +1,4 @@
-import type { Adapter, AdapterStatus, EventSink, IncidentCreated } from '../../adapters/contract';
+import type { Adapter, AdapterStatus, EventSink, IncidentCreated } from '../../contract';
 import { expectAuditChainIntact, expectHubHealthy } from '../support/hostileInput';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';

@@ -2,9 +2,9 @@ import type { PGlite } from '@electric-sql/pglite';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { createInProcessBus } from '../../bus/createInProcessBus';
-import { type IngestSink, createEventSink } from '../../hub/createEventSink';
+import { type IngestSink, createEventSink } from '../../ingest/createEventSink';
 import { type Database, createDatabase, createEmbeddedPostgres } from '../../storage/createDatabase';
-import { createDeadLetterStore, ingestMigrations } from '../../subgraphs/ingest';
+import { createDeadLetterStore, ingestMigrations } from '../../ingest';
 import { STORAGE_TARGETS, dropSchemas, uniqueSchemaPrefix } from '../support/storageTargets';
 
 /**

@@ -1,4 +1,4 @@
-import type { Adapter, AdapterStatus, EventSink } from '../../adapters/contract';
+import type { Adapter, AdapterStatus, EventSink } from '../../contract';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 

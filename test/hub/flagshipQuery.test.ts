@@ -1,7 +1,7 @@
 import { haversineMeters } from '../../geo/geodesy';
 import { sightOf } from '../../geo/cameraView';
 import { FIXTURE_CAMERAS, FIXTURE_TIME, FIXTURE_UNITS, INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
-import { FLAGSHIP_QUERY } from '../support/flagshipQuery';
+import { FLAGSHIP_QUERY } from '../../schema/flagshipQuery';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 

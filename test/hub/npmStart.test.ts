@@ -47,7 +47,7 @@ describe('npm start (hub/main.ts)', () => {
     const [, url] = await waitForLine(child, /RTCC Hub ready: (http:\/\/localhost:\d+\/graphql)/);
     const [, eidoUrl] = await banner;
     const tokenFor = (role: string) =>
-      execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'auth', 'token.ts'), '--role', role], {
+      execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'cli', 'token.ts'), '--role', role], {
         env: { ...process.env, AUTH_DEV_KEY_FILE: keyFile },
         encoding: 'utf8',
       }).trim();

@@ -1,5 +1,5 @@
 import { loadCityFixture } from '../support/cityFixture';
-import { FLAGSHIP_QUERY } from '../support/flagshipQuery';
+import { FLAGSHIP_QUERY } from '../../schema/flagshipQuery';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 

@@ -1,4 +1,4 @@
-import type { Adapter, AdapterStatus } from '../../adapters/contract';
+import type { Adapter, AdapterStatus } from '../../contract';
 import { aimCamera } from '../../adapters/onvif';
 import { destinationPoint } from '../../geo/geodesy';
 import { FIXTURE_CAMERAS, INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';

@@ -3,9 +3,9 @@ import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeNmeaFix } from '../../adapters/simulator/protocols/encodeNmeaFix';
+import { encodeNmeaFix } from '../../simulator/devices/encodeNmeaFix';
 import { openDevIssuer } from '../../hub/createHubAuth';
-import { readHubConfig } from '../../hub/hubConfig';
+import { readHubConfig } from '../../config/hubConfig';
 import { type ProcessRun as Run, runToEnd } from '../support/runToEnd';
 
 // `npm start` on its DEFAULT data directory (PGLITE_DATA_DIR unset: `.rtcc/data` under the
@@ -196,7 +196,7 @@ describe('npm start remembers across a restart (default data directory)', () => 
     const intruder = await runScript(join('hub', 'main.ts'), [], cwd);
     expect(intruder.code).not.toBe(0);
     expect(intruder.stderr).toMatch(new RegExp(`in use by process ${first.child.pid}`));
-    const verifyWhileRunning = await runScript(join('audit', 'verify.ts'), [], cwd);
+    const verifyWhileRunning = await runScript(join('cli', 'auditVerify.ts'), [], cwd);
     expect(verifyWhileRunning.code).toBe(2);
     expect(verifyWhileRunning.stderr).toMatch(/in use by process/);
 
@@ -227,7 +227,7 @@ describe('npm start remembers across a restart (default data directory)', () => 
     expect(trailAfter.size).toBeGreaterThan(trailBefore.size);
 
     expect(await second.stop()).toBe(0);
-    const verify = await runScript(join('audit', 'verify.ts'), [], cwd);
+    const verify = await runScript(join('cli', 'auditVerify.ts'), [], cwd);
     expect(verify.stderr).toBe('');
     expect(verify.stdout).toMatch(/OK: the chain is intact/);
     const checked = Number(/records checked: (\d+)/.exec(verify.stdout)?.[1]);
@@ -241,7 +241,7 @@ describe('npm start remembers across a restart (default data directory)', () => 
     crashed.child.kill('SIGKILL');
     await new Promise((resolve) => crashed.child.once('exit', resolve));
     expect(readFileSync(join(cwd, '.rtcc', 'data', 'rtcc-hub.lock'), 'utf8')).toContain(`"pid":${crashedPid}`);
-    const afterCrash = await runScript(join('audit', 'verify.ts'), [], cwd);
+    const afterCrash = await runScript(join('cli', 'auditVerify.ts'), [], cwd);
     expect(afterCrash.stdout).toMatch(/OK: the chain is intact/);
     expect(afterCrash.code).toBe(0);
   }, 180_000);

@@ -1,5 +1,5 @@
-import { createCitySimulation, createSimulatorAdapter, type SimulatorAdapter } from '../../adapters/simulator';
-import { FLAGSHIP_QUERY } from '../support/flagshipQuery';
+import { createCitySimulation, createSimulatorAdapter, type SimulatorAdapter } from '../../simulator';
+import { FLAGSHIP_QUERY } from '../../schema/flagshipQuery';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 
@@ -10,7 +10,7 @@ interface FlagshipAnswer {
   incident: { nearbyUnits: unknown[] | null; nearbyCameras: unknown[] | null } | null;
 }
 
-/** The simulated city with `SIM_MODE=direct`, the clock in the test's hands: contract events straight to the hub. (Protocol mode is tested in test/adapters/simulator-protocols and by test/hub/npmStart.) */
+/** The simulated city with `SIM_MODE=direct`, the clock in the test's hands: contract events straight to the hub. (Protocol mode is tested in test/simulator/devices and by test/hub/npmStart.) */
 describe.each(STORAGE_TARGETS)('the simulated city through the hub ($name)', (target) => {
   let hub: TestHub;
   let adapter: SimulatorAdapter;

@@ -1,8 +1,8 @@
 import pino from 'pino';
-import { type SimulatedOnvifDevices } from '../../adapters/simulator/protocols';
+import { type SimulatedOnvifDevices } from '../../simulator/devices';
 import { destinationPoint } from '../../geo/geodesy';
 import { type ConfiguredHub, createConfiguredHub } from '../../hub/createConfiguredHub';
-import { readHubConfig } from '../../hub/hubConfig';
+import { readHubConfig } from '../../config/hubConfig';
 import { type GraphQLBody } from '../support/startTestHub';
 import { STORAGE_TARGETS, dropSchemas, uniqueSchemaPrefix } from '../support/storageTargets';
 import { eventually } from '../support/subscribeThroughGateway';

@@ -1,7 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import pino from 'pino';
 import { createAuditLog } from '../../audit';
-import { readHubConfig } from '../../hub/hubConfig';
+import { readHubConfig } from '../../config/hubConfig';
 import { type PurgeReport, createIntelligenceHolds, retentionDaysFromConfig, startRetention } from '../../retention';
 import { createEmbeddedPostgres } from '../../storage/createDatabase';
 import { STORAGE_TARGETS } from '../support/storageTargets';

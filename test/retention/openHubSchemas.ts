@@ -5,7 +5,7 @@ import { type Database, type Migration, createDatabase } from '../../storage/cre
 import { avlMigrations } from '../../subgraphs/avl';
 import { cadMigrations } from '../../subgraphs/cad';
 import { callsMigrations } from '../../subgraphs/calls';
-import { ingestMigrations } from '../../subgraphs/ingest';
+import { ingestMigrations } from '../../ingest';
 import { type StorageTarget, dropSchemas, uniqueSchemaPrefix } from '../support/storageTargets';
 
 const MIGRATIONS = {

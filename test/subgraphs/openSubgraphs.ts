@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { type ExecutionResult, graphql, parse, subscribe } from 'graphql';
-import type { DomainEvent } from '../../adapters/contract';
+import type { DomainEvent } from '../../contract';
 import { scopesOf } from '../../auth/roles';
 import type { Area } from '../../geo/area';
 import { type Database, createDatabase, createEmbeddedPostgres } from '../../storage/createDatabase';

@@ -1,4 +1,4 @@
-import type { CallReceived, CameraDiscovered, IncidentCreated } from '../../adapters/contract';
+import type { CallReceived, CameraDiscovered, IncidentCreated } from '../../contract';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { type OpenSubgraphs, openSubgraphs } from './openSubgraphs';
 

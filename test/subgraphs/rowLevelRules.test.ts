@@ -1,4 +1,4 @@
-import type { CameraDiscovered, CameraOwner, DomainEvent, GeoPoint } from '../../adapters/contract';
+import type { CameraDiscovered, CameraOwner, DomainEvent, GeoPoint } from '../../contract';
 import { type Area, areaContains } from '../../geo/area';
 import { destinationPoint } from '../../geo/geodesy';
 import type { ForwardedCaller } from '../../wire/forwardedCaller';

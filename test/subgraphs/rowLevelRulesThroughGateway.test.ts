@@ -1,4 +1,4 @@
-import type { CameraDiscovered } from '../../adapters/contract';
+import type { CameraDiscovered } from '../../contract';
 import { destinationPoint } from '../../geo/geodesy';
 import { FIXTURE_TIME, INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
 import { type TestHub, startTestHub } from '../support/startTestHub';

@@ -1,4 +1,4 @@
-import type { CallReceived, CameraDiscovered, DomainEvent, UnitStatus } from '../../adapters/contract';
+import type { CallReceived, CameraDiscovered, DomainEvent, UnitStatus } from '../../contract';
 import { destinationPoint, type LatLon } from '../../geo/geodesy';
 
 /** A small hand-laid city: one incident with its 911 call, units and cameras at known offsets. */

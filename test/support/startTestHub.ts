@@ -1,7 +1,7 @@
 import pino from 'pino';
-import type { Adapter } from '../../adapters/contract';
+import type { Adapter } from '../../contract';
 import { type AdapterLookups, type Hub, createHub } from '../../hub/createHub';
-import { readHubConfig } from '../../hub/hubConfig';
+import { readHubConfig } from '../../config/hubConfig';
 import { randomBytes } from 'node:crypto';
 import type { DevTokenClaims } from '../../auth/createDevIssuer';
 import { GATEWAY_SIGNATURE_HEADER, createGatewaySigner, signHttpRequest } from '../../wire/gatewaySignature';

@@ -1,9 +1,10 @@
 import { createSocket } from 'node:dgram';
-import { type AvlAdapter, createAvlAdapter, createLogLimiter, createRefusalReporter, createSourceAllowList, parseSourceAllowList, translateAvlPayload } from '../../../adapters/avl';
-import type { DomainEvent, EventSink, Rejection } from '../../../adapters/contract';
+import { type AvlAdapter, createAvlAdapter, createLogLimiter, createRefusalReporter, createSourceAllowList, translateAvlPayload } from '../../../adapters/avl';
+import { parseSourceAllowList } from '../../../config/parseSourceAllowList';
+import type { DomainEvent, EventSink, Rejection } from '../../../contract';
 import { createNmeaFixAssembler } from '../../../adapters/nmea';
 import { createTaipFixAssembler } from '../../../adapters/taip';
-import { readHubConfig } from '../../../hub/hubConfig';
+import { readHubConfig } from '../../../config/hubConfig';
 import { nmea, rmcAt } from './avlFixtures';
 
 const NOW = new Date('2026-12-03T12:00:00Z');

@@ -1,5 +1,5 @@
 import { detectColumnMapping, translateCameraCsv } from '../../../adapters/camera-csv';
-import { validateDomainEvent } from '../../../adapters/validateDomainEvent';
+import { validateDomainEvent } from '../../../contract/validateDomainEvent';
 import { AUSTIN, options, readReferenceCsv } from './cameraCsvFixtures';
 
 const HEADER = 'id,name,lat,lon,source,owner_id,owner_name,contact_name,contact_phone,contact_email';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CameraCsvAdapter, createCameraCsvAdapter } from '../../../adapters/camera-csv';
 import { createRecordingSink, defineAdapterConformanceSuite } from '../../../adapters/conformance';
-import type { CameraDiscovered } from '../../../adapters/contract';
+import type { CameraDiscovered } from '../../../contract';
 import {
   AUSTIN,
   CAMERA_REFERENCE_DIR,

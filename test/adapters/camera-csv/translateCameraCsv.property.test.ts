@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { type CameraCsvTranslation, translateCameraCsv } from '../../../adapters/camera-csv';
-import { validateDomainEvent } from '../../../adapters/validateDomainEvent';
+import { validateDomainEvent } from '../../../contract/validateDomainEvent';
 import { GENERIC_HEADER, options } from './cameraCsvFixtures';
 
 /** Fixed seed: a failure reproduces on every run and every machine. */

@@ -4,8 +4,8 @@ import {
   detectColumnMapping,
   translateCameraCsv,
 } from '../../../adapters/camera-csv';
-import type { CameraDiscovered } from '../../../adapters/contract';
-import { validateDomainEvent } from '../../../adapters/validateDomainEvent';
+import type { CameraDiscovered } from '../../../contract';
+import { validateDomainEvent } from '../../../contract/validateDomainEvent';
 import {
   AUSTIN,
   GENERIC_HEADER,

@@ -1,6 +1,6 @@
-import type { CallUpdated } from '../../../adapters/contract';
+import type { CallUpdated } from '../../../contract';
 import { translateEido } from '../../../adapters/eido';
-import { validateDomainEvent } from '../../../adapters/validateDomainEvent';
+import { validateDomainEvent } from '../../../contract/validateDomainEvent';
 import { CALL_1, CALL_2, OPTIONS, ofType, richEido } from './eidoFixtures';
 import { NS, pidf, readReferenceJson } from './pidfFixtures';
 

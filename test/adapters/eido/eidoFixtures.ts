@@ -1,4 +1,4 @@
-import { type DomainEvent } from '../../../adapters/contract';
+import { type DomainEvent } from '../../../contract';
 import { createApcoIncidentCodeTable, type EidoTranslationOptions } from '../../../adapters/eido';
 import { circle, NS, pidf, point } from './pidfFixtures';
 

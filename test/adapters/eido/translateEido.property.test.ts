@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { translateEido, type EidoTranslation } from '../../../adapters/eido';
 import { parsePidfLocation, type PidfFailureReason } from '../../../adapters/pidf';
-import { validateDomainEvent } from '../../../adapters/validateDomainEvent';
+import { validateDomainEvent } from '../../../contract/validateDomainEvent';
 import { OPTIONS, ofType, richEido } from './eidoFixtures';
 import { circle, pidf, point, readReferenceJson } from './pidfFixtures';
 

@@ -1,5 +1,5 @@
 import { translateEido, type EidoTranslation } from '../../../adapters/eido';
-import { validateDomainEvent } from '../../../adapters/validateDomainEvent';
+import { validateDomainEvent } from '../../../contract/validateDomainEvent';
 import { CALL_1, CALL_2, INCIDENT_ID, OPTIONS, ofType, richEido, toPascalCase } from './eidoFixtures';
 import { NS, pidf, point, readReferenceJson } from './pidfFixtures';
 

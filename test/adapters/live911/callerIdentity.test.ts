@@ -1,5 +1,5 @@
 import { translateCallFeedMessage } from '../../../adapters/live911';
-import { validateDomainEvent } from '../../../adapters/validateDomainEvent';
+import { validateDomainEvent } from '../../../contract/validateDomainEvent';
 import { feedJson } from './callFeedFixtures';
 
 const translate = (fields: Record<string, unknown>) => translateCallFeedMessage(feedJson(fields), { source: 'live911' });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { CALL_FEED_MESSAGE_TYPES, type CallFeedTranslation, translateCallFeedMessage } from '../../../adapters/live911';
-import { validateDomainEvent } from '../../../adapters/validateDomainEvent';
+import { validateDomainEvent } from '../../../contract/validateDomainEvent';
 import { mangledText, mutatedMessage } from './callFeedArbitraries';
 
 /** Fixed seed: a failure reproduces on every run and every machine. */

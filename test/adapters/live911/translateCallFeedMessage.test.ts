@@ -1,5 +1,5 @@
 import { MAX_CALL_FEED_MESSAGE_LENGTH, translateCallFeedMessage } from '../../../adapters/live911';
-import { validateDomainEvent } from '../../../adapters/validateDomainEvent';
+import { validateDomainEvent } from '../../../contract/validateDomainEvent';
 import { circle, civicOnly, feedJson, pidf, point } from './callFeedFixtures';
 
 const translate = (raw: string) => translateCallFeedMessage(raw, { source: 'live911' });

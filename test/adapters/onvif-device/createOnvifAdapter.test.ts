@@ -1,5 +1,5 @@
 import { createRecordingSink, type RecordingSink } from '../../../adapters/conformance';
-import { type CameraDiscovered, type CameraStatusChanged, type DomainEvent, type EventSink } from '../../../adapters/contract';
+import { type CameraDiscovered, type CameraStatusChanged, type DomainEvent, type EventSink } from '../../../contract';
 import { aimCamera, faultHasSubcode } from '../../../adapters/onvif';
 import {
   type OnvifDeviceErrorCode,
@@ -9,7 +9,7 @@ import {
   type OnvifAdapterOptions,
   type OnvifDeviceConfig,
 } from '../../../adapters/onvif-device';
-import { validateDomainEvent } from '../../../adapters/validateDomainEvent';
+import { validateDomainEvent } from '../../../contract/validateDomainEvent';
 import { destinationPoint } from '../../../geo/geodesy';
 import { readReference } from '../onvif/onvifReference';
 import { createFakeOnvifDevice, soapFault, type FakeOnvifDevice, type FakeOnvifDeviceOptions } from './createFakeOnvifDevice';

@@ -6,7 +6,7 @@ import { type OperationLimitsOptions, createOperationLimits } from '../../../gat
 import { parsePersistedOperations, sha256Hex } from '../../../gateway/limits/readPersistedOperations';
 import { createErrorMasker } from '../../../gateway/maskErrors';
 import { createHttpApp, listenForGraphQL } from '../../../http/createHttpApp';
-import { FLAGSHIP_QUERY } from '../../support/flagshipQuery';
+import { FLAGSHIP_QUERY } from '../../../schema/flagshipQuery';
 import { incidentCallsChain, readApiSchema } from './limitsFixtures';
 
 const INCIDENT = {

@@ -2,7 +2,7 @@ import { parse } from 'graphql';
 import { type LimitsCaller, type OperationLimitsOptions, callerKeyOf, createOperationLimits } from '../../../gateway/limits/createOperationLimits';
 import { LimitError } from '../../../gateway/limits/limitErrors';
 import { parsePersistedOperations, sha256Hex } from '../../../gateway/limits/readPersistedOperations';
-import { FLAGSHIP_QUERY } from '../../support/flagshipQuery';
+import { FLAGSHIP_QUERY } from '../../../schema/flagshipQuery';
 import { incidentCallsChain, readApiSchema } from './limitsFixtures';
 
 const OPERATOR = { identity: { subject: 'operator-1' }, clientAddress: '10.0.0.5' };

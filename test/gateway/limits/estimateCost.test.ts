@@ -1,5 +1,5 @@
 import { estimateCost } from '../../../gateway/limits/estimateCost';
-import { FLAGSHIP_QUERY } from '../../support/flagshipQuery';
+import { FLAGSHIP_QUERY } from '../../../schema/flagshipQuery';
 import { operationOf, readApiSchema } from './limitsFixtures';
 
 const costOf = (source: string, variables: Record<string, unknown> = {}, listSizes?: Record<string, number>) => {

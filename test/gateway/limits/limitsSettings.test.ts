@@ -1,4 +1,4 @@
-import { readHubConfig } from '../../../hub/hubConfig';
+import { readHubConfig } from '../../../config/hubConfig';
 
 describe('limits settings', () => {
   it('default to 32 KiB documents, depth 12, cost 5000, no introspection, no allow-list, 600 operations a minute', () => {

@@ -1,6 +1,6 @@
 import { getIntrospectionQuery } from 'graphql';
 import { measureDepth } from '../../../gateway/limits/measureDepth';
-import { FLAGSHIP_QUERY } from '../../support/flagshipQuery';
+import { FLAGSHIP_QUERY } from '../../../schema/flagshipQuery';
 import { incidentCallsChain, operationOf } from './limitsFixtures';
 
 const depthOf = (source: string) => {
