@@ -1,17 +1,4 @@
-import type { DomainEvent } from '../contract';
-
-export type EventHandler = (event: DomainEvent) => Promise<void>;
-
-/** Carries domain events from adapters to the subgraphs that apply them. */
-export interface EventBus {
-  /**
-   * Resolves once the event is durably accepted: in process, when every subscriber has applied it
-   * (rejecting if one failed); over NATS, when JetStream has stored it for every replica.
-   */
-  publish(event: DomainEvent): Promise<void>;
-  /** Returns a function that removes the subscription. */
-  subscribe(handler: EventHandler): () => void;
-}
+import type { EventBus, EventHandler } from './eventBus';
 
 /**
  * The embedded bus for one process: every subscriber sees every event, in publish order

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DomainEvent, EventSink, Rejection } from '../contract';
 import { validateDomainEvent } from '../contract/validateDomainEvent';
-import type { EventBus } from '../bus/createInProcessBus';
+import type { EventBus } from '../bus/eventBus';
 import { type DeadLetterStore, type RejectionStage, SUPPRESSED_SUMMARY_REASON } from './createDeadLetterStore';
 
 /** Counts of what one adapter delivered. */

@@ -1,35 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection, RetentionPolicy, StorageType, nanos } from 'nats';
 import pino from 'pino';
-import type { DomainEvent, UnitStatusChanged } from '../../contract';
-import {
-  type NatsBusOptions,
-  type NatsEventBus,
-  type StreamMessage,
-  NatsBusError,
-  createNatsBus,
-  createOrderedDelivery,
-  decodeEvent,
-  encodeEvent,
-  eventMessageId,
-  eventSubject,
-  resolveNatsBusOptions,
-} from '../../bus/createNatsBus';
+import type { DomainEvent } from '../../../contract';
+import { type NatsBusOptions, type NatsEventBus, NatsBusError, createNatsBus } from '../../../bus/nats';
+import { unitEvent } from './unitEvent';
 
 const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-
-function unitEvent(source: string, eventId: string): UnitStatusChanged {
-  return {
-    type: 'unit.statusChanged',
-    eventId,
-    source,
-    occurredAt: '2025-03-01T12:00:00Z',
-    unitId: 'unit-a',
-    callSign: '1A12',
-    status: 'AVAILABLE',
-    incidentId: null,
-  };
-}
 
 /** Polls `condition` until it holds; fails with `what` after `timeoutMs`. */
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -40,50 +16,7 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_00
   }
 }
 
-describe('NATS bus logic without a broker', () => {
-  const message = (seq: number, data: Uint8Array | string): StreamMessage => ({
-    seq,
-    subject: 'rtcc.events.unit.statusChanged',
-    data: typeof data === 'string' ? new TextEncoder().encode(data) : data,
-  });
-
-  it('applies defaults and refuses malformed options', () => {
-    expect(resolveNatsBusOptions({ url: 'nats://a:4222, nats://b:4222' })).toEqual({
-      servers: ['nats://a:4222', 'nats://b:4222'],
-      stream: 'RTCC_EVENTS',
-      subjectPrefix: 'rtcc.events',
-      duplicateWindowMs: 120_000,
-      maxAgeMs: 86_400_000,
-      name: 'rtcc-hub',
-    });
-    const bad: NatsBusOptions[] = [
-      { url: '' },
-      { url: 'nats://a', stream: 'RTCC.EVENTS' },
-      { url: 'nats://a', subjectPrefix: 'rtcc.>' },
-      { url: 'nats://a', maxAgeMs: 0 },
-      { url: 'nats://a', duplicateWindowMs: 60_000, maxAgeMs: 1_000 },
-    ];
-    for (const options of bad) {
-      expect(() => resolveNatsBusOptions(options)).toThrow(expect.objectContaining({ code: 'BAD_OPTIONS' }));
-    }
-  });
-
-  it('names the subject by event type and the message id by source and event id', () => {
-    const event = unitEvent('cad-x', 'e-1');
-    expect(eventSubject('rtcc.events', event)).toBe('rtcc.events.unit.statusChanged');
-    expect(eventMessageId(event)).toBe('cad-x:e-1');
-    expect(decodeEvent(encodeEvent(event))).toEqual({ ok: true, event });
-  });
-
-  it('rejects bodies that are not JSON domain events', () => {
-    expect(decodeEvent(new Uint8Array([0xff, 0xfe]))).toMatchObject({ ok: false });
-    expect(decodeEvent(new TextEncoder().encode('{"type":'))).toMatchObject({ ok: false });
-    expect(decodeEvent(new TextEncoder().encode('{"type":"nope"}'))).toMatchObject({
-      ok: false,
-      detail: expect.stringContaining('unknown-type'),
-    });
-  });
-
+describe('NATS bus without a broker', () => {
   it('names the server, without credentials, when it cannot connect', async () => {
     await expect(createNatsBus({ url: 'nats://user:secret@127.0.0.1:1', logger: silent })).rejects.toMatchObject({
       code: 'CONNECT_FAILED',
@@ -92,46 +25,6 @@ describe('NATS bus logic without a broker', () => {
     await expect(createNatsBus({ url: 'nats://user:secret@127.0.0.1:1', logger: silent })).rejects.toMatchObject({
       message: expect.not.stringContaining('secret'),
     });
-  });
-
-  it('delivers one at a time, in order, never twice for a sequence, past failures and garbage', async () => {
-    const seen: string[] = [];
-    let running = 0;
-    let maxRunning = 0;
-    const delivery = createOrderedDelivery({
-      logger: silent,
-      handler: async (event) => {
-        running += 1;
-        maxRunning = Math.max(maxRunning, running);
-        await new Promise((resolve) => setImmediate(resolve));
-        seen.push(event.eventId);
-        running -= 1;
-        if (event.eventId === 'e3') throw new Error('handler broke');
-      },
-    });
-    const body = (id: string) => encodeEvent(unitEvent('test', id));
-    // Not awaited one by one: the delivery must queue them itself.
-    const outcomes = await Promise.all([
-      delivery.deliver(message(1, body('e1'))),
-      delivery.deliver(message(2, body('e2'))),
-      delivery.deliver(message(2, body('e2'))),
-      delivery.deliver(message(1, body('e1'))),
-      delivery.deliver(message(3, body('e3'))),
-      delivery.deliver(message(4, 'not json')),
-      delivery.deliver(message(6, body('e6'))),
-    ]);
-    expect(outcomes).toEqual([
-      'handled',
-      'handled',
-      'redelivered',
-      'redelivered',
-      'handler-failed',
-      'undecodable',
-      'handled',
-    ]);
-    expect(seen).toEqual(['e1', 'e2', 'e3', 'e6']);
-    expect(maxRunning).toBe(1);
-    expect(delivery.lastSeq()).toBe(6);
   });
 });
 
