@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLErrorOptions, type GraphQLFormattedError } from 'graphql';
 
 /** Every error code the hub puts in `extensions.code`, with what it means for a client. */
 export const ERROR_CODES = {
@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   PURPOSE_REQUIRED: 'The operation reads restricted data; state the case or incident number in the X-Purpose header (HTTP 403).',
   AUDIT_UNAVAILABLE: 'The audit record of the operation could not be written, so it is not answered.',
   VARIABLES_REFUSED: 'A variable the operation does not declare, or one nested deeper or larger than its declared type allows (LIMIT_VARIABLES_*); refused before anything ran (`extensions.variable`).',
+  GRAPHQL_VALIDATION_FAILED: 'The operation is not valid against the schema (an unknown field, a missing argument, a wrong type); nothing ran.',
   OPERATION_NAME_REQUIRED: 'The document holds several operations: name the one to run in `operationName` (HTTP 400).',
   BAD_REQUEST: 'The HTTP request is no GraphQL request the gateway takes: malformed JSON, a body over the size limit (413), an unsupported content type (415), a batch, or a request without CSRF-safe headers; `extensions.status` is the HTTP status.',
   DATA_DIRECTORY_IN_USE: 'At start, not in answers: the embedded database\'s data directory (PGLITE_DATA_DIR) is held by another live process (its lock file names it); PGlite serves one process at a time.',
@@ -26,19 +27,44 @@ export const ERROR_CODES = {
   SIGNATURE_REPLAYED: 'A subgraph refused a gateway signature it had already accepted (a replayed request or connection; HTTP 401).',
   PURPOSE_INVALID: 'The stated purpose (X-Purpose) is no case or incident number: control characters, more than 64 characters, or not matching PURPOSE_PATTERN (`extensions.pattern`; HTTP 400, WebSocket close 4403).',
   PURPOSE_UNKNOWN_INCIDENT: 'The stated purpose has the form of an incident number (PURPOSE_INCIDENT_PATTERN) but CAD knows no such incident (HTTP 403, WebSocket close 4403).',
+  GRAPHQL_PARSE_FAILED: 'The document is not GraphQL (a syntax error; `locations` points at it); nothing ran. The code Apollo Server gives the same failure.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** What an error carries in `extensions` besides its code, which only the registry gives. */
+export type HubErrorExtensions = Readonly<Record<string, unknown>> & { readonly code?: never };
+
+/** The rest of a GraphQL error: where in the document or the answer it points. */
+export type HubErrorOptions = Omit<GraphQLErrorOptions, 'extensions'>;
 
 /** A GraphQL error with a registered code. */
 export class HubError extends GraphQLError {
   readonly code: ErrorCode;
 
-  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions: { ...extensions, code } });
+  constructor(code: ErrorCode, message: string, extensions: HubErrorExtensions = {}, options: HubErrorOptions = {}) {
+    super(message, { ...options, extensions: { ...extensions, code } });
     this.code = code;
     this.name = 'HubError';
   }
+}
+
+/** An entry of a response's `errors` with a registered code, as sent: for answers built, not thrown. */
+export interface FormattedHubError extends GraphQLFormattedError {
+  readonly extensions: { readonly code: ErrorCode; readonly [key: string]: unknown };
+}
+
+/**
+ * The formatted form of a coded error, for answers the hub writes itself (an HTTP refusal, a
+ * withheld field, a masked error). `where` holds `locations` and `path`, kept in its order.
+ */
+export function formattedHubError(
+  code: ErrorCode,
+  message: string,
+  extensions: HubErrorExtensions = {},
+  where: Pick<GraphQLFormattedError, 'locations' | 'path'> = {},
+): FormattedHubError {
+  return { message, ...where, extensions: { code, ...extensions } };
 }
 
 /** A client error in an argument: names the argument and what was wrong. */
