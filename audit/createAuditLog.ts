@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { DataClass } from '../retention/dataClass';
+import type { RetentionParticipant } from '../retention/retentionParticipant';
 import type { Database } from '../storage/createDatabase';
 import { type Connection, fetchKeysetConnection } from '../storage/keysetConnection';
 import {
@@ -49,8 +51,26 @@ export interface AuditLog {
    * purge is appended first, then the anchor is kept so that the remaining chain still verifies.
    */
   purgeBefore(cutoff: Date, actor?: PurgeActor): Promise<AuditPurgeResult>;
+  /**
+   * Retention of `audit-records`, declared here: the retention job's purge goes through
+   * {@link purgeBefore}, which writes the class's purge record itself.
+   */
+  readonly retention: RetentionParticipant;
   /** Waits for queued appends; later appends are refused. Leaves the database open. */
   close(): Promise<void>;
+}
+
+/** The retention class of the audit trail, in the table `audit_records` of `schema`. */
+export function auditRecordsClass(schema: string): DataClass {
+  return {
+    name: 'audit-records',
+    description: 'The audit trail (kept at least 365 days; purged through the audit log, which keeps the chain verifiable).',
+    schema,
+    table: 'audit_records',
+    idColumn: 'seq',
+    timeColumn: 'recorded_at',
+    retentionSetting: 'retentionAuditDays',
+  };
 }
 
 /** A record waiting to be chained: everything but its place in the chain. */
@@ -203,6 +223,13 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     return { cutoff: effectiveCutoff, deleted: Number(rows[0]?.deleted ?? 0), purgeRecord, anchor: await latestAnchor(db) };
   };
 
+  const purgeBefore = (cutoff: Date, actor: PurgeActor = {}): Promise<AuditPurgeResult> => {
+    // One purge at a time in this process; the database refuses a second purge of the same prefix.
+    const run = purging.then(() => purgeOnce(cutoff, actor));
+    purging = run.catch(() => undefined);
+    return run;
+  };
+
   return {
     append,
     list(filter, first, after) {
@@ -240,11 +267,15 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       });
       return walking;
     },
-    purgeBefore(cutoff, actor = {}) {
-      // One purge at a time in this process; the database refuses a second purge of the same prefix.
-      const run = purging.then(() => purgeOnce(cutoff, actor));
-      purging = run.catch(() => undefined);
-      return run;
+    purgeBefore,
+    retention: {
+      dataClasses: [auditRecordsClass(db.schema)],
+      async purge({ scope, audit }) {
+        // No audit record is held as intelligence: only expired ones are ever asked for.
+        if (scope.kind !== 'expired') throw new RangeError('audit records are purged by age only');
+        const result = await purgeBefore(scope.cutoff, audit);
+        return { kind: 'self-audited', deleted: result.deleted, cutoff: result.cutoff, auditRecordSeq: result.purgeRecord.seq };
+      },
     },
     async close() {
       await purging;

@@ -1,5 +1,7 @@
 import type { Rejection } from '../contract';
-import { type PurgeRequest, deleteClassRows } from '../retention/retentionParticipant';
+import type { DataClass } from '../retention/dataClass';
+import { deleteClassRows } from '../retention/deleteClassRows';
+import type { RetentionParticipant } from '../retention/retentionParticipant';
 import type { Database } from '../storage/createDatabase';
 import { type Connection, fetchKeysetConnection } from '../storage/keysetConnection';
 
@@ -53,8 +55,21 @@ export interface DeadLetterStore {
   byId(id: string): Promise<DeadLetter | null>;
   list(filter: DeadLetterFilter, first: number, after: string | null | undefined): Promise<Connection<DeadLetter>>;
   markReplayed(id: string, at: Date): Promise<DeadLetter | null>;
-  /** Retention of `dead-letters`: deletes the rows the request selects (nothing of them is kept in memory). */
-  purge(request: PurgeRequest): Promise<readonly string[]>;
+  /** Retention of `dead-letters`, declared here: a purge deletes the rows (nothing of them is kept in memory). */
+  readonly retention: RetentionParticipant;
+}
+
+/** The retention class of the dead letters, in the table `dead_letters` of `schema`. */
+export function deadLettersClass(schema: string): DataClass {
+  return {
+    name: 'dead-letters',
+    description: 'Rejected vendor input, raw payloads included.',
+    schema,
+    table: 'dead_letters',
+    idColumn: 'id',
+    timeColumn: 'received_at',
+    retentionSetting: 'retentionDeadLettersDays',
+  };
 }
 
 /**
@@ -91,7 +106,10 @@ function storableText(value: string, maxLength = Infinity): string {
 export function createDeadLetterStore(db: Database): DeadLetterStore {
   const letters = () => db.table('dead_letters');
   return {
-    purge: async (request) => (request.dataClass.name === 'dead-letters' ? deleteClassRows(db.knex, db.schema, request) : []),
+    retention: {
+      dataClasses: [deadLettersClass(db.schema)],
+      purge: async (request) => ({ kind: 'deleted', ids: await deleteClassRows(db.knex, request), dependentsDeleted: {} }),
+    },
     async add(rejection, stage) {
       const [row] = (await letters()
         .insert({

@@ -1,5 +1,5 @@
 import type { Database } from '../storage/createDatabase';
-import { INTELLIGENCE_RECORD_TYPES, type IntelligenceRecordType } from './retentionClasses';
+import { type IntelligenceRecordType, isIntelligenceRecordType } from './dataClass';
 
 const DAY_MS = 86_400_000;
 
@@ -105,8 +105,8 @@ export function createIntelligenceHolds(options: IntelligenceHoldsOptions): Inte
 }
 
 function checked(recordType: string): IntelligenceRecordType {
-  if (!(recordType in INTELLIGENCE_RECORD_TYPES)) throw new TypeError(`records of type ${JSON.stringify(recordType)} cannot be held as intelligence`);
-  return recordType as IntelligenceRecordType;
+  if (!isIntelligenceRecordType(recordType)) throw new TypeError(`records of type ${JSON.stringify(recordType)} cannot be held as intelligence`);
+  return recordType;
 }
 
 function holdFromRow(row: HoldRow): IntelligenceHold {

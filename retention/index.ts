@@ -1,7 +1,18 @@
-/** Retention: per data class, configurable, purged on schedule with an audit record of what went. */
-export * from './retentionClasses';
+/**
+ * Retention: the owners of the hub's data declare its classes and purge them, in-memory copies
+ * included; the job here schedules the purges, keeps intelligence holds and audits what went.
+ */
+export {
+  type DataClass,
+  INTELLIGENCE_RECORD_TYPES,
+  type IntelligenceRecordType,
+  type RetentionSetting,
+  isIntelligenceRecordType,
+} from './dataClass';
 export { retentionMigrations } from './retentionMigrations';
-export { type PurgeRequest, type PurgeScope, type RetentionParticipant, deleteClassRows } from './retentionParticipant';
+export type { CopiesRequest, DependentsDeleted, OwnerPurge, PurgeRequest, PurgeScope, RetentionParticipant } from './retentionParticipant';
+export { type ReferringRows, deleteClassRows, deleteReferringRows } from './deleteClassRows';
+export { type ClassPlan, type RetentionPlan, planRetention } from './planRetention';
 export {
   type HoldRequest,
   type IntelligenceHold,
@@ -18,4 +29,4 @@ export {
   createRetentionJob,
 } from './createRetentionJob';
 export { type RetentionSchedule, type RetentionScheduleOptions, scheduleRetention } from './scheduleRetention';
-export { type RunningRetention, type StartRetentionOptions, retentionDaysFromConfig, startRetention } from './startRetention';
+export { type RunningRetention, type StartRetentionOptions, startRetention } from './startRetention';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { RetentionClass, RetentionClassName } from './retentionClasses';
+import type { DataClass } from './dataClass';
 
 /** Which of a class's records one purge takes. */
 export type PurgeScope =
@@ -8,54 +8,60 @@ export type PurgeScope =
   /** Exactly these records, whatever their age: their intelligence hold's review date passed (28 CFR 23.20(h)). */
   | { readonly kind: 'records'; readonly ids: readonly string[] };
 
-/** What the retention job asks of every participant, once per class and run. */
+/** What the retention job asks of a class's owner, once per class and run. */
 export interface PurgeRequest {
-  readonly dataClass: RetentionClass;
+  readonly dataClass: DataClass;
   readonly scope: PurgeScope;
   /**
    * Narrows a query on the class's table to the rows this purge takes (holds excepted), built
-   * with `knex`, the connection that runs it; the owner deletes with {@link deleteClassRows}.
+   * with `knex`, the connection that runs it; owners delete with `deleteClassRows`.
    */
   readonly selectRows: (query: Knex.QueryBuilder, knex: Knex) => void;
   /** Rows per DELETE statement, so that no statement holds locks for long. */
   readonly batchSize: number;
+  /** What the class's purge record says besides its counts, for an owner that writes that record itself. */
+  readonly audit: { readonly subject: string; readonly details: Readonly<Record<string, unknown>> };
+}
+
+/** Rows deleted with a class's records, counted by `schema.table`. */
+export type DependentsDeleted = Readonly<Record<string, number>>;
+
+/** What an owner's purge did. */
+export type OwnerPurge =
+  /** It deleted these records (and its rows that depend on them); the job writes the purge record. */
+  | { readonly kind: 'deleted'; readonly ids: readonly string[]; readonly dependentsDeleted: DependentsDeleted }
+  /**
+   * It wrote the purge record itself, inside its own purge (the audit log: the record is part of
+   * the chain it anchors); `cutoff` is the one it applied.
+   */
+  | { readonly kind: 'self-audited'; readonly deleted: number; readonly cutoff: Date; readonly auditRecordSeq: number };
+
+/** What the retention job tells a participant that keeps copies of another owner's class. */
+export interface CopiesRequest {
+  readonly dataClass: DataClass;
+  readonly scope: PurgeScope;
+  /** The records the owner deleted in this purge (rows referring to them go). */
+  readonly deletedIds: readonly string[];
+  readonly batchSize: number;
 }
 
 /**
- * A subgraph's part in retention: the owner of a class's table deletes its rows, and every
- * participant drops the copies it keeps in memory (kd-trees, caches), so that a purged record
- * is gone from every answer, not only from the table. The job orchestrates and audits.
+ * A part of the hub in retention, as its owner declares it: the data classes it owns (their
+ * tables and settings), which it purges itself, rows that depend on them and in-memory copies
+ * (kd-trees, caches) included; and the classes of others it keeps copies of, which it drops when
+ * their owner purges. The job only schedules, orchestrates and audits.
  */
 export interface RetentionParticipant {
-  /** Classes whose table this participant owns and deletes from (one owner per class). */
-  readonly ownedClasses: readonly RetentionClassName[];
+  /** Classes this participant owns (one owner per class). */
+  readonly dataClasses: readonly DataClass[];
+  /** Names of other participants' classes it keeps copies of (in memory, or rows that refer to them). */
+  readonly copiedClasses?: readonly string[];
+  /** Purges what `request` names of one of its classes: rows, dependent rows and in-memory copies. */
+  purge(request: PurgeRequest): Promise<OwnerPurge>;
   /**
-   * Purges what `request` names from this participant: the rows of an owned class's table, and
-   * any in-memory copy of the class's records (owned or not; for `expired`, every copy older
-   * than the cut-off, whoever deleted the rows: another replica's job may have). Resolves with
-   * the ids of the rows it deleted ([] for a class it only copies).
+   * Drops its copies of a copied class's purged records: rows referring to `deletedIds`, and,
+   * for `expired`, every in-memory copy older than the cut-off, whoever deleted the rows
+   * (another replica's job may have). Resolves with the rows it deleted.
    */
-  purge(request: PurgeRequest): Promise<readonly string[]>;
-}
-
-/**
- * Deletes the rows of `request`'s class that it selects from `<schema>.<table>`, batch by
- * batch, and returns their ids. Ids come from RETURNING: knex-pglite does not report a
- * DELETE's row count.
- */
-export async function deleteClassRows(knex: Knex, schema: string, request: PurgeRequest): Promise<string[]> {
-  const { dataClass, selectRows, batchSize } = request;
-  const ids: string[] = [];
-  for (;;) {
-    const batch = knex.withSchema(schema).table(dataClass.table).select(dataClass.idColumn).limit(batchSize);
-    selectRows(batch, knex);
-    const rows = (await knex
-      .withSchema(schema)
-      .table(dataClass.table)
-      .whereIn(dataClass.idColumn, batch)
-      .delete()
-      .returning(dataClass.idColumn)) as Record<string, string | number>[];
-    for (const row of rows) ids.push(String(row[dataClass.idColumn]));
-    if (rows.length < batchSize) return ids;
-  }
+  dropCopies?(request: CopiesRequest): Promise<DependentsDeleted>;
 }

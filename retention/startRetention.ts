@@ -5,7 +5,6 @@ import type { HubConfig } from '../config/hubConfig';
 import { createDatabase } from '../storage/createDatabase';
 import { type IntelligenceHolds, createIntelligenceHolds } from './createIntelligenceHolds';
 import { type PurgeReport, type RetentionJob, createRetentionJob } from './createRetentionJob';
-import type { RetentionClassName } from './retentionClasses';
 import { retentionMigrations } from './retentionMigrations';
 import type { RetentionParticipant } from './retentionParticipant';
 import { scheduleRetention } from './scheduleRetention';
@@ -19,7 +18,7 @@ export interface StartRetentionOptions {
   readonly clock?: () => Date;
   /** Called after each run. */
   readonly onRun?: (report: PurgeReport) => void;
-  /** The subgraphs' retention parts: they delete their classes' rows and drop their in-memory copies. */
+  /** The owners of the hub's data (the subgraphs' parts): they declare and purge their classes and drop their copies. */
   readonly participants?: readonly RetentionParticipant[];
 }
 
@@ -31,34 +30,29 @@ export interface RunningRetention {
   stop(): Promise<void>;
 }
 
-/** Each class's retention in days, from the hub's settings. */
-export function retentionDaysFromConfig(config: HubConfig): Record<RetentionClassName, number> {
-  return {
-    'avl-positions': config.retentionAvlPositionsDays,
-    calls: config.retentionCallsDays,
-    incidents: config.retentionIncidentsDays,
-    'dead-letters': config.retentionDeadLettersDays,
-    'audit-records': config.retentionAuditDays,
-  };
-}
-
 /**
  * Opens the retention schema (intelligence holds), and runs the purge job at start and every
- * RETENTION_PURGE_INTERVAL_MS. Call it once the subgraphs' schemas exist (their tables are
- * what it purges) and stop it before their databases close.
+ * RETENTION_PURGE_INTERVAL_MS; each class's retention is the setting its owner declares. Call
+ * it once the participants are loaded and stop it before their databases close.
  */
 export async function startRetention(options: StartRetentionOptions): Promise<RunningRetention> {
   const { config, embedded, auditLog, logger, clock = () => new Date(), onRun, participants = [] } = options;
-  const schemaPrefix = config.schemaPrefix ?? '';
   const database = await createDatabase({
     url: config.databaseUrl,
     embedded,
-    schema: `${schemaPrefix}retention`,
+    schema: `${config.schemaPrefix ?? ''}retention`,
     migrations: retentionMigrations,
     poolMax: 2,
   });
+  let job: RetentionJob;
+  try {
+    // Refuses declarations that do not fit together (two owners of a class, a copy with no owner).
+    job = createRetentionJob({ database, auditLog, retentionDays: config, participants });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const holds = createIntelligenceHolds({ database, reviewDays: config.intelligenceReviewDays, clock });
-  const job = createRetentionJob({ database, schemaPrefix, auditLog, retentionDays: retentionDaysFromConfig(config), participants });
   const schedule = scheduleRetention({
     job,
     intervalMs: config.retentionPurgeIntervalMs,

@@ -17,8 +17,11 @@ export interface Subgraph {
   /** Finishes pending writes; called before the database closes. */
   close?(): Promise<void>;
   /**
-   * Its part in retention: deletes the rows of the data classes it owns and drops every copy it
-   * keeps in memory (kd-trees, caches) when the retention job purges. Absent: it keeps none.
+   * Its part in retention: the data classes it owns, declared beside their tables, which it
+   * purges itself (rows, dependent rows, in-memory copies such as kd-trees and caches), and the
+   * classes of other subgraphs it keeps copies of, which it drops when they are purged. Absent:
+   * it owns no class and copies none (cameras and the audit subgraph; the audit trail's class
+   * is declared by the audit log itself, which the retention job writes to).
    */
   readonly retention?: RetentionParticipant;
 }

@@ -2,7 +2,9 @@ import type { DomainEvent, UnitStatus } from '../../contract';
 import { assertNever } from '../../errors/assertNever';
 import { createPointIndex, type Neighbour } from '../../geo/createPointIndex';
 import type { LatLon } from '../../geo/geodesy';
-import { type PurgeRequest, deleteClassRows } from '../../retention/retentionParticipant';
+import type { DataClass } from '../../retention/dataClass';
+import { deleteClassRows } from '../../retention/deleteClassRows';
+import type { RetentionParticipant } from '../../retention/retentionParticipant';
 import type { Database } from '../../storage/createDatabase';
 
 /** A unit's latest fix. */
@@ -45,11 +47,24 @@ export interface AvlStore {
   /** Applies a fix or a unit status; returns the unit's new position when the fix was newer. */
   apply(event: DomainEvent): Promise<AvlChange | null>;
   /**
-   * Retention of `avl-positions`: deletes the expired rows and takes every fix older than the
-   * cut-off out of the kd-tree, so that `nearbyUnits` and `unitsNear` no longer find it.
-   * Returns the units whose rows it deleted.
+   * Retention of `avl-positions`, declared here: a purge deletes the expired rows and takes
+   * every fix older than the cut-off out of the kd-tree, so that `Unit.position`,
+   * `nearbyUnits` and `unitsNear` no longer find it.
    */
-  purge(request: PurgeRequest): Promise<readonly string[]>;
+  readonly retention: RetentionParticipant;
+}
+
+/** The retention class of the AVL positions, in the table `unit_positions` of `schema`. */
+export function avlPositionsClass(schema: string): DataClass {
+  return {
+    name: 'avl-positions',
+    description: "Units' AVL positions (the latest fix of each unit; the hub keeps no breadcrumb history).",
+    schema,
+    table: 'unit_positions',
+    idColumn: 'unit_id',
+    timeColumn: 'fix_at',
+    retentionSetting: 'retentionAvlPositionsDays',
+  };
 }
 
 /** A unit that moved, for the subgraph's subscriptions. */
@@ -153,21 +168,23 @@ export function createAvlStore(db: Database, onWriteError: (error: unknown) => v
       for (const row of (await positions().select()) as PositionRow[]) track(row.unit_id, positionFromRow(row));
     },
     flush,
-    async purge(request) {
-      if (request.dataClass.name !== 'avl-positions') return [];
-      // Fixes still written behind go to the table first, so that table and index purge alike.
-      await flush();
-      const deleted = await deleteClassRows(db.knex, db.schema, request);
-      const { scope } = request;
-      if (scope.kind === 'records') for (const unitId of scope.ids) untrack(unitId);
-      else {
-        // By age, not by the rows deleted here: another replica's job may have deleted them.
-        for (const unitId of [...trackedUnits]) {
-          const fixAt = index.get(unitId)?.position.fixAt;
-          if (!fixAt || fixAt < scope.cutoff) untrack(unitId);
+    retention: {
+      dataClasses: [avlPositionsClass(db.schema)],
+      async purge(request) {
+        // Fixes still written behind go to the table first, so that table and index purge alike.
+        await flush();
+        const ids = await deleteClassRows(db.knex, request);
+        const { scope } = request;
+        if (scope.kind === 'records') for (const unitId of scope.ids) untrack(unitId);
+        else {
+          // By age, not by the rows deleted here: another replica's job may have deleted them.
+          for (const unitId of [...trackedUnits]) {
+            const fixAt = index.get(unitId)?.position.fixAt;
+            if (!fixAt || fixAt < scope.cutoff) untrack(unitId);
+          }
         }
-      }
-      return deleted;
+        return { kind: 'deleted', ids, dependentsDeleted: {} };
+      },
     },
     async positionsByUnitIds(ids) {
       await flush();

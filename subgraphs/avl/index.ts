@@ -129,7 +129,7 @@ export function createAvlSubgraph({ db, now, nearby }: SubgraphDependencies): Av
     },
     devices,
     close: () => store.flush(),
-    // Positions live in the table and in the kd-tree behind nearbyUnits/unitsNear: both go.
-    retention: { ownedClasses: ['avl-positions'], purge: (request) => store.purge(request) },
+    // Positions live in the table and in the kd-tree behind nearbyUnits/unitsNear: the store purges both.
+    retention: store.retention,
   };
 }

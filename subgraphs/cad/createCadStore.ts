@@ -1,6 +1,10 @@
 import type { DomainEvent, IncidentStatus, UnitStatus } from '../../contract';
 import { assertNever } from '../../errors/assertNever';
 import { type Area, areaBounds, areaContains } from '../../geo/area';
+import type { LatLon } from '../../geo/geodesy';
+import type { DataClass } from '../../retention/dataClass';
+import { deleteClassRows, deleteReferringRows } from '../../retention/deleteClassRows';
+import type { RetentionParticipant } from '../../retention/retentionParticipant';
 import type { Database } from '../../storage/createDatabase';
 import { type Connection, fetchKeysetConnection } from '../../storage/keysetConnection';
 import { type LocationRecord, locationColumns, locationFromRow, whereLocationInBox } from '../locationColumns';
@@ -81,8 +85,33 @@ export interface CadStore {
     area?: Area | null,
   ): Promise<Connection<IncidentRecord>>;
   listUnits(filter: UnitFilter, first: number, after: string | null | undefined): Promise<Connection<UnitRecord>>;
-  /** Applies an incident or unit event; older events never overwrite newer state. Returns what changed. */
+  /**
+   * Applies an incident or unit event (older events never overwrite newer state) and returns
+   * what changed; an AVL fix only moves where its unit was last seen.
+   */
   apply(event: DomainEvent): Promise<CadChange | null>;
+  /** Where a unit was last seen (its latest AVL fix), so that unit subscriptions can filter by area. */
+  lastSeenAt(unitId: string): LatLon | null;
+  /**
+   * Retention of `incidents`, declared here: a purge deletes the rows with their links to
+   * calls. CAD keeps copies of two other classes, dropped when their owners purge: links to
+   * `calls`, and where units were last seen (`avl-positions`).
+   */
+  readonly retention: RetentionParticipant;
+}
+
+/** The retention class of the CAD incidents, in the table `incidents` of `schema`; an incident may be held as intelligence. */
+export function incidentsClass(schema: string): DataClass {
+  return {
+    name: 'incidents',
+    description: 'CAD incidents, with their links to calls.',
+    schema,
+    table: 'incidents',
+    idColumn: 'id',
+    timeColumn: 'updated_at',
+    retentionSetting: 'retentionIncidentsDays',
+    intelligenceRecordType: 'incident',
+  };
 }
 
 export function createCadStore(db: Database): CadStore {
@@ -99,6 +128,10 @@ export function createCadStore(db: Database): CadStore {
   };
   const incidentCalls = () => db.table('incident_calls');
 
+  // Where each unit was last seen (from AVL fixes): a copy of `avl-positions`.
+  const lastSeen = new Map<string, { point: LatLon; fixAt: number }>();
+  const linksBy = (column: 'incident_id' | 'call_id') => ({ schema: db.schema, table: 'incident_calls', column });
+
   const linkCalls = async (incidentId: string, callIds: readonly string[] | undefined) => {
     if (!callIds || callIds.length === 0) return;
     await incidentCalls()
@@ -108,6 +141,22 @@ export function createCadStore(db: Database): CadStore {
   };
 
   return {
+    retention: {
+      dataClasses: [incidentsClass(db.schema)],
+      copiedClasses: ['calls', 'avl-positions'],
+      async purge(request) {
+        const ids = await deleteClassRows(db.knex, request);
+        return { kind: 'deleted', ids, dependentsDeleted: await deleteReferringRows(db.knex, linksBy('incident_id'), ids, request.batchSize) };
+      },
+      async dropCopies({ dataClass, scope, deletedIds, batchSize }) {
+        if (dataClass.name === 'calls') return deleteReferringRows(db.knex, linksBy('call_id'), deletedIds, batchSize);
+        if (dataClass.name === 'avl-positions' && scope.kind === 'expired') {
+          for (const [unitId, seen] of lastSeen) if (seen.fixAt < scope.cutoff.getTime()) lastSeen.delete(unitId);
+        }
+        return {};
+      },
+    },
+    lastSeenAt: (unitId) => lastSeen.get(unitId)?.point ?? null,
     async incidentsByIds(ids) {
       const rows: IncidentRow[] = await incidents().whereIn('id', ids);
       const byId = new Map(rows.map((row) => [row.id, incidentFromRow(row)]));
@@ -237,9 +286,14 @@ export function createCadStore(db: Database): CadStore {
           cacheUnit(unit);
           return { kind: 'unitStatusChanged', unit };
         }
+        case 'position.fix': {
+          if (!event.unitId) return null;
+          const fixAt = Date.parse(event.fixAt);
+          if ((lastSeen.get(event.unitId)?.fixAt ?? -Infinity) <= fixAt) lastSeen.set(event.unitId, { point: event.point, fixAt });
+          return null;
+        }
         case 'call.received':
         case 'call.updated':
-        case 'position.fix':
         case 'camera.discovered':
         case 'camera.statusChanged':
           return null;

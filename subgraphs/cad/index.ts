@@ -1,7 +1,5 @@
 import DataLoader from 'dataloader';
 import type { IncidentStatus, UnitStatus } from '../../contract';
-import type { LatLon } from '../../geo/geodesy';
-import { deleteClassRows } from '../../retention/retentionParticipant';
 import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';
 import { isPointInScope, rowScopeOf } from '../rowScope';
@@ -38,8 +36,6 @@ export function createCadSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): Sub
     return isVisible(ctx, incident) ? incident : null;
   };
   const changes = createChangeFeed<CadChange>();
-  // Where each unit was last seen (from AVL fixes), so that unit subscriptions can filter by area.
-  const lastSeen = new Map<string, { point: LatLon; fixAt: number }>();
   const entityRef = (typename: string) => (id: string) => ({ __typename: typename, id });
 
   const resolvers = {
@@ -85,7 +81,7 @@ export function createCadSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): Sub
                 ? change.unit
                 : undefined,
             keyOf: (unit) => unit.id,
-            pointOf: (unit) => lastSeen.get(unit.id)?.point ?? null,
+            pointOf: (unit) => store.lastSeenAt(unit.id),
           });
         },
         resolve: (unit: UnitRecord) => unit,
@@ -122,26 +118,11 @@ export function createCadSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): Sub
       incidentIdByCall: new DataLoader((ids) => store.incidentIdsByCallIds(ids)),
     }),
     handleEvent: async (event) => {
-      if (event.type === 'position.fix' && event.unitId) {
-        const fixAt = Date.parse(event.fixAt);
-        if ((lastSeen.get(event.unitId)?.fixAt ?? -Infinity) <= fixAt) lastSeen.set(event.unitId, { point: event.point, fixAt });
-        return;
-      }
       const change = await store.apply(event);
       if (change) changes.publish(change);
     },
     activeSubscriptions: () => changes.subscriberCount,
-    retention: {
-      ownedClasses: ['incidents'],
-      async purge(request) {
-        const { dataClass, scope } = request;
-        if (dataClass.name === 'incidents') return deleteClassRows(db.knex, db.schema, request);
-        // Where units were last seen is a copy of AVL positions: it goes with them.
-        if (dataClass.name === 'avl-positions' && scope.kind === 'expired') {
-          for (const [unitId, seen] of lastSeen) if (seen.fixAt < scope.cutoff.getTime()) lastSeen.delete(unitId);
-        }
-        return [];
-      },
-    },
+    // Incidents, their links to calls, and where units were last seen: the store purges them all.
+    retention: store.retention,
   };
 }

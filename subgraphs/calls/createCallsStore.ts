@@ -2,6 +2,9 @@ import type { CallReceived, CallState, CallUpdated, DomainEvent } from '../../co
 import { assertNever } from '../../errors/assertNever';
 import type { Knex } from 'knex';
 import { type Area, areaBounds, areaContains } from '../../geo/area';
+import type { DataClass } from '../../retention/dataClass';
+import { deleteClassRows } from '../../retention/deleteClassRows';
+import type { RetentionParticipant } from '../../retention/retentionParticipant';
 import type { Database } from '../../storage/createDatabase';
 import { type Connection, fetchKeysetConnection } from '../../storage/keysetConnection';
 import { type LocationRecord, locationColumns, locationFromRow, whereLocationInBox } from '../locationColumns';
@@ -62,11 +65,35 @@ export interface CallsStore {
   ): Promise<Connection<CallRecord>>;
   /** Applies a call event; older events never overwrite newer state. Returns what changed. */
   apply(event: DomainEvent): Promise<CallChange | null>;
+  /**
+   * Retention of `calls`, declared here: a purge deletes the rows (no call is kept in memory
+   * between requests; CAD drops its links to them).
+   */
+  readonly retention: RetentionParticipant;
+}
+
+/** The retention class of the 911 calls, in the table `calls` of `schema`; a call may be held as intelligence. */
+export function callsClass(schema: string): DataClass {
+  return {
+    name: 'calls',
+    description:
+      "911 calls: caller location, class of service, callback number, caller name and address, and the reference to the call audio (the audio itself stays in the PSAP's recorder).",
+    schema,
+    table: 'calls',
+    idColumn: 'id',
+    timeColumn: 'updated_at',
+    retentionSetting: 'retentionCallsDays',
+    intelligenceRecordType: 'call',
+  };
 }
 
 export function createCallsStore(db: Database): CallsStore {
   const calls = () => db.table('calls');
   return {
+    retention: {
+      dataClasses: [callsClass(db.schema)],
+      purge: async (request) => ({ kind: 'deleted', ids: await deleteClassRows(db.knex, request), dependentsDeleted: {} }),
+    },
     async callsByIds(ids) {
       const rows: CallRow[] = await calls().whereIn('id', ids);
       const byId = new Map(rows.map((row) => [row.id, callFromRow(row)]));

@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import type { CallState } from '../../contract';
-import { deleteClassRows } from '../../retention/retentionParticipant';
 import { createChangeFeed } from '../createChangeFeed';
 import { createSubgraphSchema } from '../createSubgraphSchema';
 import { isPointInScope, rowScopeOf } from '../rowScope';
@@ -72,9 +71,6 @@ export function createCallsSubgraph({ db }: Pick<SubgraphDependencies, 'db'>): S
     },
     activeSubscriptions: () => changes.subscriberCount,
     // Calls live in the table only (no call is kept in memory between requests).
-    retention: {
-      ownedClasses: ['calls'],
-      purge: async (request) => (request.dataClass.name === 'calls' ? deleteClassRows(db.knex, db.schema, request) : []),
-    },
+    retention: store.retention,
   };
 }

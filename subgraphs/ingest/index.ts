@@ -71,7 +71,7 @@ export function createIngestSubgraph(options: IngestSubgraphOptions): Subgraph {
     createContext: () => ({}),
     handleEvent: async () => undefined,
     activeSubscriptions: () => 0,
-    retention: { ownedClasses: ['dead-letters'], purge: (request) => deadLetters.purge(request) },
+    retention: deadLetters.retention,
   };
 }
 

@@ -2,7 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import pino from 'pino';
 import { createAuditLog } from '../../audit';
 import { readHubConfig } from '../../config/hubConfig';
-import { type PurgeReport, createIntelligenceHolds, retentionDaysFromConfig, startRetention } from '../../retention';
+import { type PurgeReport, createIntelligenceHolds, planRetention, startRetention } from '../../retention';
 import { createEmbeddedPostgres } from '../../storage/createDatabase';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { type HubSchemas, openHubSchemas } from './openHubSchemas';
@@ -60,13 +60,6 @@ describe.each(STORAGE_TARGETS)('intelligence holds and the hub retention on $nam
       ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
       RETENTION_DEAD_LETTERS_DAYS: '7',
     });
-    expect(retentionDaysFromConfig(config)).toEqual({
-      'avl-positions': 90,
-      calls: 365,
-      incidents: 365,
-      'dead-letters': 7,
-      'audit-records': 365,
-    });
     await hub.db.ingest.table('dead_letters').insert({
       source: 'eido-http',
       stage: 'ADAPTER',
@@ -76,9 +69,19 @@ describe.each(STORAGE_TARGETS)('intelligence holds and the hub retention on $nam
       received_at: new Date(Date.now() - 8 * DAY_MS),
     });
     const auditLog = createAuditLog({ database: hub.db.audit });
+    const participants = hub.participants();
+    // Each owner's class takes its retention from the setting it declares.
+    const plan = planRetention([...participants, auditLog.retention], config);
+    expect(plan.classes.map(({ dataClass, retentionDays }) => [dataClass.name, `${dataClass.schema}.${dataClass.table}`, retentionDays])).toEqual([
+      ['avl-positions', `${hub.prefix}avl.unit_positions`, 90],
+      ['calls', `${hub.prefix}calls.calls`, 365],
+      ['incidents', `${hub.prefix}cad.incidents`, 365],
+      ['dead-letters', `${hub.prefix}ingest.dead_letters`, 7],
+      ['audit-records', `${hub.prefix}audit.audit_records`, 365],
+    ]);
     let ran!: (report: PurgeReport) => void;
     const firstRun = new Promise<PurgeReport>((resolve) => (ran = resolve));
-    const retention = await startRetention({ config, embedded, auditLog, logger: pino({ level: 'silent' }), onRun: (report) => ran(report) });
+    const retention = await startRetention({ config, embedded, auditLog, logger: pino({ level: 'silent' }), onRun: (report) => ran(report), participants });
     try {
       const report = await firstRun;
       expect(report.classes.find((purge) => purge.dataClass === 'dead-letters')).toMatchObject({ deleted: 1, error: null });

@@ -4,7 +4,7 @@ import { type AuditLog, createAuditLog } from '../../audit';
 import {
   type ClassPurge,
   type PurgeReport,
-  type RetentionClassName,
+  type RetentionSetting,
   createIntelligenceHolds,
   createRetentionJob,
   scheduleRetention,
@@ -15,12 +15,12 @@ import { type HubSchemas, openHubSchemas } from './openHubSchemas';
 
 const DAY_MS = 86_400_000;
 
-const RETENTION_DAYS: Record<RetentionClassName, number> = {
-  'avl-positions': 90,
-  calls: 365,
-  incidents: 365,
-  'dead-letters': 30,
-  'audit-records': 365,
+const RETENTION_DAYS: Record<RetentionSetting, number> = {
+  retentionAvlPositionsDays: 90,
+  retentionCallsDays: 365,
+  retentionIncidentsDays: 365,
+  retentionDeadLettersDays: 30,
+  retentionAuditDays: 365,
 };
 
 describe.each(STORAGE_TARGETS)('retention purge on $name', (target) => {
@@ -108,7 +108,7 @@ describe.each(STORAGE_TARGETS)('retention purge on $name', (target) => {
 
   it('deletes only what has expired in each class, spares held intelligence, purges intelligence past review, and audits each class', async () => {
     await seed();
-    const job = createRetentionJob({ database: hub.db.retention, schemaPrefix: hub.prefix, auditLog, retentionDays: RETENTION_DAYS, batchSize: 1 });
+    const job = createRetentionJob({ database: hub.db.retention, auditLog, retentionDays: RETENTION_DAYS, batchSize: 1, participants: hub.participants() });
     const report = await job.purgeExpired({ now });
 
     expect(await ids('avl', 'unit_positions', 'unit_id')).toEqual(['u-new']);
@@ -174,7 +174,7 @@ describe.each(STORAGE_TARGETS)('retention purge on $name', (target) => {
 
   it('records a class it could not purge as an error and goes on with the others', async () => {
     await hub.db.ingest.knex.raw(`DROP TABLE "${hub.prefix}ingest".dead_letters`);
-    const job = createRetentionJob({ database: hub.db.retention, schemaPrefix: hub.prefix, auditLog, retentionDays: RETENTION_DAYS });
+    const job = createRetentionJob({ database: hub.db.retention, auditLog, retentionDays: RETENTION_DAYS, participants: hub.participants() });
     const purges = byClass(await job.purgeExpired({ now }));
     expect(purges['dead-letters']?.error).toMatch(/dead_letters/);
     expect(purges.calls?.error).toBeNull();
@@ -183,9 +183,26 @@ describe.each(STORAGE_TARGETS)('retention purge on $name', (target) => {
     expect(failure?.node.reason).toMatch(/dead_letters/);
   });
 
+  it('deletes nothing by table itself: the classes of owners that take no part, and rows that only they delete, stay', async () => {
+    await seed();
+    // Neither CAD nor the dead-letter store takes part: incidents, CAD's links to calls and dead letters are theirs.
+    const job = createRetentionJob({ database: hub.db.retention, auditLog, retentionDays: RETENTION_DAYS, participants: hub.participants(['avl', 'calls']) });
+    const purges = byClass(await job.purgeExpired({ now }));
+    expect(Object.keys(purges)).toEqual(['criminal-intelligence', 'avl-positions', 'calls', 'audit-records']);
+    expect(purges.calls).toMatchObject({ deleted: 1, error: null });
+    expect(purges.calls?.dependentsDeleted).toEqual({});
+    expect(await ids('calls', 'calls')).toEqual(['call-held', 'call-new']);
+    expect(await ids('cad', 'incidents')).toEqual(['inc-intel-expired', 'inc-intel-revalidated', 'inc-new', 'inc-old']);
+    expect(await hub.db.cad.table('incident_calls').select('call_id')).toHaveLength(3);
+    expect(await hub.db.ingest.table('dead_letters').select('id')).toHaveLength(2);
+    // An incident whose hold expired has no owner here to purge it: the hold stays, and the purge record says why.
+    expect(purges['criminal-intelligence']).toMatchObject({ deleted: 0, error: expect.stringMatching(/incident/) });
+    expect(await ids('retention', 'intelligence_holds', 'record_id')).toEqual(['call-held', 'inc-intel-expired', 'inc-intel-revalidated']);
+  });
+
   it('runs on a schedule: once at start, then until stopped', async () => {
     await seed();
-    const job = createRetentionJob({ database: hub.db.retention, schemaPrefix: hub.prefix, auditLog, retentionDays: RETENTION_DAYS });
+    const job = createRetentionJob({ database: hub.db.retention, auditLog, retentionDays: RETENTION_DAYS, participants: hub.participants() });
     const reports: PurgeReport[] = [];
     let firstRun!: () => void;
     const ran = new Promise<void>((resolve) => (firstRun = resolve));

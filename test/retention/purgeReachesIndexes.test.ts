@@ -4,9 +4,10 @@ import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { createGatewayClient, record, waitUntil } from '../support/subscribeThroughGateway';
 
-// Retention's purge reaches every copy of a record, not only its table: the AVL kd-tree behind
-// `nearbyUnits`/`unitsNear` and CAD's memory of where each unit was last seen (which places
-// units in `unitStatusChanged` areas) lose a position as the table does.
+// Retention's purge reaches every copy of a record, not only its table: through the gateway, a
+// purged position is gone from `Unit.position` (read from AVL's table) and from every
+// `nearbyUnits` (`Incident`, `Call`) and `unitsNear` (AVL's kd-tree) alike, and CAD's memory of
+// where each unit was last seen (which places units in `unitStatusChanged` areas) loses it too.
 
 const DAY_MS = 86_400_000;
 const POINT: LatLon = { lat: 33.4152, lon: -111.8315 };
@@ -44,6 +45,15 @@ describe.each(STORAGE_TARGETS)('retention purge reaches the in-memory indexes on
         narrative: null,
         callIds: [],
       },
+      {
+        type: 'call.received',
+        ...envelope(fresh),
+        callId: 'call-purge-1',
+        state: 'ACTIVE',
+        location: { point: POINT, address: null, uncertaintyMeters: 10 },
+        classOfService: 'WPH2',
+        callbackNumber: null,
+      },
     ];
     for (const event of events) await hub.sink.emit(event);
   });
@@ -54,12 +64,16 @@ describe.each(STORAGE_TARGETS)('retention purge reaches the in-memory indexes on
   const NEAR_QUERY = `query ($point: GeoPointInput!) {
     unitsNear(point: $point, radiusMeters: 1000, limit: 10) { unit { id } }
     incident(id: "inc-purge-1") { nearbyUnits(radiusMeters: 1000, limit: 10) { unit { id } } }
+    call(id: "call-purge-1") { nearbyUnits(radiusMeters: 1000, limit: 10) { unit { id position { fixAt } } } }
     expiring: unit(id: "unit-expiring") { callSign position { fixAt } }
+    fresh: unit(id: "unit-fresh") { position { fixAt } }
   }`;
   interface NearAnswer {
     unitsNear: { unit: { id: string } }[];
     incident: { nearbyUnits: { unit: { id: string } }[] };
+    call: { nearbyUnits: { unit: { id: string; position: { fixAt: string } | null } }[] };
     expiring: { callSign: string; position: { fixAt: string } | null };
+    fresh: { position: { fixAt: string } | null };
   }
   const ids = (hits: { unit: { id: string } }[]) => hits.map((hit) => hit.unit.id).sort();
 
@@ -68,7 +82,9 @@ describe.each(STORAGE_TARGETS)('retention purge reaches the in-memory indexes on
     expect(before.errors).toBeUndefined();
     expect(ids(before.data!.unitsNear)).toEqual(['unit-expiring', 'unit-fresh']);
     expect(ids(before.data!.incident.nearbyUnits)).toEqual(['unit-expiring', 'unit-fresh']);
+    expect(ids(before.data!.call.nearbyUnits)).toEqual(['unit-expiring', 'unit-fresh']);
     expect(before.data!.expiring.position?.fixAt).toBe(expiring.toISOString());
+    expect(before.data!.fresh.position?.fixAt).toBe(fresh.toISOString());
 
     // CAD places a unit in an area by where it was last seen: before the purge, both are inside.
     const client = createGatewayClient(hub.gatewayUrl);
@@ -96,8 +112,10 @@ describe.each(STORAGE_TARGETS)('retention purge reaches the in-memory indexes on
       expect(after.errors).toBeUndefined();
       expect(ids(after.data!.unitsNear)).toEqual(['unit-fresh']);
       expect(ids(after.data!.incident.nearbyUnits)).toEqual(['unit-fresh']);
-      // The unit itself (CAD) stays; only its position went.
+      expect(after.data!.call.nearbyUnits).toEqual([{ unit: { id: 'unit-fresh', position: { fixAt: fresh.toISOString() } } }]);
+      // The unit itself (CAD) stays; only its position went. The younger position is untouched.
       expect(after.data!.expiring).toEqual({ callSign: '9A91', position: null });
+      expect(after.data!.fresh.position?.fixAt).toBe(fresh.toISOString());
 
       // Its location gone, the purged unit is told once that it left the area, then no more;
       // the fresh unit's status after it shows that nothing else was coming.
