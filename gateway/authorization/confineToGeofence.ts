@@ -2,7 +2,6 @@ import {
   type DocumentNode,
   type GraphQLInputType,
   type GraphQLSchema,
-  GraphQLError,
   Kind,
   astFromValue,
   getOperationAST,
@@ -10,18 +9,17 @@ import {
   valueFromAST,
   visit,
 } from 'graphql';
+import { HubError } from '../../errors/hubErrors';
 import { type Area, areaBounds, areaContains, parseArea } from '../../geo/area';
 
-/** Subscription fields whose events a field officer sees only inside their geofence. */
-export const GEOFENCED_SUBSCRIPTIONS: ReadonlySet<string> = new Set(['callReceived', 'callUpdated', 'incidentChanged']);
-
 /**
- * A field officer's subscription to calls or incidents, confined to their geofence the way the
- * subgraphs filter any subscription: through its `area` argument. Without an `area`, the
- * geofence becomes the area; with one, the area must lie inside the geofence (every corner of
- * its bounding box), or the subscription is refused with FORBIDDEN. Since events are filtered
- * by area before they leave the owning subgraph, an officer's console never receives a call or
- * incident outside the geofence, and still gets the one event when something it showed leaves.
+ * A field officer's subscription to a geofenced field (one its subgraph declares `@geofenced`,
+ * given here as field name → area argument), confined to their geofence the way the subgraphs
+ * filter any subscription: through its area argument. Without an area, the geofence becomes the
+ * area; with one, the area must lie inside the geofence (every corner of its bounding box), or
+ * the subscription is refused with FORBIDDEN. Since events are filtered by area before they leave
+ * the owning subgraph, an officer's console never receives an event outside the geofence, and
+ * still gets the one event when something it showed leaves.
  */
 export function confineToGeofence(
   schema: GraphQLSchema,
@@ -29,18 +27,20 @@ export function confineToGeofence(
   operationName: string | null | undefined,
   variables: Record<string, unknown>,
   geofence: { readonly area: Area; readonly input: unknown },
+  geofencedFields: ReadonlyMap<string, string>,
 ): DocumentNode {
   const operation = getOperationAST(document, operationName ?? undefined);
   const root = schema.getSubscriptionType();
   if (!operation || operation.operation !== 'subscription' || !root || !isObjectType(root)) return document;
   const field = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
-  if (!field || field.kind !== Kind.FIELD || !GEOFENCED_SUBSCRIPTIONS.has(field.name.value)) return document;
-  const areaArgument = root.getFields()[field.name.value]?.args.find((arg) => arg.name === 'area');
+  const argumentName = field?.kind === Kind.FIELD ? geofencedFields.get(field.name.value) : undefined;
+  if (!field || field.kind !== Kind.FIELD || !argumentName) return document;
+  const areaArgument = root.getFields()[field.name.value]?.args.find((arg) => arg.name === argumentName);
   if (!areaArgument) return document;
-  const given = field.arguments?.find((arg) => arg.name.value === 'area');
+  const given = field.arguments?.find((arg) => arg.name.value === argumentName);
   if (given) {
     const value = valueFromAST(given.value, areaArgument.type as GraphQLInputType, variables);
-    const area = parseArea(value, 'area');
+    const area = parseArea(value, argumentName);
     const { south, west, north, east } = areaBounds(area);
     const corners = [
       { lat: south, lon: west },
@@ -49,19 +49,21 @@ export function confineToGeofence(
       { lat: north, lon: east },
     ];
     if (!corners.every((corner) => areaContains(geofence.area, corner))) {
-      throw new GraphQLError(`Not authorized to watch this area: ${field.name.value} is confined to your geofence`, {
-        path: [field.alias?.value ?? field.name.value],
-        extensions: { code: 'FORBIDDEN', coordinate: `Subscription.${field.name.value}`, http: { status: 403 } },
-      });
+      throw new HubError(
+        'FORBIDDEN',
+        `Not authorized to watch this area: ${field.name.value} is confined to your geofence`,
+        { coordinate: `${root.name}.${field.name.value}`, http: { status: 403 } },
+        { path: [field.alias?.value ?? field.name.value] },
+      );
     }
     return document;
   }
   const literal = astFromValue(geofence.input, areaArgument.type as GraphQLInputType);
-  if (!literal) throw new GraphQLError('The token\'s geofence is not a valid area', { extensions: { code: 'FORBIDDEN' } });
+  if (!literal) throw new HubError('FORBIDDEN', 'The token\'s geofence is not a valid area');
   return visit(document, {
     Field(node) {
       if (node !== field) return undefined;
-      return { ...node, arguments: [...(node.arguments ?? []), { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'area' }, value: literal }] };
+      return { ...node, arguments: [...(node.arguments ?? []), { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: argumentName }, value: literal }] };
     },
   });
 }

@@ -2,7 +2,9 @@ import stableStringify from 'fast-json-stable-stringify';
 import { type DocumentNode, type ExecutionResult, GraphQLError, print } from 'graphql';
 import type { Logger } from 'pino';
 import type { SubscriptionPlanner } from './createSubscriptionPlanner';
+import { HubError } from '../../errors/hubErrors';
 import type { UpstreamSubscriber } from './createUpstreamSubscriber';
+import { coalescedFieldsOf } from './readSubscriptionTraits';
 
 /** One completed event of a shared stream, as every client of the stream receives it. */
 export interface SharedEvent {
@@ -14,7 +16,7 @@ export interface SharedEvent {
    * decisions): transformed and serialised to UTF-8 JSON once per key for all of them.
    */
   viewFor(key: string, transform: (result: ExecutionResult) => TransformedEvent): EventView;
-  /** Set for events that a slow client may see only the latest of (positions): `field:id`. */
+  /** Set for events that a slow client may see only the latest of (fields declared `@coalesce`): `field:key`. */
   readonly coalesceKey: string | undefined;
 }
 
@@ -55,8 +57,8 @@ export interface SharedSubscriptionsOptions {
   readonly planner: SubscriptionPlanner;
   readonly upstream: UpstreamSubscriber;
   readonly logger: Logger;
-  /** Root fields whose events coalesce per entity id for slow clients (latest wins). */
-  readonly coalescedFields?: ReadonlySet<string>;
+  /** Root fields whose events coalesce for slow clients (latest wins), with the field that keys them; by default those the planner's supergraph declares `@coalesce`. */
+  readonly coalescedFields?: ReadonlyMap<string, string>;
 }
 
 interface Stream {
@@ -71,7 +73,7 @@ interface Stream {
  * The upstream subscription ends when the last client leaves.
  */
 export function createSharedSubscriptions(options: SharedSubscriptionsOptions): SharedSubscriptions {
-  const { planner, upstream, logger, coalescedFields = new Set(['unitPositions']) } = options;
+  const { planner, upstream, logger, coalescedFields = coalescedFieldsOf(planner.traits) } = options;
   const streams = new Map<string, Stream>();
 
   const open = (key: string, request: SubscriptionRequest): Stream => {
@@ -87,7 +89,7 @@ export function createSharedSubscriptions(options: SharedSubscriptionsOptions): 
         const coalesceKey = coalesceKeyOf(event, coalescedFields);
         const completed = planned.complete(event).catch((error: unknown): ExecutionResult => {
           logger.error({ err: error, service: planned.service }, 'completing a subscription event failed');
-          return { errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+          return { errors: [new HubError('INTERNAL_SERVER_ERROR', 'Internal server error')] };
         });
         delivered = delivered
           .then(() => completed)
@@ -163,14 +165,15 @@ function sharedEvent(result: ExecutionResult, coalesceKey: string | undefined): 
   };
 }
 
-/** `field:id` for an event of a coalesced root field that carries an id. */
-function coalesceKeyOf(event: ExecutionResult, fields: ReadonlySet<string>): string | undefined {
+/** `field:key` for an event of a coalesced root field that carries its key. */
+function coalesceKeyOf(event: ExecutionResult, fields: ReadonlyMap<string, string>): string | undefined {
   const data = event.data as Record<string, unknown> | null | undefined;
   if (!data) return undefined;
   for (const [field, value] of Object.entries(data)) {
-    if (!fields.has(field) || typeof value !== 'object' || value === null) continue;
-    const id = (value as { id?: unknown }).id;
-    if (typeof id === 'string') return `${field}:${id}`;
+    const by = fields.get(field);
+    if (!by || typeof value !== 'object' || value === null) continue;
+    const key = (value as Record<string, unknown>)[by];
+    if (typeof key === 'string') return `${field}:${key}`;
   }
   return undefined;
 }
@@ -183,8 +186,6 @@ function toGraphQLErrors(error: unknown, service: string): GraphQLError[] {
     );
   }
   return [
-    new GraphQLError(`Subgraph "${service}" ended the subscription`, {
-      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service, reason: error instanceof Error ? error.message : String(error) },
-    }),
+    new HubError('SUBGRAPH_UNAVAILABLE', `Subgraph "${service}" ended the subscription`, { serviceName: service, reason: error instanceof Error ? error.message : String(error) }),
   ];
 }

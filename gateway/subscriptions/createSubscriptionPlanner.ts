@@ -4,6 +4,7 @@ import { type FetchNode, type PlanNode, type QueryPlan, QueryPlanner } from '@ap
 import { type DocumentNode, type ExecutionResult, type FieldNode, type GraphQLSchema, Kind, parse, print } from 'graphql';
 import type { Logger } from 'pino';
 import { createBatchingDataSource } from './createBatchingDataSource';
+import { type SubscriptionTraits, coalescedFieldsOf, readSubscriptionTraits } from './readSubscriptionTraits';
 
 /** A subscription operation, planned: what to subscribe to upstream, and how to complete each event. */
 export interface PlannedSubscription {
@@ -19,6 +20,8 @@ export interface PlannedSubscription {
 export interface SubscriptionPlanner {
   /** The client-facing (API) schema, for validating operations. */
   readonly schema: GraphQLSchema;
+  /** What the subgraphs declared about each subscription field (see readSubscriptionTraits). */
+  readonly traits: SubscriptionTraits;
   plan(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): PlannedSubscription;
 }
 
@@ -27,8 +30,6 @@ export interface SubscriptionPlannerOptions {
   /** The data source of every subgraph, by name. */
   readonly dataSources: Readonly<Record<string, GraphQLDataSource>>;
   readonly logger: Logger;
-  /** Root fields whose upstream events must carry the entity id (to coalesce them per entity). */
-  readonly idRequiredFields?: ReadonlySet<string>;
 }
 
 /**
@@ -40,7 +41,10 @@ export interface SubscriptionPlannerOptions {
  * Entity fetches of events that arrive together are merged (see createBatchingDataSource).
  */
 export function createSubscriptionPlanner(options: SubscriptionPlannerOptions): SubscriptionPlanner {
-  const { supergraphSdl, dataSources, logger, idRequiredFields = new Set(['unitPositions']) } = options;
+  const { supergraphSdl, dataSources, logger } = options;
+  const traits = readSubscriptionTraits(supergraphSdl);
+  // Coalesced fields' upstream events must carry the field that keys them.
+  const keyFields = coalescedFieldsOf(traits);
   const supergraph = Supergraph.build(supergraphSdl);
   const apiSchema = supergraph.apiSchema();
   const schema = apiSchema.toGraphQLJSSchema();
@@ -52,6 +56,7 @@ export function createSubscriptionPlanner(options: SubscriptionPlannerOptions): 
 
   return {
     schema,
+    traits,
     plan(document, operationName, variables) {
       const operationContext = buildOperationContext({ schema, operationDocument: document, operationName: operationName ?? undefined });
       const operation = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined });
@@ -68,7 +73,7 @@ export function createSubscriptionPlanner(options: SubscriptionPlannerOptions): 
       };
       return {
         service: primary.serviceName,
-        operation: withRootIds(primary.operation, idRequiredFields),
+        operation: withKeyFields(primary.operation, keyFields),
         variables: upstreamVariables,
         complete: (event) =>
           executeQueryPlan(
@@ -107,19 +112,20 @@ function requestContextFor(variables: Record<string, unknown>, logger: Logger) {
   return { request: { variables }, context: {}, logger, metrics: {} };
 }
 
-/** Adds `id` to the selection of the given root fields when it is missing. */
-function withRootIds(operation: string, fields: ReadonlySet<string>): string {
+/** Adds each root field's key field (field → key) to its selection when it is missing. */
+function withKeyFields(operation: string, keys: ReadonlyMap<string, string>): string {
   const document = parse(operation);
   let changed = false;
   const definitions = document.definitions.map((definition) => {
     if (definition.kind !== Kind.OPERATION_DEFINITION) return definition;
     const selections = definition.selectionSet.selections.map((selection) => {
-      if (selection.kind !== Kind.FIELD || !fields.has(selection.name.value) || !selection.selectionSet) return selection;
-      const hasId = selection.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'id' && !s.alias);
-      if (hasId) return selection;
+      const key = selection.kind === Kind.FIELD ? keys.get(selection.name.value) : undefined;
+      if (selection.kind !== Kind.FIELD || !key || !selection.selectionSet) return selection;
+      const hasKey = selection.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === key && !s.alias);
+      if (hasKey) return selection;
       changed = true;
-      const id: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'id' } };
-      return { ...selection, selectionSet: { ...selection.selectionSet, selections: [...selection.selectionSet.selections, id] } };
+      const keyField: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: key } };
+      return { ...selection, selectionSet: { ...selection.selectionSet, selections: [...selection.selectionSet.selections, keyField] } };
     });
     return { ...definition, selectionSet: { ...definition.selectionSet, selections } };
   });
