@@ -194,6 +194,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     path: '/graphql',
     schema: planner.schema,
     shared,
+    traits: planner.traits,
     queueLimit: subscriptionQueueLimit,
     flushIntervalMs: options.subscriptionFlushIntervalMs ?? 10,
     keepAliveMs: options.subscriptionKeepAliveMs ?? 12_000,
