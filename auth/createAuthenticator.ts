@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { HubError } from '../errors/hubErrors';
 import type { Logger } from 'pino';
 import type { FailureTracker } from './createFailureTracker';
 import { AuthenticationError, type TokenVerifier } from './createTokenVerifier';
@@ -103,8 +104,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const lockedOut = (until: number, clientAddress: string, claimedSubject: string | null, signedByIssuer: boolean): GraphQLError => {
     const retryAfterSeconds = Math.max(1, Math.ceil((until - now()) / 1000));
     failed({ kind: 'logon-failed', claimedSubject, signedByIssuer, clientAddress, reason: LOCKED_OUT_REASON, lockedUntil: until });
-    return new GraphQLError(`Too many failed authentications; try again in ${retryAfterSeconds} s`, {
-      extensions: { code: 'LOCKED_OUT', retryAfterSeconds, http: { status: 429 } },
+    return new HubError('LOCKED_OUT', `Too many failed authentications; try again in ${retryAfterSeconds} s`, {
+      retryAfterSeconds,
+      http: { status: 429 },
     });
   };
 
@@ -163,5 +165,5 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 const LOCKED_OUT_REASON = 'locked out';
 
 function unauthenticated(reason: string): GraphQLError {
-  return new GraphQLError(`Not authenticated: ${reason}`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return new HubError('UNAUTHENTICATED', `Not authenticated: ${reason}`, { http: { status: 401 } });
 }

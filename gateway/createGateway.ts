@@ -7,6 +7,7 @@ import type { ExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/createAuthenticator';
 import type { DevIssuer } from '../auth/createDevIssuer';
+import { formattedHubError } from '../errors/hubErrors';
 import { createHttpApp, listenForGraphQL } from '../http/createHttpApp';
 import { createAccessControl } from './authorization/createAccessControl';
 import type { PurposeRules } from './authorization/createPurposeCheck';
@@ -282,7 +283,7 @@ function registerRefusalChecks(
       .code(429)
       .header('retry-after', String(retryAfterSeconds))
       .type('application/json')
-      .send({ errors: [{ message: 'Too many refused requests from this address; retry later', extensions: { code: 'RATE_LIMITED', retryAfterSeconds } }] });
+      .send({ errors: [formattedHubError('RATE_LIMITED', 'Too many refused requests from this address; retry later', { retryAfterSeconds })] });
   });
   // Refusals by fastify itself (body too large, content type, malformed JSON) answer in GraphQL's
   // shape with a code, like every other answer of /graphql, and without internal error text.
@@ -293,7 +294,7 @@ function registerRefusalChecks(
     await reply
       .code(status)
       .type('application/json')
-      .send({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST', status } }] });
+      .send({ errors: [formattedHubError(status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST', message, { status })] });
   });
   app.addHook('onResponse', async (request, reply) => {
     if (!isGraphQL(request) || reply.statusCode < 400) return;

@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { ERROR_CODES } from '../errors/hubErrors';
+import { ERROR_CODES, formattedHubError } from '../errors/hubErrors';
 
 /** Codes whose message is safe to show a client as is: ours, and GraphQL's request errors. */
 const PUBLIC_CODES = new Set<string>([
@@ -27,14 +27,14 @@ export function createErrorMasker(logger: Logger) {
     }
     logger.error({ err: error, path: formatted.path }, 'masked error');
     const serviceName = formatted.extensions?.serviceName;
-    return {
-      message: typeof serviceName === 'string' ? `Subgraph "${serviceName}" failed` : 'Internal server error',
-      ...(formatted.locations ? { locations: formatted.locations } : {}),
-      ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: {
-        code: 'INTERNAL_SERVER_ERROR',
-        ...(typeof serviceName === 'string' ? { serviceName } : {}),
+    return formattedHubError(
+      'INTERNAL_SERVER_ERROR',
+      typeof serviceName === 'string' ? `Subgraph "${serviceName}" failed` : 'Internal server error',
+      typeof serviceName === 'string' ? { serviceName } : {},
+      {
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        ...(formatted.path ? { path: formatted.path } : {}),
       },
-    };
+    );
   };
 }

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { AuditRecordInput } from '../../audit/auditRecord';
+import { formattedHubError } from '../../errors/hubErrors';
 import type { GatewayContext } from '../gatewayContext';
 import { originalQueryOf } from '../limits/createLimitsPlugin';
 import { callerKeyOf } from '../limits/createOperationLimits';
@@ -14,10 +15,7 @@ export interface AuditSink {
 }
 
 /** The answer to an operation whose audit record could not be written. */
-export const AUDIT_UNAVAILABLE_ERROR = {
-  message: 'The audit trail is unavailable; the operation cannot be answered',
-  extensions: { code: 'AUDIT_UNAVAILABLE' },
-} as const;
+export const AUDIT_UNAVAILABLE_ERROR = formattedHubError('AUDIT_UNAVAILABLE', 'The audit trail is unavailable; the operation cannot be answered');
 
 export interface AuditPluginOptions {
   readonly audit: AuditSink;

@@ -1,4 +1,5 @@
 import { type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { formattedHubError } from '../../errors/hubErrors';
 import type { FieldAccessDecision } from './decideFieldAccess';
 import type { FieldUse, PathStep } from './planFieldAccess';
 
@@ -60,7 +61,7 @@ export function applyFieldAccess(
     if (transform && !dataNulled) transform(data);
   }
   if (suppressed > 0) {
-    errors.push({ message: `${suppressed} more fields were withheld`, extensions: { code: 'FORBIDDEN' } });
+    errors.push(formattedHubError('FORBIDDEN', `${suppressed} more fields were withheld`));
   }
   const kept = (result.errors ?? []).filter((error) => {
     const path = error.path ?? [];
@@ -92,11 +93,7 @@ function pushError(errors: GraphQLFormattedError[], use: FieldUse, reason: strin
     onSuppressed();
     return;
   }
-  errors.push({
-    message: `Not authorized to read ${use.coordinate}: ${reason}`,
-    path,
-    extensions: { code: 'FORBIDDEN', coordinate: use.coordinate },
-  });
+  errors.push(formattedHubError('FORBIDDEN', `Not authorized to read ${use.coordinate}: ${reason}`, { coordinate: use.coordinate }, { path }));
 }
 
 /** Calls `at(parent, key, concretePath)` for every object holding the last step's key, through lists. */

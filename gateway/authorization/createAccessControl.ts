@@ -1,5 +1,5 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
 import { SCOPES } from '../../auth/roles';
 import { HubError } from '../../errors/hubErrors';
 import { type AppliedAccess, applyFieldAccess } from './applyFieldAccess';
@@ -89,7 +89,7 @@ export function createAccessControl(options: AccessControlOptions): AccessContro
     rules,
     check(document, operationName, subject) {
       if (!subject.identity) {
-        throw new GraphQLError('Not authenticated: a bearer token is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        throw new HubError('UNAUTHENTICATED', 'Not authenticated: a bearer token is required', { http: { status: 401 } });
       }
       if (subject.purpose != null) purposes.checkForm(subject.purpose);
       const plan = planOf(document, operationName);
@@ -97,17 +97,20 @@ export function createAccessControl(options: AccessControlOptions): AccessContro
       if (plan.operation !== 'query') {
         const root = decision.denied.find(({ use }) => use.path.length === 1);
         if (root) {
-          throw new GraphQLError(`Not authorized to ${plan.operation === 'mutation' ? 'run' : 'subscribe to'} ${root.use.coordinate}: ${root.reason}`, {
-            path: [root.use.path[0]?.key ?? ''],
-            extensions: { code: 'FORBIDDEN', coordinate: root.use.coordinate, http: { status: 403 } },
-          });
+          throw new HubError(
+            'FORBIDDEN',
+            `Not authorized to ${plan.operation === 'mutation' ? 'run' : 'subscribe to'} ${root.use.coordinate}: ${root.reason}`,
+            { coordinate: root.use.coordinate, http: { status: 403 } },
+            { path: [root.use.path[0]?.key ?? ''] },
+          );
         }
       }
       if (decision.purposeMissing) {
         const fields = [...new Set(decision.needToKnow.map((use) => use.coordinate))].join(', ');
-        throw new GraphQLError(
+        throw new HubError(
+          'PURPOSE_REQUIRED',
           `This operation reads restricted data (${fields}); state the case or incident number it is for in the X-Purpose header`,
-          { extensions: { code: 'PURPOSE_REQUIRED', restrictedFields: fields.split(', '), http: { status: 403 } } },
+          { restrictedFields: fields.split(', '), http: { status: 403 } },
         );
       }
       const { scopes } = subject.identity;

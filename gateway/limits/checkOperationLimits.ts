@@ -1,4 +1,5 @@
 import { type DocumentNode, GraphQLError, type GraphQLSchema, parse } from 'graphql';
+import { HubError } from '../../errors/hubErrors';
 import type { LimitsCaller, OperationLimits } from './createOperationLimits';
 
 /** One operation as a graphql-ws `subscribe` message carries it, with who sent it. */
@@ -43,10 +44,12 @@ export function checkOperationLimits(limits: OperationLimits, request: Operation
     const syntax = error instanceof GraphQLError ? error : null;
     return {
       allowed: false,
-      error: new GraphQLError(syntax?.message ?? 'The document could not be parsed', {
-        ...(syntax?.source && syntax.positions ? { source: syntax.source, positions: syntax.positions } : {}),
-        extensions: { code: 'GRAPHQL_PARSE_FAILED' },
-      }),
+      error: new HubError(
+        'GRAPHQL_PARSE_FAILED',
+        syntax?.message ?? 'The document could not be parsed',
+        {},
+        syntax?.source && syntax.positions ? { source: syntax.source, positions: syntax.positions } : {},
+      ),
     };
   }
   const refusal = limits.checkDocument({
