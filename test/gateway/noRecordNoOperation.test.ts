@@ -47,7 +47,7 @@ describe.each(STORAGE_TARGETS)('no record, no operation, on $name', (target) => 
     const small = await hub.query(ASSIGN.replace('Assign', 'AssignSmallJunk'), { deviceId: 'junk-3', extra: 1 });
     expect(small.errors?.[0]).toMatchObject({ extensions: { code: 'VARIABLES_REFUSED', variable: 'extra' } });
     expect(hub.devices.unitFor('junk-3')).toBeUndefined();
-    await eventually(async () => (await recordsOf("AssignJunk")).length === 1, 3_000, `the refusal record ${JSON.stringify((await auditLog().list({}, 10)).edges.map((e) => e.node))}`).catch((e) => { throw e; });
+    await eventually(async () => (await recordsOf('AssignJunk')).length === 1, 3_000, `the refusal record ${JSON.stringify((await auditLog().list({}, 10)).edges.map((e) => e.node))}`).catch((e) => { throw e; });
     expect((await recordsOf('AssignJunk'))[0]).toMatchObject({ kind: 'mutation', outcome: 'denied', reason: 'VARIABLES_REFUSED', variables: null });
     expect((await recordsOf('AssignSmallJunk'))[0]).toMatchObject({ kind: 'mutation', outcome: 'denied' });
     await expectAuditChainIntact(hub);

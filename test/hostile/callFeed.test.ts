@@ -148,7 +148,6 @@ function framesArbitrary(tag: string): fc.Arbitrary<Frame[]> {
     .map((groups) => groups.flat());
 }
 
-
 describe.each(STORAGE_TARGETS)('the 911 call feed under hostile input ($name)', (target) => {
   let feed: HostileFeed;
   let adapter: CallFeedAdapter;

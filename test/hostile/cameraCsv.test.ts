@@ -133,7 +133,6 @@ function render(rows: readonly Row[], shape: FileShape): { text: string; rows: R
   return { text, rows: read };
 }
 
-
 describe.each(STORAGE_TARGETS)('camera CSV files under hostile input ($name)', (target) => {
   let directory: string;
   let path: string;

@@ -57,4 +57,3 @@ describe('camera CSV translation: what used to get through', () => {
     expect(sliced.rejections).toMatchObject([{ reason: 'malformed-row', line: 3003 }]);
   });
 });
-
