@@ -51,6 +51,17 @@ const logLevel = (raw: string) => {
   return raw;
 };
 
+/** Adapter names, comma-separated, each once; `none` for none. Whether each is registered is the registry's to say. */
+const adapterNames = (raw: string): readonly string[] => {
+  if (/^none$/i.test(raw)) return [];
+  const names = raw.split(',').map((name) => name.trim());
+  const bad = names.find((name) => !/^[a-z0-9][a-z0-9-]*$/.test(name));
+  if (bad !== undefined) throw new Error(`has ${JSON.stringify(bad)}: names are lower-case letters, digits and dashes, separated by commas`);
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice !== undefined) throw new Error(`names ${twice} twice`);
+  return names;
+};
+
 function integerIn(raw: string, min: number, max: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) throw new Error(`must be an integer from ${min} to ${max}`);
@@ -251,6 +262,12 @@ export const HUB_SETTINGS = {
     positiveInteger,
   ),
   gatewayRefusalWindowMs: define('GATEWAY_REFUSAL_WINDOW_MS', '60000', 'Window of GATEWAY_REFUSAL_RECORDS_PER_WINDOW, in ms.', positiveInteger),
+  adapters: define(
+    'ADAPTERS',
+    'avl,eido-http,live911,onvif,camera-csv',
+    'Adapters the hub runs, by their names in the adapter registry, comma-separated (`none`: no adapter). Each still listens or connects as its own settings say, and stays off when they leave it nothing to do: `avl` (AVL_UDP_PORT, AVL_TCP_PORT), `eido-http` (EIDO_HTTP_PORT), `live911` (CALL_FEED_URL or the simulated city\'s feed), `onvif` (ONVIF_DEVICES_FILE or the simulated city\'s devices), `camera-csv` (the simulated city\'s camera file). A name no adapter is registered under stops the hub at start, naming the known ones.',
+    adapterNames,
+  ),
   avlUdpPort: define('AVL_UDP_PORT', '5500', 'UDP port for NMEA 0183 / TAIP datagrams from vehicle modems (`off` to disable).', portOrOff),
   avlTcpPort: define('AVL_TCP_PORT', 'off', 'TCP port for modems that stream NMEA / TAIP lines (`off` to disable).', portOrOff),
   avlAllowedSources: define(

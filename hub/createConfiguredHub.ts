@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Adapter } from '../contract';
-import { createConfiguredAdapters } from './createConfiguredAdapters';
+import type { HubAdapterRegistry } from '../adapters/adapterFactoryContext';
+import { loadConfiguredAdapters } from './loadConfiguredAdapters';
 import { type Hub, createHub } from './createHub';
 import { type SimulatedCity, createSimulatedCity } from './createSimulatedCity';
 import type { HubConfig } from '../config/hubConfig';
@@ -21,14 +22,18 @@ export interface ConfiguredHubOptions {
   readonly logger: Logger;
   /** The adapters' clock; default the system clock. */
   readonly now?: () => Date;
+  /** Where ADAPTERS' names are looked up; default the built-in adapters. */
+  readonly registry?: HubAdapterRegistry;
 }
 
 /**
- * Assembles the hub from its configuration, as named phases: open the simulated city's vendor
- * endpoints (so that adapters can be pointed at them) → start the hub with the configured
- * adapters and the city's → let the city register its fleet and start sending.
+ * Assembles the hub from its configuration, as named phases: load the adapters ADAPTERS names
+ * (an unknown name fails here) → open the simulated city's vendor endpoints (so that adapters can
+ * be pointed at them) → start the hub with the configured adapters and the city's → let the city
+ * register its fleet and start sending.
  */
-export async function createConfiguredHub({ config, logger, now = () => new Date() }: ConfiguredHubOptions): Promise<ConfiguredHub> {
+export async function createConfiguredHub({ config, logger, now = () => new Date(), registry }: ConfiguredHubOptions): Promise<ConfiguredHub> {
+  const buildAdapters = await loadConfiguredAdapters(config, registry);
   const city = config.simulator ? await createSimulatedCity(config, logger) : null;
   let adapters: Adapter[] = [];
   let hub: Hub;
@@ -38,13 +43,8 @@ export async function createConfiguredHub({ config, logger, now = () => new Date
       logger,
       now,
       adapters: (lookups) => {
-        const configured = createConfiguredAdapters(config, lookups, {
-          now,
-          callFeedUrl: city?.callFeedUrl,
-          onvifDevices: city?.onvifDevices,
-          eidoSourceSecrets: city?.eidoSourceSecrets,
-          logger,
-        });
+        // The city is the vendors the configured adapters are pointed at.
+        const configured = buildAdapters({ lookups, now, logger, supplied: city ?? {} });
         return (adapters = [...configured, ...(city?.adapters(configured) ?? [])]);
       },
     });

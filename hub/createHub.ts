@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
-import type { Adapter } from '../contract';
+import { type Adapter, isCameraController } from '../contract';
 import { createDuplicateFilter } from '../bus/createDuplicateFilter';
 import type { EventBus } from '../bus/eventBus';
 import { createInProcessBus } from '../bus/createInProcessBus';
@@ -329,10 +329,7 @@ function nearbyDefaults(config: HubConfig): NearbyDefaults {
 /** Camera control through whichever running adapter commands a camera (ONVIF adapters do). */
 function createCameraControl(adapters: () => readonly Adapter[]): CameraControl {
   const controllerOf = (cameraId: string) =>
-    adapters().find((adapter): adapter is Adapter & CameraControl => {
-      const candidate = adapter as Partial<CameraControl>;
-      return typeof candidate.aim === 'function' && typeof candidate.controls === 'function' && candidate.controls(cameraId);
-    });
+    adapters().filter(isCameraController).find((adapter) => adapter.controls(cameraId));
   return {
     controls: (cameraId) => controllerOf(cameraId) !== undefined,
     aim: async (cameraId, target) => {

@@ -3,27 +3,28 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { AvlAdapter } from '../adapters/avl';
-import { createCameraCsvAdapter, fileStemOf } from '../adapters/camera-csv';
-import type { Adapter } from '../contract';
-import type { EidoHttpAdapter } from '../adapters/eido-http';
+import type { SuppliedVendors } from '../adapters/adapterFactoryContext';
+import { fileStemOf } from '../adapters/camera-csv';
+import { type Adapter, isListening } from '../contract';
 import type { OnvifDeviceConfig } from '../adapters/onvif-device';
 import { type CitySimulation, createCitySimulation, createSimulatorAdapter } from '../simulator';
 import { type SimulatedOnvifDevices, createProtocolSimulator } from '../simulator/devices';
 import type { Hub } from './createHub';
 import type { HubConfig } from '../config/hubConfig';
 
-/** The simulated city, ready to be joined to a hub. */
-export interface SimulatedCity {
+/** The simulated city, ready to be joined to a hub; the vendors it simulates are supplied to the configured adapters. */
+export interface SimulatedCity extends SuppliedVendors {
   /** The call feed the live911 adapter should connect to (protocol mode). */
   readonly callFeedUrl: string | undefined;
   /** The simulated CAD's EIDO source secret, for the EIDO adapter to accept (protocol mode; else none). */
   readonly eidoSourceSecrets: ReadonlyMap<string, string>;
   /** The simulated ONVIF devices the onvif adapter should poll (protocol mode; else none). */
   readonly onvifDevices: readonly OnvifDeviceConfig[];
+  /** The simulated VMS's camera CSV file, for the camera-csv adapter to watch (protocol mode; else none). */
+  readonly cameraCsvFiles: readonly string[];
   /** Those devices' state and power switch, for demonstrations and tests; null when there are none. */
   readonly onvif: SimulatedOnvifDevices | null;
-  /** Adapters the city needs besides the configured ones, given those (to find their ports). */
+  /** Adapters the city needs besides the configured ones (direct mode: its own), given those (to find their endpoints). */
   adapters(configured: readonly Adapter[]): Adapter[];
   /** Once the hub serves: registers the simulated fleet and starts sending. */
   start(hub: Hub): Promise<void>;
@@ -72,6 +73,7 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
       callFeedUrl: undefined,
       eidoSourceSecrets: new Map(),
       onvifDevices: [],
+      cameraCsvFiles: [],
       onvif: null,
       adapters: () => [adapter],
       start: (hub) => continueIncidentNumbers(simulation, hub),
@@ -83,18 +85,20 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
   // The simulated CAD authenticates as any CAD must: with a source secret, new in every process.
   const eidoSecret = randomBytes(24).toString('base64url');
   let configured: readonly Adapter[] = [];
-  const find = <T extends Adapter>(name: string) => {
+  /** The configured adapter's listener of this transport (`udp`, `http`), as its simulated vendor sends to it. */
+  const endpointOf = (name: string, scheme: string): URL => {
     const adapter = configured.find((candidate) => candidate.name === name);
-    if (!adapter) throw new Error(`SIM_MODE=protocols needs the ${name} adapter; enable it or use SIM_MODE=direct`);
-    return adapter as T;
+    const endpoint = adapter && isListening(adapter) ? adapter.endpoints().find((url) => url.startsWith(`${scheme}://`)) : undefined;
+    if (endpoint === undefined) throw new Error(`SIM_MODE=protocols needs the ${name} adapter listening on ${scheme}; enable it or use SIM_MODE=direct`);
+    return new URL(endpoint);
   };
   const city = createProtocolSimulator({
     simulation,
     now,
     schedule: everyMs,
     tickMs: config.simTickMs,
-    avlUdp: () => ({ host: '127.0.0.1', port: find<AvlAdapter>('avl').addresses().udpPort ?? 0 }),
-    eidoUrl: () => find<EidoHttpAdapter>('eido-http').url(),
+    avlUdp: () => ({ host: '127.0.0.1', port: Number(endpointOf('avl', 'udp').port) }),
+    eidoUrl: () => endpointOf('eido-http', 'http').href,
     eidoAuthorization: `Basic ${Buffer.from(`${SIMULATED_CAD_SOURCE}:${eidoSecret}`).toString('base64')}`,
     callFeed: { port: 0 },
     cameraCsvPath,
@@ -107,10 +111,11 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
     callFeedUrl: city.callFeedUrl(),
     eidoSourceSecrets: new Map([[SIMULATED_CAD_SOURCE, eidoSecret]]),
     onvifDevices: onvif?.configs() ?? [],
+    cameraCsvFiles: [cameraCsvPath],
     onvif,
     adapters: (adapters) => {
       configured = adapters;
-      return [createCameraCsvAdapter({ name: 'camera-csv', files: [cameraCsvPath], now })];
+      return [];
     },
     async start(hub) {
       await continueIncidentNumbers(simulation, hub);

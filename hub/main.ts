@@ -1,20 +1,22 @@
 // `npm start`: the whole hub in one process — four subgraphs, the gateway and the simulated city.
 import { resolve } from 'node:path';
 import pino from 'pino';
-import type { Adapter } from '../contract';
+import { type Adapter, isListening } from '../contract';
 import { createConfiguredHub } from './createConfiguredHub';
 import { type HubConfig, readHubConfig } from '../config/hubConfig';
 import { DataDirectoryInUseError } from '../storage/lockDataDirectory';
 
-/** Where vendors reach an adapter, for the start-up banner. */
-function describeEndpoint(adapter: Adapter, host: string): string {
-  const withPorts = adapter as Partial<{ addresses(): { udpPort: number | null; tcpPort: number | null }; url(): string }>;
-  if (withPorts.addresses) {
-    const { udpPort, tcpPort } = withPorts.addresses();
-    return [udpPort !== null ? ` udp://${host}:${udpPort}` : '', tcpPort !== null ? ` tcp://${host}:${tcpPort}` : ''].join('');
-  }
-  if (withPorts.url) return ` ${withPorts.url().replace('127.0.0.1', host)}`;
-  return '';
+/** Where vendors reach an adapter that listens, on the host shown, for the start-up banner. */
+function describeEndpoints(adapter: Adapter, host: string): string {
+  if (!isListening(adapter)) return '';
+  return adapter
+    .endpoints()
+    .map((endpoint) => {
+      const url = new URL(endpoint);
+      url.hostname = host.includes(':') ? `[${host}]` : host;
+      return ` ${url.href}`;
+    })
+    .join('');
 }
 
 /** Where the hub keeps its data, for the start-up banner. */
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
   const { hub, city, adapters, close } = await createConfiguredHub({ config, logger });
   const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host;
   const port = new URL(hub.gatewayUrl).port;
-  for (const adapter of adapters) console.log(`  adapter ${adapter.name}${describeEndpoint(adapter, shownHost)}`);
+  for (const adapter of adapters) console.log(`  adapter ${adapter.name}${describeEndpoints(adapter, shownHost)}`);
   const onvifDevices = city?.onvifDevices ?? [];
   if (onvifDevices.length > 0) {
     console.log(`  simulated ONVIF cameras: ${onvifDevices.map((device) => `${device.cameraId} ${device.deviceServiceUrl}`).join(', ')}`);

@@ -1,6 +1,6 @@
 import { type Socket as UdpSocket, createSocket } from 'node:dgram';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
-import type { Adapter, AdapterStatus, EventSink } from '../../contract';
+import type { Adapter, AdapterStatus, EventSink, Listening, Replayable } from '../../contract';
 import { createNmeaFixAssembler } from '../nmea';
 import { createTaipFixAssembler } from '../taip';
 import { type WarnLogger, createLogLimiter } from './createLogLimiter';
@@ -63,9 +63,11 @@ export interface AvlAdapterStatus extends AdapterStatus {
   readonly connections: number;
 }
 
-export interface AvlAdapter extends Adapter {
+export interface AvlAdapter extends Adapter, Replayable, Listening {
   /** Bound ports, once started. */
   addresses(): { udpPort: number | null; tcpPort: number | null };
+  /** `udp://host:port` and `tcp://host:port` of the bound listeners, once started. */
+  endpoints(): readonly string[];
   /** Takes a payload as if it had just arrived (dead-letter replay). */
   replay(raw: string): Promise<void>;
   status(): AvlAdapterStatus;
@@ -304,6 +306,11 @@ export function createAvlAdapter(options: AvlAdapterOptions): AvlAdapter {
       });
     });
 
+  const addresses = () => ({
+    udpPort: udp ? udp.address().port : null,
+    tcpPort: tcp ? (tcp.address() as AddressInfo).port : null,
+  });
+
   return {
     name,
     async start(target) {
@@ -330,10 +337,12 @@ export function createAvlAdapter(options: AvlAdapterOptions): AvlAdapter {
       ...counts,
       connections: streams.size,
     }),
-    addresses: () => ({
-      udpPort: udp ? udp.address().port : null,
-      tcpPort: tcp ? (tcp.address() as AddressInfo).port : null,
-    }),
+    addresses,
+    endpoints: () => {
+      const { udpPort: boundUdp, tcpPort: boundTcp } = addresses();
+      const authority = (port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+      return [...(boundUdp !== null ? [`udp://${authority(boundUdp)}`] : []), ...(boundTcp !== null ? [`tcp://${authority(boundTcp)}`] : [])];
+    },
     replay: (raw) => handle(raw, 'replay', { droppable: false }),
   };
 }

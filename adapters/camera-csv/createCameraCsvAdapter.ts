@@ -1,6 +1,6 @@
 import { type Stats } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
-import type { Adapter, AdapterStatus, CameraDiscovered, EventSink } from '../../contract';
+import type { Adapter, AdapterStatus, CameraDiscovered, EventSink, Replayable, ReplayOrigin } from '../../contract';
 import type { ColumnMapping } from './detectColumnMapping';
 import { printableDetail } from '../textProblems';
 import {
@@ -45,13 +45,13 @@ export interface CameraCsvAdapterOptions {
   readonly maxFileBytes?: number;
 }
 
-export interface CameraCsvAdapter extends Adapter {
+export interface CameraCsvAdapter extends Adapter, Replayable {
   /**
    * Imports a dead letter again: its raw text is a header line and a row, as the adapter stored
    * it. The file it belongs to is `fileName` (a configured path, file name or stem) or else the
    * configured file whose header it repeats.
    */
-  replay(raw: string, fileName?: string | { readonly sender?: string | null }): Promise<void>;
+  replay(raw: string, fileName?: string | ReplayOrigin): Promise<void>;
 }
 
 interface WatchedFile extends CameraCsvFile {

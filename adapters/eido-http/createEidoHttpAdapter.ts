@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import Fastify from 'fastify';
 import type { AuditRecordInput } from '../../audit/auditRecord';
 import type { ErrorCode } from '../../errors/hubErrors';
-import type { Adapter, AdapterStatus, EventSink } from '../../contract';
+import type { Adapter, AdapterStatus, EventSink, Listening, Replayable, ReplayOrigin } from '../../contract';
 import { type EidoRejection, type IncidentCodeTable, translateEido } from '../eido';
 import { type RefusalAuditor, createRefusalAuditor } from './createRefusalAuditor';
 import { type EidoAuthentication, createSenderCheck } from './createSenderCheck';
@@ -39,11 +39,13 @@ export interface EidoHttpAdapterOptions {
   readonly onError?: (error: unknown, context: { readonly during: string }) => void;
 }
 
-export interface EidoHttpAdapter extends Adapter {
+export interface EidoHttpAdapter extends Adapter, Replayable, Listening {
   /** `http://host:port/eido`, once started. */
   url(): string;
-  /** Takes a raw payload (one document or an array) as if it had just arrived (dead-letter replay). */
-  replay(raw: string, letter?: { readonly sender?: string | null }): Promise<void>;
+  /** `[url()]` while started, else none. */
+  endpoints(): readonly string[];
+  /** Takes a raw payload (one document or an array) as if it had just arrived (dead-letter replay), from its sender. */
+  replay(raw: string, origin?: ReplayOrigin): Promise<void>;
 }
 
 interface PayloadOutcome {
@@ -244,8 +246,9 @@ export function createEidoHttpAdapter(options: EidoHttpAdapterOptions): EidoHttp
     },
     status: (): AdapterStatus => ({ name, connected: sink !== null && app !== null && pollHealthy, lastMessageAt, accepted, rejected }),
     url: () => address,
-    replay: async (raw, letter) => {
-      await handle(raw, letter?.sender ?? null);
+    endpoints: () => (app !== null && address ? [address] : []),
+    replay: async (raw, origin) => {
+      await handle(raw, origin?.sender ?? null);
     },
   };
 }

@@ -1,5 +1,5 @@
 import WebSocket, { type RawData } from 'ws';
-import type { Adapter, AdapterStatus, EventSink } from '../../contract';
+import type { Adapter, AdapterStatus, EventSink, Replayable } from '../../contract';
 import { DEFAULT_MAX_MESSAGES_PER_FRAME, translateCallFeedFrame } from './translateCallFeedFrame';
 import { type CallFeedFailureReason } from './translateCallFeedMessage';
 
@@ -68,7 +68,7 @@ export interface CallFeedAdapterStatus extends AdapterStatus {
   readonly pauses: number;
 }
 
-export interface CallFeedAdapter extends Adapter {
+export interface CallFeedAdapter extends Adapter, Replayable {
   status(): CallFeedAdapterStatus;
   /** Takes a message as if it had just arrived (dead-letter replay); resolves once it is handled. */
   replay(raw: string): Promise<void>;

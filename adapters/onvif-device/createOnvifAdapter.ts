@@ -1,12 +1,14 @@
 import {
   type Adapter,
   type AdapterStatus,
+  type CameraController,
   type CameraStatus,
   type CameraStatusChanged,
   type DomainEvent,
   type EventSink,
   type GeoPoint,
   type Rejection,
+  type Replayable,
 } from '../../contract';
 import { OnvifError, aimCamera, randomNonce, rejectionFrom, type CameraAim, type OnvifRequest } from '../onvif';
 import { validateDomainEvent } from '../../contract/validateDomainEvent';
@@ -54,7 +56,9 @@ export interface AimResult extends PtzCommandResult, CameraAim {
   readonly operation: 'AbsoluteMove';
 }
 
-export interface OnvifAdapter extends Adapter {
+export interface OnvifAdapter extends Adapter, CameraController, Replayable {
+  /** Whether a configured device has this camera id (started or not). */
+  controls(cameraId: string): boolean;
   /**
    * Slew to cue: point a PTZ camera at a ground target with PTZ AbsoluteMove, pan and tilt in
    * the generic position space (computed by `aimCamera` from the camera's configured location,
@@ -122,6 +126,7 @@ export function createOnvifAdapter(options: OnvifAdapterOptions): OnvifAdapter {
   const { name = 'onvif', devices, now, pollIntervalMs = 30_000, requestTimeoutMs = 5_000, nonce = randomNonce } = options;
   const { maxResponseBytes = DEFAULT_ONVIF_MAX_RESPONSE_BYTES, onError = () => undefined } = options;
   checkOptions(name, devices, { pollIntervalMs, requestTimeoutMs, maxResponseBytes });
+  const configuredCameraIds = new Set(devices.map((device) => device.cameraId));
   let run: Run | null = null;
   let accepted = 0;
   let rejected = 0;
@@ -323,6 +328,7 @@ export function createOnvifAdapter(options: OnvifAdapterOptions): OnvifAdapter {
       const result = await command(cameraId, (profileToken) => ({ operation: 'AbsoluteMove', profileToken, position: { pan: aimed.pan, tilt: aimed.tilt } }));
       return { ...result, ...aimed, operation: 'AbsoluteMove' };
     },
+    controls: (cameraId) => configuredCameraIds.has(cameraId),
     gotoPreset: (cameraId, presetToken) => command(cameraId, (profileToken) => ({ operation: 'GotoPreset', profileToken, presetToken })),
     stopMotion: (cameraId) => command(cameraId, (profileToken) => ({ operation: 'Stop', profileToken, panTilt: true, zoom: true })),
     replay: async () => {

@@ -1,18 +1,15 @@
-import type { Adapter, DomainEvent } from '../../contract';
+import { type Adapter, type DomainEvent, isReplayable } from '../../contract';
 import { badUserInput } from '../../errors/hubErrors';
 import type { IngestSink } from '../../ingest/createEventSink';
 import { createSubgraphSchema } from '../createSubgraphSchema';
 import type { Subgraph, SubgraphDependencies } from '../subgraph';
 import { type DeadLetterFilter, type DeadLetterStore, SUPPRESSED_SUMMARY_REASON } from '../../ingest/createDeadLetterStore';
 
-/** An adapter that can take a raw vendor payload again (optional part of the contract), from the sender it came from. */
-type ReplayableAdapter = Adapter & { replay?: (raw: string, letter?: { readonly sender?: string | null }) => Promise<void> };
-
 export interface IngestSubgraphOptions extends Pick<SubgraphDependencies, 'now'> {
   readonly deadLetters: DeadLetterStore;
   readonly sink: IngestSink;
   /** The adapters running in this process (read when asked, as they start after the subgraphs). */
-  readonly adapters: () => readonly ReplayableAdapter[];
+  readonly adapters: () => readonly Adapter[];
 }
 
 /** The ingest subgraph: adapter status and the dead letters of rejected input, with replay. */
@@ -57,7 +54,7 @@ export function createIngestSubgraph(options: IngestSubgraphOptions): Subgraph {
           await sink.emit({ ...event, eventId: `${String(event?.eventId)}~replay-${letter.id}-${letter.replayCount + 1}` });
         } else {
           const adapter = adapters().find((candidate) => candidate.name === letter.source);
-          if (adapter?.replay) await adapter.replay(letter.raw, { sender: letter.sender });
+          if (adapter && isReplayable(adapter)) await adapter.replay(letter.raw, { sender: letter.sender });
           else outcome = 'NO_ADAPTER';
         }
         const deadLetter = outcome === 'REPLAYED' ? await deadLetters.markReplayed(id, now()) : letter;

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { AvlAdapter } from '../../adapters/avl';
 import type { AuditSubgraph } from '../../subgraphs/audit';
-import { createConfiguredAdapters } from '../../hub/createConfiguredAdapters';
+import { loadConfiguredAdapters } from '../../hub/loadConfiguredAdapters';
 import { readHubConfig } from '../../config/hubConfig';
 import { degreesOf, nmea, rmcAt, rpvAt } from '../adapters/avl/avlFixtures';
 import { expectAuditChainIntact, expectHubHealthy } from '../support/hostileInput';
@@ -102,9 +102,10 @@ describe.each(STORAGE_TARGETS)('AVL source allow-list through the configured hub
   async function startConfigured(env: Record<string, string>): Promise<{ hub: TestHub; adapter: AvlAdapter }> {
     const config = readHubConfig({ AVL_UDP_PORT: '0', AVL_TCP_PORT: '0', EIDO_HTTP_PORT: 'off', ...env });
     let adapter: AvlAdapter | undefined;
+    const buildAdapters = await loadConfiguredAdapters(config);
     const hub = await startTestHub(target, {
       adapters: (lookups) => {
-        const adapters = createConfiguredAdapters(config, lookups, { now: () => new Date() });
+        const adapters = buildAdapters({ lookups, now: () => new Date(), supplied: {} });
         adapter = adapters.find((candidate): candidate is AvlAdapter => candidate.name === 'avl');
         return adapters;
       },

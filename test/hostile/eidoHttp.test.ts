@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Adapter } from '../../contract';
 import type { EidoHttpAdapter } from '../../adapters/eido-http';
 import type { AuditSubgraph } from '../../subgraphs/audit';
-import { createConfiguredAdapters } from '../../hub/createConfiguredAdapters';
+import { loadConfiguredAdapters } from '../../hub/loadConfiguredAdapters';
 import { readHubConfig } from '../../config/hubConfig';
 import {
   CONTROL_CHARACTERS,
@@ -153,7 +153,6 @@ function postArbitrary(next: () => string): fc.Arbitrary<Post[]> {
     .map((groups) => groups.flat());
 }
 
-
 describe.each(STORAGE_TARGETS)('EIDO over HTTP under hostile input ($name)', (target) => {
   let hub: TestHub;
   let eidoAdapter: EidoHttpAdapter;
@@ -162,11 +161,12 @@ describe.each(STORAGE_TARGETS)('EIDO over HTTP under hostile input ($name)', (ta
   beforeAll(async () => {
     // The adapter is composed as `npm start` composes it, with a source secret configured.
     const eidoConfig = readHubConfig({ EIDO_HTTP_PORT: '0', AVL_UDP_PORT: 'off', EIDO_SOURCE_SECRETS: `cad-north:${SECRET}` });
+    const buildAdapters = await loadConfiguredAdapters(eidoConfig);
     hub = await startTestHub(target, {
       // Every rejection is kept one by one here (the cap has its own test), and forged tokens do not lock the test's address out.
       env: { DEAD_LETTERS_PER_SOURCE_PER_MINUTE: '0', AUTH_MAX_FAILURES_PER_ADDRESS: '1000000' },
       adapters: (lookups) => {
-        const adapters: Adapter[] = createConfiguredAdapters(eidoConfig, lookups, { now: () => new Date() });
+        const adapters: Adapter[] = buildAdapters({ lookups, now: () => new Date(), supplied: {} });
         eidoAdapter = adapters.find((adapter) => adapter.name === 'eido-http') as EidoHttpAdapter;
         return adapters;
       },

@@ -2,7 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Adapter } from '../../contract';
 import type { EidoHttpAdapter } from '../../adapters/eido-http';
-import { createConfiguredAdapters } from '../../hub/createConfiguredAdapters';
+import { loadConfiguredAdapters } from '../../hub/loadConfiguredAdapters';
 import { readHubConfig } from '../../config/hubConfig';
 import type { AuditSubgraph } from '../../subgraphs/audit';
 import { deeplyNestedJson, expectAuditChainIntact, expectHubHealthy } from '../support/hostileInput';
@@ -88,11 +88,12 @@ describe.each(STORAGE_TARGETS)('EIDO ingest regressions through the hub ($name)'
       EIDO_POLL_INTERVAL_MS: '50',
       EIDO_POLL_AUTHORIZATION: 'Bearer polling-token-for-the-cad',
     });
+    const buildAdapters = await loadConfiguredAdapters(eidoConfig);
     hub = await startTestHub(target, {
       now: () => clock,
       env: { DEAD_LETTERS_PER_SOURCE_PER_MINUTE: '0' },
       adapters: (lookups) => {
-        const adapters: Adapter[] = createConfiguredAdapters(eidoConfig, lookups, { now: () => clock });
+        const adapters: Adapter[] = buildAdapters({ lookups, now: () => clock, supplied: {} });
         eidoAdapter = adapters.find((adapter) => adapter.name === 'eido-http') as EidoHttpAdapter;
         return adapters;
       },

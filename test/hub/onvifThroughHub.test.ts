@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConfiguredAdapters } from '../../hub/createConfiguredAdapters';
+import { loadConfiguredAdapters } from '../../hub/loadConfiguredAdapters';
 import { readHubConfig } from '../../config/hubConfig';
 import { type FakeOnvifDevice, createFakeOnvifDevice } from '../adapters/onvif-device/createFakeOnvifDevice';
 import { type TestHub, startTestHub } from '../support/startTestHub';
@@ -33,8 +33,9 @@ describe('an ONVIF camera through the whole hub', () => {
       ]),
     );
     const config = readHubConfig({ ONVIF_DEVICES_FILE: file, AVL_UDP_PORT: 'off', EIDO_HTTP_PORT: 'off' });
+    const buildAdapters = await loadConfiguredAdapters(config);
     hub = await startTestHub(STORAGE_TARGETS[0]!, {
-      adapters: (lookups) => createConfiguredAdapters(config, lookups, { now: () => new Date() }),
+      adapters: (lookups) => buildAdapters({ lookups, now: () => new Date(), supplied: {} }),
     });
   });
   afterAll(async () => {
