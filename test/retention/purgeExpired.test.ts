@@ -200,6 +200,19 @@ describe.each(STORAGE_TARGETS)('retention purge on $name', (target) => {
     expect(await ids('retention', 'intelligence_holds', 'record_id')).toEqual(['call-held', 'inc-intel-expired', 'inc-intel-revalidated']);
   });
 
+  it('stops a run at the first purge record it cannot write; the classes after it wait for the next run', async () => {
+    await seed();
+    const job = createRetentionJob({ database: hub.db.retention, auditLog, retentionDays: RETENTION_DAYS, participants: hub.participants() });
+    await auditLog.close();
+    await expect(job.purgeExpired({ now })).rejects.toThrow(/audit log is closed/);
+    // The record comes after the purge it describes: the incident whose hold expired is gone
+    // unrecorded, and no class after it was asked to purge.
+    expect(await ids('cad', 'incidents')).toEqual(['inc-intel-revalidated', 'inc-new', 'inc-old']);
+    expect(await ids('avl', 'unit_positions', 'unit_id')).toEqual(['u-new', 'u-old']);
+    expect(await ids('calls', 'calls')).toEqual(['call-held', 'call-new', 'call-old']);
+    expect(await hub.db.ingest.table('dead_letters').select('id')).toHaveLength(2);
+  });
+
   it('runs on a schedule: once at start, then until stopped', async () => {
     await seed();
     const job = createRetentionJob({ database: hub.db.retention, auditLog, retentionDays: RETENTION_DAYS, participants: hub.participants() });
