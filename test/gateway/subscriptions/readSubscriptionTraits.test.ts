@@ -1,0 +1,59 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { coalescedFieldsOf, readSubscriptionTraits } from '../../../gateway/subscriptions/readSubscriptionTraits';
+import { SUPERGRAPH_SDL, readApiSchema } from './subscriptionFixtures';
+
+const GATEWAY = join(__dirname, '..', '..', '..', 'gateway');
+
+function sourcesUnder(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) return sourcesUnder(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('readSubscriptionTraits', () => {
+  it('reads what each subgraph declared about its subscription fields from the committed supergraph', () => {
+    const traits = readSubscriptionTraits(SUPERGRAPH_SDL);
+    expect(Object.fromEntries(traits)).toEqual({
+      unitPositions: { coalesceBy: 'id', geofenceArgument: null, requiredScope: null },
+      callReceived: { coalesceBy: null, geofenceArgument: 'area', requiredScope: null },
+      callUpdated: { coalesceBy: null, geofenceArgument: 'area', requiredScope: null },
+      incidentChanged: { coalesceBy: null, geofenceArgument: 'area', requiredScope: null },
+      cameraStatusChanged: {
+        coalesceBy: null,
+        geofenceArgument: null,
+        requiredScope: { scope: 'cameras:read', reason: 'it reports every camera; camera owners query their own cameras' },
+      },
+    });
+    expect(Object.fromEntries(coalescedFieldsOf(traits))).toEqual({ unitPositions: 'id' });
+  });
+
+  it('reads the root the schema names as its subscription type, and nothing from other types', () => {
+    const traits = readSubscriptionTraits(`
+      schema { query: Query subscription: Live }
+      directive @coalesce(by: String!) on FIELD_DEFINITION
+      directive @geofenced(argument: String!) on FIELD_DEFINITION
+      type Query { a: Int @coalesce(by: "id") }
+      type Subscription { ignored: Int @coalesce(by: "id") }
+      type Live { fixes(where: String): Int @coalesce(by: "vehicle") plain: Int }
+      extend type Live { inside(zone: String): Int @geofenced(argument: "zone") }
+    `);
+    expect(Object.fromEntries(traits)).toEqual({
+      fixes: { coalesceBy: 'vehicle', geofenceArgument: null, requiredScope: null },
+      inside: { coalesceBy: null, geofenceArgument: 'zone', requiredScope: null },
+    });
+  });
+
+  it('leaves no subscription field name in the gateway sources: what is special about a field is declared where it is defined', () => {
+    const fields = Object.keys(readApiSchema().getSubscriptionType()?.getFields() ?? {});
+    // The supergraph has subscription fields, so this check checks something.
+    expect(fields.length).toBeGreaterThan(0);
+    const mentions = sourcesUnder(GATEWAY).flatMap((path) => {
+      const text = readFileSync(path, 'utf8');
+      return fields.filter((field) => new RegExp(`\\b${field}\\b`).test(text)).map((field) => `${relative(GATEWAY, path)}: ${field}`);
+    });
+    expect(mentions).toEqual([]);
+  });
+});
