@@ -1,7 +1,8 @@
 /**
  * The adapter contract: how a vendor adapter hands its output to the hub. An adapter translates
  * a protocol into domain events (./domainEvents.ts), emits them to an {@link EventSink} and
- * rejects, with the raw input kept for replay, what it cannot translate.
+ * rejects, with the raw input kept for replay, what it cannot translate. What an adapter may do
+ * besides (replay, command cameras, listen) is in ./adapterAbilities.ts.
  */
 import type { DomainEvent } from './domainEvents';
 
