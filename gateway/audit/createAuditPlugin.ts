@@ -120,4 +120,3 @@ export function createAuditPlugin(options: AuditPluginOptions): ApolloServerPlug
     },
   };
 }
-
