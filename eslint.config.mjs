@@ -48,9 +48,6 @@ const OUTSIDE = ['bench', 'test'];
 const KNOWN_CROSSINGS = [
   // The simulated ONVIF fleet hands the hub its adapter's configuration type.
   { file: 'simulator/devices/createOnvifDeviceFleet.ts', room: 'adapters', modules: ['onvif-device/index.ts'] },
-  // The purge job audits what it purged: it takes the audit log's type from audit/, which declares its own data class to retention/.
-  { file: 'retention/createRetentionJob.ts', room: 'audit', modules: ['index.ts'] },
-  { file: 'retention/startRetention.ts', room: 'audit', modules: ['index.ts'] },
 ];
 
 /** Zones are paths from here, wherever ESLint is started. */

@@ -1,7 +1,7 @@
-import type { AuditLog } from '../audit';
 import type { Database } from '../storage/createDatabase';
 import { type RetentionSetting, isIntelligenceRecordType } from './dataClass';
 import { type ClassPlan, planRetention } from './planRetention';
+import type { PurgeAuditTrail } from './purgeAuditTrail';
 import type { DependentsDeleted, OwnerPurge, PurgeRequest, PurgeScope, RetentionParticipant } from './retentionParticipant';
 import { selectPurgedRows } from './selectPurgedRows';
 
@@ -17,7 +17,7 @@ export interface RetentionJobOptions {
    * Where the job writes its purge records. The audit log is a participant too (it owns the
    * audit trail's class): always purged last, so that a run's own purge records are young.
    */
-  readonly auditLog: AuditLog;
+  readonly auditLog: PurgeAuditTrail;
   /** Retention in days, by the setting each class declares (the hub's config has them all). */
   readonly retentionDays: Readonly<Record<RetentionSetting, number>>;
   /** Rows deleted per statement, so that no statement holds locks for long. */

@@ -10,6 +10,7 @@ export {
   isIntelligenceRecordType,
 } from './dataClass';
 export { retentionMigrations } from './retentionMigrations';
+export type { PurgeAuditRecord, PurgeAuditTrail } from './purgeAuditTrail';
 export type { CopiesRequest, DependentsDeleted, OwnerPurge, PurgeRequest, PurgeScope, RetentionParticipant } from './retentionParticipant';
 export { type ReferringRows, deleteClassRows, deleteReferringRows } from './deleteClassRows';
 export { type ClassPlan, type RetentionPlan, planRetention } from './planRetention';

@@ -1,10 +1,10 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
-import type { AuditLog } from '../audit';
 import type { HubConfig } from '../config/hubConfig';
 import { createDatabase } from '../storage/createDatabase';
 import { type IntelligenceHolds, createIntelligenceHolds } from './createIntelligenceHolds';
 import { type PurgeReport, type RetentionJob, createRetentionJob } from './createRetentionJob';
+import type { PurgeAuditTrail } from './purgeAuditTrail';
 import { retentionMigrations } from './retentionMigrations';
 import type { RetentionParticipant } from './retentionParticipant';
 import { scheduleRetention } from './scheduleRetention';
@@ -13,7 +13,8 @@ export interface StartRetentionOptions {
   readonly config: HubConfig;
   /** The hub's embedded database, when DATABASE_URL is unset. */
   readonly embedded: PGlite | undefined;
-  readonly auditLog: AuditLog;
+  /** The audit log: the job's purge records go there, and it purges its own records. */
+  readonly auditLog: PurgeAuditTrail;
   readonly logger: Logger;
   readonly clock?: () => Date;
   /** Called after each run. */
