@@ -2,7 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { type ClientSocket, type WebSocketBinding, bindWebSocketServer } from '../../../gateway/subscriptions/bindWebSocketServer';
-import { silentLogger } from './subscriptionFixtures';
+import { silentLogger, until } from './subscriptionFixtures';
 
 interface Accepted {
   readonly socket: ClientSocket;
@@ -55,14 +55,6 @@ function open(url: string, options: WebSocket.ClientOptions = {}): Promise<WebSo
 
 function closeOf(socket: WebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('bindWebSocketServer', () => {
