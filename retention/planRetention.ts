@@ -20,7 +20,8 @@ export interface RetentionPlan {
 /**
  * Reads the classes from the participants' declarations (in the participants' order) and
  * checks them once, at start: one owner per class name, a whole number of days for each, an
- * owner for every class copied, one class per intelligence record type.
+ * owner for every class copied and a way to drop the copies, one class per intelligence record
+ * type.
  */
 export function planRetention(
   participants: readonly RetentionParticipant[],
@@ -46,6 +47,9 @@ export function planRetention(
     }
   }
   for (const participant of participants) {
+    if ((participant.copiedClasses ?? []).length > 0 && !participant.dropCopies) {
+      throw new RangeError(`a retention participant copies ${participant.copiedClasses?.join(', ')} but cannot drop its copies (no dropCopies)`);
+    }
     for (const name of participant.copiedClasses ?? []) {
       if (!byName.has(name)) throw new RangeError(`a retention participant copies class ${name}, which no participant owns`);
     }

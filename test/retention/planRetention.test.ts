@@ -25,7 +25,7 @@ const declared = (name: string, overrides: Partial<DataClass> = {}): DataClass =
 /** A participant that only declares: planning never purges. */
 const participant = (dataClasses: DataClass[], copiedClasses?: string[]): RetentionParticipant => ({
   dataClasses,
-  ...(copiedClasses ? { copiedClasses } : {}),
+  ...(copiedClasses ? { copiedClasses, dropCopies: () => Promise.reject(new Error('not dropped while planning')) } : {}),
   purge: () => Promise.reject(new Error('not purged while planning')),
 });
 
@@ -44,9 +44,11 @@ describe('planRetention', () => {
     expect(plan.classHeldAs('call')?.owner).toBe(calls);
   });
 
-  it('refuses a class declared twice, a copy of a class nobody owns, days that are not whole, and two classes held as one record type', () => {
+  it('refuses a class declared twice, a copy of a class nobody owns or that cannot be dropped, days that are not whole, and two classes held as one record type', () => {
     expect(() => planRetention([participant([declared('calls')]), participant([declared('calls')])], DAYS)).toThrow(/calls is declared by two participants/);
     expect(() => planRetention([participant([declared('incidents')], ['calls'])], DAYS)).toThrow(/copies class calls, which no participant owns/);
+    const cannotDrop: RetentionParticipant = { dataClasses: [], copiedClasses: ['calls'], purge: () => Promise.reject(new Error('unused')) };
+    expect(() => planRetention([participant([declared('calls')]), cannotDrop], DAYS)).toThrow(/copies calls but cannot drop its copies/);
     expect(() => planRetention([participant([declared('calls')])], { ...DAYS, retentionCallsDays: 0 })).toThrow(/retention of calls must be a whole number of days, got 0/);
     expect(() => planRetention([participant([declared('calls')])], { ...DAYS, retentionCallsDays: 1.5 })).toThrow(/whole number/);
     expect(() =>
