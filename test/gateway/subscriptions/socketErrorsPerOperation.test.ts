@@ -1,8 +1,8 @@
-import { ringingCall } from '../support/cityFixture';
-import { type TestHub, startTestHub } from '../support/startTestHub';
-import { STORAGE_TARGETS } from '../support/storageTargets';
-import { eventually } from '../support/subscribeThroughGateway';
-import { type RawGraphqlWs, type ServerMessage, openRawGraphqlWs } from './support/rawGraphqlWs';
+import { ringingCall } from '../../support/cityFixture';
+import { type TestHub, startTestHub } from '../../support/startTestHub';
+import { STORAGE_TARGETS } from '../../support/storageTargets';
+import { eventually } from '../../support/subscribeThroughGateway';
+import { type RawGraphqlWs, type ServerMessage, openRawGraphqlWs } from '../support/rawGraphqlWs';
 
 const callIdsOf = (messages: readonly ServerMessage[]) =>
   messages.flatMap((message) => (message.type === 'next' ? [(message.payload as { data?: { callReceived?: { id: string } } }).data?.callReceived?.id] : []));

@@ -1,5 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { createBatchingDataSource } from '../../gateway/subscriptions/createBatchingDataSource';
+import { createBatchingDataSource } from '../../../gateway/subscriptions/createBatchingDataSource';
 
 /** A subgraph stand-in that answers `_entities` by echoing each representation's id. */
 function createEchoSource() {

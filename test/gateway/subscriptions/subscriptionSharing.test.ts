@@ -1,13 +1,13 @@
 import type { Socket } from 'node:net';
 import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { DomainEvent } from '../../contract';
-import { SLOW_CLIENT_CLOSE_CODE } from '../../gateway/subscriptions/attachSubscriptionServer';
-import { destinationPoint } from '../../geo/geodesy';
-import { FIXTURE_TIME, INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
-import { type TestHub, startTestHub } from '../support/startTestHub';
-import { STORAGE_TARGETS } from '../support/storageTargets';
-import { createGatewayClient, eventually, record, waitUntil } from '../support/subscribeThroughGateway';
+import type { DomainEvent } from '../../../contract';
+import { SLOW_CLIENT_CLOSE_CODE } from '../../../gateway/subscriptions/attachSubscriptionServer';
+import { destinationPoint } from '../../../geo/geodesy';
+import { FIXTURE_TIME, INCIDENT_POINT, loadCityFixture } from '../../support/cityFixture';
+import { type TestHub, startTestHub } from '../../support/startTestHub';
+import { STORAGE_TARGETS } from '../../support/storageTargets';
+import { createGatewayClient, eventually, record, waitUntil } from '../../support/subscribeThroughGateway';
 
 let sequence = 0;
 const at = (seconds: number) => new Date(FIXTURE_TIME.getTime() + seconds * 1000).toISOString();

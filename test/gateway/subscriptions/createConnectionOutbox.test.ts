@@ -1,5 +1,5 @@
-import { createConnectionOutbox } from '../../gateway/subscriptions/createConnectionOutbox';
-import type { FlushScheduler, Flushable } from '../../gateway/subscriptions/createFlushScheduler';
+import { createConnectionOutbox } from '../../../gateway/subscriptions/createConnectionOutbox';
+import type { FlushScheduler, Flushable } from '../../../gateway/subscriptions/createFlushScheduler';
 
 /** A scheduler that flushes only when the test says so. */
 function manualScheduler(): FlushScheduler & { run(): void; requested: number; urgent: number } {

@@ -1,4 +1,4 @@
-import { createFlushScheduler } from '../../gateway/subscriptions/createFlushScheduler';
+import { createFlushScheduler } from '../../../gateway/subscriptions/createFlushScheduler';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

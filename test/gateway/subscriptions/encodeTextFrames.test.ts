@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import WebSocket from 'ws';
-import { encodeTextFrames } from '../../gateway/subscriptions/encodeTextFrames';
+import { encodeTextFrames } from '../../../gateway/subscriptions/encodeTextFrames';
 
 /** ws's frame parser (exported at run time, absent from @types/ws). */
 const { Receiver } = WebSocket as unknown as { Receiver: new (options: { isServer: boolean }) => Writable };

@@ -1,10 +1,10 @@
 import type { Client } from 'graphql-ws';
-import type { DomainEvent } from '../../contract';
-import { destinationPoint } from '../../geo/geodesy';
-import { FIXTURE_TIME, INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
-import { type TestHub, startTestHub } from '../support/startTestHub';
-import { STORAGE_TARGETS } from '../support/storageTargets';
-import { createGatewayClient, record, waitUntil } from '../support/subscribeThroughGateway';
+import type { DomainEvent } from '../../../contract';
+import { destinationPoint } from '../../../geo/geodesy';
+import { FIXTURE_TIME, INCIDENT_POINT, loadCityFixture } from '../../support/cityFixture';
+import { type TestHub, startTestHub } from '../../support/startTestHub';
+import { STORAGE_TARGETS } from '../../support/storageTargets';
+import { createGatewayClient, record, waitUntil } from '../../support/subscribeThroughGateway';
 
 const AREA = { circle: { center: { lat: 33.415, lon: -111.831 }, radiusMeters: 3000 } };
 const FAR_AWAY = { lat: 33.3, lon: -111.6 }; // about 25 km from the area
