@@ -9,9 +9,9 @@ import { type AdapterFactoryLoader, createAdapterRegistry } from './adapterRegis
 export const BUILT_IN_ADAPTERS: Readonly<Record<string, AdapterFactoryLoader<AdapterFactoryContext>>> = {
   avl: async () => (await import('./avl/createConfiguredAvlAdapter.js')).createConfiguredAvlAdapter,
   'eido-http': async () => (await import('./eido-http/createConfiguredEidoHttpAdapter.js')).createConfiguredEidoHttpAdapter,
-  live911: async () => (await import('./live911/createConfiguredCallFeedAdapter.js')).createConfiguredCallFeedAdapter,
+  live911: async () => (await import('./live911-ws/createConfiguredCallFeedAdapter.js')).createConfiguredCallFeedAdapter,
   onvif: async () => (await import('./onvif-device/createConfiguredOnvifAdapter.js')).createConfiguredOnvifAdapter,
-  'camera-csv': async () => (await import('./camera-csv/createConfiguredCameraCsvAdapter.js')).createConfiguredCameraCsvAdapter,
+  'camera-csv': async () => (await import('./camera-csv-file/createConfiguredCameraCsvAdapter.js')).createConfiguredCameraCsvAdapter,
 };
 
 /** A registry holding the built-in adapters, to which more can be registered (a registry per hub: nothing global). */

@@ -1,4 +1,4 @@
-/** Camera lists exported by a VMS as CSV: pure translation, and an adapter that imports and watches the files. */
+/** Camera lists exported by a VMS as CSV, translated by pure functions; `adapters/camera-csv-file` imports and watches the files. */
 export {
   DEFAULT_MAX_CAMERA_CSV_ROWS,
   translateCameraCsv,
@@ -12,10 +12,3 @@ export {
   type CameraDefaults,
 } from './translateCameraCsv';
 export { detectColumnMapping, type ColumnMapping } from './detectColumnMapping';
-export {
-  DEFAULT_MAX_CAMERA_CSV_FILE_BYTES,
-  createCameraCsvAdapter,
-  type CameraCsvAdapter,
-  type CameraCsvAdapterOptions,
-  type CameraCsvFile,
-} from './createCameraCsvAdapter';

@@ -41,7 +41,7 @@ export const isCsvProblem = (reading: CsvRecord | CsvProblem): reading is CsvPro
  * let an unbalanced quote swallow every record after it.
  */
 export function readCsvRecords(text: string): CsvReading {
-  for (const steps = readCsvRecordsInSteps(text); ; ) {
+  for (const steps = readCsvRecordsInSteps(text); ;) {
     const step = steps.next();
     if (step.done) return step.value;
   }

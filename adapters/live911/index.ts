@@ -1,12 +1,7 @@
-/** 911 call feed adapter: live call events pushed by a Live911-style feed over WebSocket. */
-export {
-  type CallFeedAdapter,
-  type CallFeedAdapterOptions,
-  type CallFeedAdapterStatus,
-  type CallFeedRejectionReason,
-  DEFAULT_MAX_CALL_FEED_FRAME_BYTES,
-  createCallFeedAdapter,
-} from './createCallFeedAdapter';
+/**
+ * The Live911-style 911 call feed protocol: JSON messages (one, or a batch in a frame) translated
+ * into call events, as pure functions; `adapters/live911-ws` is the WebSocket client that carries them.
+ */
 export { MAX_FEED_ID_LENGTH } from './translateCallFeedMessage';
 export { jsonNestingDepth } from './jsonNestingDepth';
 export {

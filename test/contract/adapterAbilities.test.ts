@@ -1,9 +1,9 @@
 import { createAvlAdapter } from '../../adapters/avl';
-import { createCameraCsvAdapter } from '../../adapters/camera-csv';
+import { createCameraCsvAdapter } from '../../adapters/camera-csv-file';
 import { createRecordingSink } from '../../adapters/conformance';
 import { createApcoIncidentCodeTable } from '../../adapters/eido';
 import { createEidoHttpAdapter } from '../../adapters/eido-http';
-import { createCallFeedAdapter } from '../../adapters/live911';
+import { createCallFeedAdapter } from '../../adapters/live911-ws';
 import { createOnvifAdapter } from '../../adapters/onvif-device';
 import { type Adapter, isCameraController, isListening, isReplayable } from '../../contract';
 

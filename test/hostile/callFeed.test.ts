@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { type CallFeedAdapter, createCallFeedAdapter } from '../../adapters/live911';
+import { type CallFeedAdapter, createCallFeedAdapter } from '../../adapters/live911-ws';
 import {
   HOSTILE_SEED,
   ODD_UNICODE,

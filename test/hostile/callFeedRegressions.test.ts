@@ -5,7 +5,7 @@ import type { EventSink } from '../../contract';
 import { jsonNestingDepth, translateCallFeedFrame, translateCallFeedMessage } from '../../adapters/live911';
 import { deeplyNestedJson } from '../support/hostileInput';
 import { startFakeCallFeed } from '../adapters/live911/callFeedFixtures';
-import { createCallFeedAdapter } from '../../adapters/live911';
+import { createCallFeedAdapter } from '../../adapters/live911-ws';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { eventually } from '../support/subscribeThroughGateway';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { type CameraCsvAdapter, createCameraCsvAdapter } from '../../adapters/camera-csv';
+import { type CameraCsvAdapter, createCameraCsvAdapter } from '../../adapters/camera-csv-file';
 import {
   HOSTILE_SEED,
   ODD_UNICODE,

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AvlAdapter, createAvlAdapter } from '../../../adapters/avl';
-import { type CameraCsvAdapter, createCameraCsvAdapter } from '../../../adapters/camera-csv';
+import { type CameraCsvAdapter, createCameraCsvAdapter } from '../../../adapters/camera-csv-file';
 import { createRecordingSink } from '../../../adapters/conformance';
 import { type DomainEvent, type PositionFix } from '../../../contract';
 import { createApcoIncidentCodeTable } from '../../../adapters/eido';
 import { type EidoHttpAdapter, createEidoHttpAdapter } from '../../../adapters/eido-http';
-import { type CallFeedAdapter, createCallFeedAdapter } from '../../../adapters/live911';
+import { type CallFeedAdapter, createCallFeedAdapter } from '../../../adapters/live911-ws';
 import {
   type ProtocolFailure,
   type ProtocolSimulator,

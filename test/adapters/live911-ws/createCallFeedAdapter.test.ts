@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { createRecordingSink, defineAdapterConformanceSuite } from '../../../adapters/conformance';
-import { type CallFeedAdapter, createCallFeedAdapter, translateCallFeedMessage } from '../../../adapters/live911';
-import { mangledText, mutatedMessage } from './callFeedArbitraries';
-import { type FakeCallFeed, callStory, circle, feedJson, pidf, startFakeCallFeed } from './callFeedFixtures';
+import { translateCallFeedMessage } from '../../../adapters/live911';
+import { type CallFeedAdapter, createCallFeedAdapter } from '../../../adapters/live911-ws';
+import { mangledText, mutatedMessage } from '../live911/callFeedArbitraries';
+import { type FakeCallFeed, callStory, circle, feedJson, pidf, startFakeCallFeed } from '../live911/callFeedFixtures';
 
 // A real clock: the quiet-feed watchdog measures time with it.
 const now = () => new Date();

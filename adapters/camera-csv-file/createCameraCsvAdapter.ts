@@ -1,16 +1,16 @@
 import { type Stats } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import type { Adapter, AdapterStatus, CameraDiscovered, EventSink, Replayable, ReplayOrigin } from '../../contract';
-import type { ColumnMapping } from './detectColumnMapping';
-import { printableDetail } from '../textProblems';
 import {
   type CameraCsvTranslation,
   type CameraDefaults,
+  type ColumnMapping,
   DEFAULT_MAX_CAMERA_CSV_ROWS,
   fileStemOf,
   isFileRejection,
   translateCameraCsvInSlices,
-} from './translateCameraCsv';
+} from '../camera-csv';
+import { printableDetail } from '../textProblems';
 
 /** Largest file read by default, in bytes: far above any city's camera list (Austin's 512 cameras: 150 KB). */
 export const DEFAULT_MAX_CAMERA_CSV_FILE_BYTES = 16 * 1024 * 1024;

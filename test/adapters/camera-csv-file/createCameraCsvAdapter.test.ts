@@ -1,7 +1,7 @@
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CameraCsvAdapter, createCameraCsvAdapter } from '../../../adapters/camera-csv';
+import { type CameraCsvAdapter, createCameraCsvAdapter } from '../../../adapters/camera-csv-file';
 import { createRecordingSink, defineAdapterConformanceSuite } from '../../../adapters/conformance';
 import type { CameraDiscovered } from '../../../contract';
 import {
@@ -12,7 +12,7 @@ import {
   TRAFFORD_2018,
   TRAFFORD_2021,
   genericCsv,
-} from './cameraCsvFixtures';
+} from '../camera-csv/cameraCsvFixtures';
 
 const POLL_MS = 10;
 

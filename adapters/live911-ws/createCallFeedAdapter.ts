@@ -1,7 +1,6 @@
 import WebSocket, { type RawData } from 'ws';
 import type { Adapter, AdapterStatus, EventSink, Replayable } from '../../contract';
-import { DEFAULT_MAX_MESSAGES_PER_FRAME, translateCallFeedFrame } from './translateCallFeedFrame';
-import { type CallFeedFailureReason } from './translateCallFeedMessage';
+import { type CallFeedFailureReason, DEFAULT_MAX_MESSAGES_PER_FRAME, translateCallFeedFrame } from '../live911';
 
 /** Why the adapter refused a frame or message: the translator's reasons, and the frame's own. */
 export type CallFeedRejectionReason = CallFeedFailureReason | 'too-many-messages' | 'frame-too-large' | 'not-utf8';
