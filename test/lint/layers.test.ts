@@ -67,6 +67,7 @@ function documentedLayering(): Map<string, Set<string>> {
       if (mayImport.includes('the foundations')) for (const r of ofTier('foundation')) allowed.add(r);
       if (mayImport.includes('the services')) for (const r of ofTier('service')) allowed.add(r);
       if (mayImport === 'every room') for (const r of rows) allowed.add(r.room);
+      if (mayImport.startsWith('every room of the product')) for (const r of rows.filter((row) => row.tier !== 'outside')) allowed.add(r.room);
       return [room, allowed];
     }),
   );
