@@ -1,4 +1,4 @@
-import { type ConstDirectiveNode, Kind, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode, parse } from 'graphql';
+import { type ConstDirectiveNode, type FieldDefinitionNode, Kind, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode, type TypeNode, parse } from 'graphql';
 
 /** A subscription field's scope demand beyond `@requiresScopes`, and what a caller without it is told. */
 export interface RequiredScope {
@@ -24,7 +24,9 @@ export type SubscriptionTraits = ReadonlyMap<string, SubscriptionFieldTraits>;
 
 /**
  * Reads the subscription field traits that composition carried into the supergraph, so that the
- * gateway treats every field by what its subgraph declares rather than by its name.
+ * gateway treats every field by what its subgraph declares rather than by its name. A trait that
+ * names no field of the event (`@coalesce`) or no argument of the field (`@geofenced`) throws:
+ * a geofence that silently confined nothing would show an officer every call.
  */
 export function readSubscriptionTraits(supergraphSdl: string): SubscriptionTraits {
   const document = parse(supergraphSdl);
@@ -34,12 +36,21 @@ export function readSubscriptionTraits(supergraphSdl: string): SubscriptionTrait
     const root = definition.operationTypes?.find((operationType) => operationType.operation === 'subscription');
     if (root) rootName = root.type.name.value;
   }
+  const fieldsOf = new Map<string, Set<string>>();
+  for (const definition of document.definitions) {
+    if (!isObjectType(definition) && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
+    const names = fieldsOf.get(definition.name.value) ?? new Set<string>();
+    for (const field of definition.fields ?? []) names.add(field.name.value);
+    fieldsOf.set(definition.name.value, names);
+  }
   const traits = new Map<string, SubscriptionFieldTraits>();
   for (const definition of document.definitions) {
     if (!isObjectType(definition) || definition.name.value !== rootName) continue;
     for (const field of definition.fields ?? []) {
       const declared = traitsOf(field.directives ?? []);
-      if (declared) traits.set(field.name.value, declared);
+      if (!declared) continue;
+      checkTraits(`${rootName}.${field.name.value}`, field, declared, fieldsOf);
+      traits.set(field.name.value, declared);
     }
   }
   return traits;
@@ -50,6 +61,20 @@ export function coalescedFieldsOf(traits: SubscriptionTraits): ReadonlyMap<strin
   const fields = new Map<string, string>();
   for (const [field, { coalesceBy }] of traits) if (coalesceBy) fields.set(field, coalesceBy);
   return fields;
+}
+
+function checkTraits(coordinate: string, field: FieldDefinitionNode, traits: SubscriptionFieldTraits, fieldsOf: ReadonlyMap<string, ReadonlySet<string>>): void {
+  const returns = namedType(field.type);
+  if (traits.coalesceBy && !fieldsOf.get(returns)?.has(traits.coalesceBy)) {
+    throw new Error(`${coordinate}: @coalesce(by: "${traits.coalesceBy}") names no field of ${returns}`);
+  }
+  if (traits.geofenceArgument && !field.arguments?.some((argument) => argument.name.value === traits.geofenceArgument)) {
+    throw new Error(`${coordinate}: @geofenced(argument: "${traits.geofenceArgument}") names no argument of the field`);
+  }
+}
+
+function namedType(type: TypeNode): string {
+  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
 }
 
 function isObjectType(definition: { readonly kind: Kind }): definition is ObjectTypeDefinitionNode | ObjectTypeExtensionNode {

@@ -37,13 +37,26 @@ describe('readSubscriptionTraits', () => {
       directive @geofenced(argument: String!) on FIELD_DEFINITION
       type Query { a: Int @coalesce(by: "id") }
       type Subscription { ignored: Int @coalesce(by: "id") }
-      type Live { fixes(where: String): Int @coalesce(by: "vehicle") plain: Int }
+      type Fix { vehicle: ID! }
+      type Live { fixes(where: String): Fix @coalesce(by: "vehicle") plain: Int }
       extend type Live { inside(zone: String): Int @geofenced(argument: "zone") }
     `);
     expect(Object.fromEntries(traits)).toEqual({
       fixes: { coalesceBy: 'vehicle', geofenceArgument: null, requiredScope: null },
       inside: { coalesceBy: null, geofenceArgument: 'zone', requiredScope: null },
     });
+  });
+
+  it('refuses a trait that names no field of the event or no argument of the field', () => {
+    const sdl = (field: string) => `
+      directive @coalesce(by: String!) on FIELD_DEFINITION
+      directive @geofenced(argument: String!) on FIELD_DEFINITION
+      type Fix { vehicle: ID! }
+      type Subscription { ${field} }
+    `;
+    expect(() => readSubscriptionTraits(sdl('fixes: Fix! @coalesce(by: "unit")'))).toThrow('Subscription.fixes: @coalesce(by: "unit") names no field of Fix');
+    expect(() => readSubscriptionTraits(sdl('fixes(area: String): [Fix!] @geofenced(argument: "zone")'))).toThrow('Subscription.fixes: @geofenced(argument: "zone") names no argument of the field');
+    expect(readSubscriptionTraits(sdl('fixes(zone: String): [Fix!] @coalesce(by: "vehicle") @geofenced(argument: "zone")')).get('fixes')).toEqual({ coalesceBy: 'vehicle', geofenceArgument: 'zone', requiredScope: null });
   });
 
   it('leaves no subscription field name in the gateway sources: what is special about a field is declared where it is defined', () => {
