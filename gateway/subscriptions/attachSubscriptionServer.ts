@@ -18,7 +18,8 @@ export type { SubscriptionServer, SubscriptionServerOptions } from './subscripti
  * Serves GraphQL over WebSocket (graphql-transport-ws) beside HTTP on the gateway's path, as
  * phases: accept socket (bindWebSocketServer) → authenticate connection → admit (limits) →
  * authorize → confine (row rules) → join shared stream → deliver (outbox, batching, audit).
- * Each event is serialised once per shared stream and access decision; a client's `next`
+ * `next` messages are the bulk of the traffic (500 consoles × 500 fixes/s is 250,000 a second),
+ * so each event is serialised once per shared stream and access decision, and a client's `next`
  * messages are those bytes framed between its subscription's prefix and `}`.
  */
 export function attachSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
