@@ -46,36 +46,17 @@ const PRODUCT = {
 const MAY_IMPORT = { ...PRODUCT, bench: Object.keys(PRODUCT) };
 const OUTSIDE = ['test'];
 
-/**
- * Imports that cross the layering today, each allowed for its one file and its one module until
- * it is moved (#11); docs/architecture.md lists them too.
- */
-const KNOWN_CROSSINGS = [
-  // The simulated ONVIF fleet hands the hub its adapter's configuration type.
-  { file: 'simulator/devices/createOnvifDeviceFleet.ts', room: 'adapters', modules: ['onvif-device/index.ts'] },
-];
-
 /** Zones are paths from here, wherever ESLint is started. */
 const REPO_ROOT = fileURLToPath(new URL('.', import.meta.url));
 
 const ALL_ROOMS = [...Object.keys(MAY_IMPORT), ...OUTSIDE];
 
 /** One `import/no-restricted-paths` zone per room: it may not import the rooms it is not allowed. */
-function layerZones(crossing) {
-  return Object.entries(MAY_IMPORT).flatMap(([room, allowed]) => {
-    const forbidden = ALL_ROOMS.filter((other) => other !== room && !allowed.includes(other));
-    const message = `${room}/ may import only ${allowed.length === 0 ? 'no other room' : allowed.map((r) => `${r}/`).join(', ')} (docs/architecture.md).`;
-    if (crossing?.file.startsWith(`${room}/`)) {
-      return [
-        { target: `./${room}`, from: forbidden.filter((r) => r !== crossing.room).map((r) => `./${r}`), message },
-        { target: `./${room}`, from: `./${crossing.room}`, except: crossing.modules.map((m) => `./${m}`), message },
-      ];
-    }
-    return [{ target: `./${room}`, from: forbidden.map((r) => `./${r}`), message }];
-  });
-}
-
-const restrictedPaths = (crossing) => ['error', { basePath: REPO_ROOT, zones: layerZones(crossing) }];
+const LAYER_ZONES = Object.entries(MAY_IMPORT).map(([room, allowed]) => {
+  const forbidden = ALL_ROOMS.filter((other) => other !== room && !allowed.includes(other));
+  const message = `${room}/ may import only ${allowed.length === 0 ? 'no other room' : allowed.map((r) => `${r}/`).join(', ')} (docs/architecture.md).`;
+  return { target: `./${room}`, from: forbidden.map((r) => `./${r}`), message };
+});
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', '*.config.js', '*.config.mjs'] },
@@ -94,14 +75,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'import/no-cycle': ['error', { ignoreExternal: true }],
-      'import/no-restricted-paths': restrictedPaths(null),
+      'import/no-restricted-paths': ['error', { basePath: REPO_ROOT, zones: LAYER_ZONES }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
-  ...KNOWN_CROSSINGS.map((crossing) => ({
-    files: [crossing.file],
-    rules: { 'import/no-restricted-paths': restrictedPaths(crossing) },
-  })),
   {
     files: ['bench/**/*.ts', 'cli/**/*.ts', 'hub/**/*.ts', 'schema/compose.ts'],
     rules: { 'no-console': 'off' },

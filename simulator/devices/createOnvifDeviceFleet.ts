@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { type OnvifDeviceConfig } from '../../adapters/onvif-device';
+import type { CameraSource, GeoPoint } from '../../contract';
 import { type CameraRow } from './encodeCameraCsv';
 import { type PtzPosition } from './encodeOnvifResponse';
 import { createExclusiveRunner, type ExclusiveRunner } from './createExclusiveRunner';
@@ -23,12 +23,32 @@ export interface OnvifDeviceFleetOptions {
   readonly cameraIdOf?: (cameraId: string) => string;
 }
 
+/**
+ * How to reach one simulated device and where its camera stands: what an ONVIF client needs to
+ * poll and aim it (the hub's ONVIF adapter takes it as its device configuration).
+ */
+export interface SimulatedOnvifEndpoint {
+  /** The hub's id for the camera. */
+  readonly cameraId: string;
+  readonly name: string;
+  /** The device service address, `http://127.0.0.1:<port>/onvif/device_service`. */
+  readonly deviceServiceUrl: string;
+  readonly username: string;
+  readonly password: string;
+  readonly location: GeoPoint;
+  readonly headingDegrees: number | null;
+  readonly fieldOfViewDegrees: number | null;
+  readonly rangeMeters: number | null;
+  readonly mountHeightMeters: number | null;
+  readonly cameraSource: CameraSource;
+}
+
 /** One device as it is now, for demonstrations and tests. */
 export interface SimulatedOnvifDeviceState {
   /** The simulation's camera id. */
   readonly cameraId: string;
   /** What to give the hub's ONVIF adapter to poll and aim this device. */
-  readonly config: OnvifDeviceConfig;
+  readonly config: SimulatedOnvifEndpoint;
   /** Listening (it answers) or not (connections are refused). */
   readonly online: boolean;
   /** Where its PTZ head points, in the generic spaces. */
@@ -39,7 +59,7 @@ export interface SimulatedOnvifDeviceState {
 /** The simulated ONVIF devices as the rest of the hub may see them. */
 export interface SimulatedOnvifDevices {
   /** One adapter configuration per device; throws before the fleet listens. */
-  configs(): readonly OnvifDeviceConfig[];
+  configs(): readonly SimulatedOnvifEndpoint[];
   devices(): readonly SimulatedOnvifDeviceState[];
   /** Powers a device off (it stops listening and drops its connections) or on, as the simulation's camera health does. */
   setOnline(cameraId: string, online: boolean): void;
@@ -157,7 +177,7 @@ export function createOnvifDeviceFleet(options: OnvifDeviceFleetOptions, report:
     return member;
   };
 
-  const configOf = (member: FleetMember): OnvifDeviceConfig => {
+  const configOf = (member: FleetMember): SimulatedOnvifEndpoint => {
     const { camera } = member;
     return {
       cameraId: cameraIdOf(camera.cameraId),

@@ -26,6 +26,7 @@ export {
   type OnvifDeviceFleet,
   type OnvifDeviceFleetOptions,
   type SimulatedOnvifDevices,
+  type SimulatedOnvifEndpoint,
   type SimulatedOnvifDeviceState,
   createOnvifDeviceFleet,
 } from './createOnvifDeviceFleet';

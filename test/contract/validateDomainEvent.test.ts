@@ -199,5 +199,4 @@ describe('validateDomainEvent: characters no store can take', () => {
     expect(result.detail).toContain(mention);
     expect(result.detail).toMatch(/U\+[0-9A-F]{4}/);
   });
-
 });

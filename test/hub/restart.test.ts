@@ -31,7 +31,6 @@ function hubEnv(): NodeJS.ProcessEnv {
   };
 }
 
-
 /** Runs a script of the project to its end in `cwd`. */
 function runScript(script: string, args: readonly string[], cwd: string): Promise<Run> {
   return runToEnd(spawn(process.execPath, ['--import', TSX, join(ROOT, script), ...args], { cwd, env: hubEnv() }));
