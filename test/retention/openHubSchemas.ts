@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { auditMigrations } from '../../audit';
-import { type RetentionParticipant, retentionMigrations } from '../../retention';
+import { type RetentionParticipant, type RetentionSetting, retentionMigrations } from '../../retention';
 import { type Database, type Migration, createDatabase } from '../../storage/createDatabase';
 import { avlMigrations } from '../../subgraphs/avl';
 import { createAvlStore } from '../../subgraphs/avl/createAvlStore';
@@ -20,6 +20,15 @@ const MIGRATIONS = {
   retention: retentionMigrations,
 } satisfies Record<string, readonly Migration[]>;
 type SchemaName = keyof typeof MIGRATIONS;
+
+/** The days each retention setting keeps in the retention tests. */
+export const RETENTION_DAYS: Record<RetentionSetting, number> = {
+  retentionAvlPositionsDays: 90,
+  retentionCallsDays: 365,
+  retentionIncidentsDays: 365,
+  retentionDeadLettersDays: 30,
+  retentionAuditDays: 365,
+};
 
 /** The hub's schemas that retention reads and purges, migrated under a fresh prefix. */
 export interface HubSchemas {

@@ -1,13 +1,13 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { type AuditLog, createAuditLog } from '../../audit';
 import type { DomainEvent } from '../../contract';
-import { type RetentionSetting, createRetentionJob } from '../../retention';
+import { createRetentionJob } from '../../retention';
 import { createEmbeddedPostgres } from '../../storage/createDatabase';
 import { createAvlStore } from '../../subgraphs/avl/createAvlStore';
 import { createCadStore } from '../../subgraphs/cad/createCadStore';
 import { createCallsStore } from '../../subgraphs/calls/createCallsStore';
 import { STORAGE_TARGETS } from '../support/storageTargets';
-import { type HubSchemas, openHubSchemas } from './openHubSchemas';
+import { type HubSchemas, RETENTION_DAYS, openHubSchemas } from './openHubSchemas';
 
 // Every replica runs the retention job over the same tables. The first to run deletes the
 // rows; the others find none, yet each must drop its own in-memory copies (the AVL kd-tree,
@@ -16,14 +16,6 @@ import { type HubSchemas, openHubSchemas } from './openHubSchemas';
 
 const DAY_MS = 86_400_000;
 const POINT = { lat: 33.4152, lon: -111.8315 };
-const RETENTION_DAYS: Record<RetentionSetting, number> = {
-  retentionAvlPositionsDays: 90,
-  retentionCallsDays: 365,
-  retentionIncidentsDays: 365,
-  retentionDeadLettersDays: 30,
-  retentionAuditDays: 365,
-};
-
 describe.each(STORAGE_TARGETS)('retention with two replicas on $name', (target) => {
   let embedded: PGlite | undefined;
   let hub: HubSchemas;

@@ -4,24 +4,15 @@ import { type AuditLog, createAuditLog } from '../../audit';
 import {
   type ClassPurge,
   type PurgeReport,
-  type RetentionSetting,
   createIntelligenceHolds,
   createRetentionJob,
   scheduleRetention,
 } from '../../retention';
 import { createEmbeddedPostgres } from '../../storage/createDatabase';
 import { STORAGE_TARGETS } from '../support/storageTargets';
-import { type HubSchemas, openHubSchemas } from './openHubSchemas';
+import { type HubSchemas, RETENTION_DAYS, openHubSchemas } from './openHubSchemas';
 
 const DAY_MS = 86_400_000;
-
-const RETENTION_DAYS: Record<RetentionSetting, number> = {
-  retentionAvlPositionsDays: 90,
-  retentionCallsDays: 365,
-  retentionIncidentsDays: 365,
-  retentionDeadLettersDays: 30,
-  retentionAuditDays: 365,
-};
 
 describe.each(STORAGE_TARGETS)('retention purge on $name', (target) => {
   let embedded: PGlite | undefined;
