@@ -68,7 +68,15 @@ export interface GatewayOptions {
    * suggest schema names either ("Did you mean …?"), which would leak the schema piece by piece.
    */
   readonly introspectionEnabled?: boolean;
+  /**
+   * More HTTP routes on the gateway's server beside `/graphql` (the console, the explorer,
+   * metrics …), registered in order before it listens. Each is a fastify plugin.
+   */
+  readonly routes?: readonly GatewayRoutes[];
 }
+
+/** Routes added to the gateway's HTTP server: a fastify plugin given the gateway's app. */
+export type GatewayRoutes = (app: FastifyInstance) => void | Promise<void>;
 
 /** Counters for the live side of the gateway. */
 export interface SubscriptionStats {
@@ -171,6 +179,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
   app.get('/health', async () => ({ status: 'ok' }));
+  for (const routes of options.routes ?? []) await routes(app);
   const { devIssuer } = options;
   if (devIssuer) {
     // The development issuer's public keys and discovery document, as a real OIDC issuer publishes them.

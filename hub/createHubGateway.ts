@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../gateway/audit/createAuditPlugin';
 import { type Gateway, createGateway } from '../gateway/createGateway';
+import { createHubRoutes } from './createHubRoutes';
 import { createConfiguredLimits } from './createConfiguredLimits';
 import { type DevIssuerKeys, auditRecordOfAuthentication, createHubAuthenticator } from './createHubAuth';
 import type { HubConfig } from '../config/hubConfig';
@@ -53,6 +54,7 @@ export async function createHubGateway(options: HubGatewayOptions): Promise<Gate
     subscriptionKeepAliveMs: config.subscriptionKeepAliveMs,
     resubscribeDelayMs: config.resubscribeDelayMs,
     resubscribeMaxDelayMs: config.resubscribeMaxDelayMs,
+    routes: createHubRoutes({ config, logger }),
   });
   // Refusals still being counted are written as their summaries before the audit log closes.
   return { ...gateway, close: () => gateway.close().finally(() => authenticator.close()) };
