@@ -44,6 +44,13 @@ export interface NearbyCameraRecord extends CameraSight {
   readonly camera: CameraRecord;
 }
 
+/**
+ * How nearby cameras are ordered (GraphQL `NearbyCameraOrder`): `DISTANCE`, closest first;
+ * `VIEW_FIRST`, the cameras whose view contains the point (PTZ ones within range) first, then
+ * the closest others. Either way, ties go by distance then id, so that every client docks the same.
+ */
+export type NearbyCameraOrder = 'DISTANCE' | 'VIEW_FIRST';
+
 interface CameraRow {
   id: string;
   name: string;
@@ -82,12 +89,16 @@ export interface CamerasStore {
     after: string | null | undefined,
     ownerId?: string | null,
   ): Promise<Connection<CameraRecord>>;
-  /** The cameras nearest `point`; `visible`, when given, passes over the others before `limit` counts them. */
+  /**
+   * The cameras near `point` in `orderBy` order (default `DISTANCE`), at most `limit` of them
+   * once ordered; `visible`, when given, passes over the others before `limit` counts them.
+   */
   nearestCameras(query: {
     point: LatLon;
     radiusMeters: number;
     limit: number;
     inViewOnly: boolean;
+    orderBy?: NearbyCameraOrder;
     visible?: (camera: CameraRecord) => boolean;
   }): NearbyCameraRecord[];
   /** Applies a camera event; returns the camera when its status changed. */
@@ -108,6 +119,18 @@ export function createCamerasStore(db: Database, defaultRangeMeters: number): Ca
   const cameras = () => db.table('cameras');
   const index = createPointIndex<CameraRecord>();
   const track = (camera: CameraRecord) => index.upsert(camera.id, camera.location.point, camera);
+  const sightOfCamera = (camera: CameraRecord, point: LatLon): CameraSight =>
+    sightOf(
+      {
+        point: camera.location.point,
+        headingDegrees: camera.headingDegrees,
+        fieldOfViewDegrees: camera.fieldOfViewDegrees,
+        rangeMeters: camera.rangeMeters,
+        ptz: camera.ptz,
+      },
+      point,
+      defaultRangeMeters,
+    );
 
   return {
     async load() {
@@ -135,34 +158,34 @@ export function createCamerasStore(db: Database, defaultRangeMeters: number): Ca
         toNode: cameraFromRow,
       });
     },
-    nearestCameras({ point, radiusMeters, limit, inViewOnly, visible }) {
-      const sights = new Map<string, CameraSight>();
-      const hits = index.nearest({
-        point,
-        radiusMeters,
-        limit,
-        accept: (camera) => {
-          if (visible && !visible(camera)) return false;
-          const sight = sightOf(
-            {
-              point: camera.location.point,
-              headingDegrees: camera.headingDegrees,
-              fieldOfViewDegrees: camera.fieldOfViewDegrees,
-              rangeMeters: camera.rangeMeters,
-              ptz: camera.ptz,
-            },
-            point,
-            defaultRangeMeters,
-          );
-          if (inViewOnly && !sight.inView) return false;
-          sights.set(camera.id, sight);
-          return true;
-        },
-      });
-      return hits.flatMap(({ item }) => {
-        const sight = sights.get(item.id);
-        return sight ? [{ camera: item, ...sight }] : [];
-      });
+    nearestCameras({ point, radiusMeters, limit, inViewOnly, orderBy = 'DISTANCE', visible }) {
+      const search = (limitOfSearch: number, wanted: (sight: CameraSight) => boolean): NearbyCameraRecord[] => {
+        // The index may ask about more cameras than it returns: keep the sights, take its hits.
+        const sights = new Map<string, CameraSight>();
+        const hits = index.nearest({
+          point,
+          radiusMeters,
+          limit: limitOfSearch,
+          accept: (camera) => {
+            if (visible && !visible(camera)) return false;
+            const sight = sightOfCamera(camera, point);
+            if (!wanted(sight)) return false;
+            sights.set(camera.id, sight);
+            return true;
+          },
+        });
+        return hits
+          .flatMap(({ item }) => {
+            const sight = sights.get(item.id);
+            return sight ? [{ camera: item, ...sight }] : [];
+          })
+          .sort(byDistanceThenId);
+      };
+      if (inViewOnly) return search(limit, (sight) => sight.inView);
+      if (orderBy === 'DISTANCE') return search(limit, () => true);
+      // VIEW_FIRST: the nearest `limit` that see the point, then as many of the nearest others as fit.
+      const seeing = search(limit, (sight) => sight.inView);
+      return seeing.length >= limit ? seeing : [...seeing, ...search(limit - seeing.length, (sight) => !sight.inView)];
     },
     async apply(event) {
       switch (event.type) {
@@ -217,6 +240,11 @@ export function createCamerasStore(db: Database, defaultRangeMeters: number): Ca
       }
     },
   };
+}
+
+/** Closest first; equally close cameras by id, so that the order never depends on the index. */
+function byDistanceThenId(a: NearbyCameraRecord, b: NearbyCameraRecord): number {
+  return a.distanceMeters - b.distanceMeters || (a.camera.id < b.camera.id ? -1 : a.camera.id > b.camera.id ? 1 : 0);
 }
 
 function ownerColumns(owner: CameraOwner | null) {

@@ -8,7 +8,7 @@ import { subscribeInArea } from '../subscribeInArea';
 import { type NearbyArguments, requireValidPoint, resolveNearbyArguments } from '../nearbyArguments';
 import { HubError, badUserInput } from '../../errors/hubErrors';
 import type { CameraControl, Subgraph, SubgraphDependencies } from '../subgraph';
-import { type CameraChange, type CameraRecord, createCamerasStore } from './createCamerasStore';
+import { type CameraChange, type CameraRecord, type NearbyCameraOrder, createCamerasStore } from './createCamerasStore';
 
 export { camerasMigrations } from './camerasMigrations';
 
@@ -16,7 +16,7 @@ interface CamerasContext {
   camera: DataLoader<string, CameraRecord | null>;
 }
 
-type NearbyCamerasArgs = NearbyArguments & { inViewOnly?: boolean | null };
+type NearbyCamerasArgs = NearbyArguments & { inViewOnly?: boolean | null; orderBy?: NearbyCameraOrder | null };
 
 /** Representations of other subgraphs' entities, with the location fields `@requires` asked for. */
 interface LocatedRepresentation {
@@ -56,6 +56,7 @@ export function createCamerasSubgraph(
       point,
       ...resolveNearbyArguments(args, defaults),
       inViewOnly: args.inViewOnly ?? false,
+      orderBy: args.orderBy ?? 'DISTANCE',
       ...(scope.cameraOwner !== undefined && { visible: (camera: CameraRecord) => isVisible(scope, camera) }),
     });
   };
