@@ -159,6 +159,15 @@ export const HUB_SETTINGS = {
     'Signing key of the development issuer, created on first use (mode 0600) and shared with `npm run token`; `memory` keeps it in memory only.',
     text,
   ),
+  authDevTokenEndpoint: define(
+    'AUTH_DEV_TOKEN_ENDPOINT',
+    'loopback',
+    'Who may get a development token from `POST /auth/dev/token` (the sign-in of the console and the explorer) while AUTH_ISSUER is unset: `loopback` (default) callers on this machine only, `any` every caller (never on a shared network), `off` no endpoint (`npm run token` still works). With AUTH_ISSUER set there is no such endpoint.',
+    (raw): 'loopback' | 'any' | 'off' => {
+      if (raw !== 'loopback' && raw !== 'any' && raw !== 'off') throw new Error('must be loopback, any or off');
+      return raw;
+    },
+  ),
   authMaxFailures: define('AUTH_MAX_FAILURES', '5', 'Failed authentications of one identity (or one client address) within AUTH_FAILURE_WINDOW_MS that lock it out (CJIS: at most 5).', positiveInteger),
   authMaxFailuresPerAddress: define(
     'AUTH_MAX_FAILURES_PER_ADDRESS',
@@ -222,7 +231,12 @@ export const HUB_SETTINGS = {
     'Items the cost estimate assumes in a list whose size neither the operation nor the schema states.',
     positiveInteger,
   ),
-  introspectionEnabled: define('INTROSPECTION_ENABLED', 'false', 'Answer schema introspection (`__schema`, `__type`); off, such queries are refused (INTROSPECTION_DISABLED).', flag),
+  introspectionEnabled: define(
+    'INTROSPECTION_ENABLED',
+    undefined,
+    'Answer schema introspection (`__schema`, `__type`, as GraphiQL at `/graphiql` asks); off, such queries are refused (INTROSPECTION_DISABLED) and error messages suggest no schema names. Unset: on while the hub is its own development issuer (AUTH_ISSUER unset), off with a real issuer.',
+    flag,
+  ),
   persistedOperationsFile: define(
     'PERSISTED_OPERATIONS_FILE',
     undefined,
@@ -417,5 +431,7 @@ export function readHubConfig(env: Readonly<Record<string, string | undefined>> 
     }
   }
   if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  // A development hub (its own issuer) shows its schema to the explorer; a production one does not.
+  config.introspectionEnabled ??= config.authIssuer === undefined;
   return config as HubConfig;
 }

@@ -5,7 +5,8 @@ import type { AuditSink } from '../gateway/audit/createAuditPlugin';
 import { type Gateway, createGateway } from '../gateway/createGateway';
 import { createHubRoutes } from './createHubRoutes';
 import { createConfiguredLimits } from './createConfiguredLimits';
-import { type DevIssuerKeys, auditRecordOfAuthentication, createHubAuthenticator } from './createHubAuth';
+import { auditRecordOfAuthentication, createHubAuthenticator } from './createHubAuth';
+import type { DevIssuerForGateway } from './createHubDevTokenRoutes';
 import type { HubConfig } from '../config/hubConfig';
 
 /** What the gateway needs from the rest of the hub, wherever it runs. */
@@ -17,8 +18,11 @@ export interface HubGatewayOptions {
   /** Where each subgraph listens. */
   readonly subgraphUrls: Readonly<Record<string, string>>;
   readonly subgraphSigningSecret: string;
-  /** The development issuer's public keys, when AUTH_ISSUER is unset. */
-  readonly devIssuer: DevIssuerKeys | undefined;
+  /**
+   * The development issuer, when AUTH_ISSUER is unset: its public keys, and in the hub's own
+   * thread its signing key too (for the development sign-in endpoint).
+   */
+  readonly devIssuer: DevIssuerForGateway | undefined;
 }
 
 /**
@@ -54,7 +58,7 @@ export async function createHubGateway(options: HubGatewayOptions): Promise<Gate
     subscriptionKeepAliveMs: config.subscriptionKeepAliveMs,
     resubscribeDelayMs: config.resubscribeDelayMs,
     resubscribeMaxDelayMs: config.resubscribeMaxDelayMs,
-    routes: createHubRoutes({ config, logger }),
+    routes: createHubRoutes({ config, logger, devIssuer, audit }),
   });
   // Refusals still being counted are written as their summaries before the audit log closes.
   return { ...gateway, close: () => gateway.close().finally(() => authenticator.close()) };

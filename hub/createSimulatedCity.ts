@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SuppliedVendors } from '../adapters/adapterFactoryContext';
 import { fileStemOf } from '../adapters/camera-csv';
-import { type Adapter, isListening } from '../contract';
+import { type Adapter, type DomainEvent, isListening } from '../contract';
 import type { OnvifDeviceConfig } from '../adapters/onvif-device';
-import { type CitySimulation, createCitySimulation, createSimulatorAdapter } from '../simulator';
+import { type CitySimulation, advanceThroughHistory, createCitySimulation, createSimulatorAdapter } from '../simulator';
 import { type SimulatedOnvifDevices, createProtocolSimulator } from '../simulator/devices';
 import type { Hub } from './createHub';
 import type { HubConfig } from '../config/hubConfig';
@@ -26,13 +26,30 @@ export interface SimulatedCity extends SuppliedVendors {
   readonly onvif: SimulatedOnvifDevices | null;
   /** Adapters the city needs besides the configured ones (direct mode: its own), given those (to find their endpoints). */
   adapters(configured: readonly Adapter[]): Adapter[];
-  /** Once the hub serves: registers the simulated fleet and starts sending. */
+  /**
+   * Once the hub serves: registers the simulated fleet, sends the city's last SIM_HISTORY_MINUTES
+   * (resolving once the hub has taken them), then follows the clock.
+   */
   start(hub: Hub): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** The wall clock and timers the city follows; tests pass their own. */
+export interface SimulatedCityClock {
+  /** Default the system clock. */
+  readonly now?: () => Date;
+  /** Calls `fn` every `everyMs` until the returned function is called; default `setInterval`. */
+  readonly schedule?: (everyMs: number, fn: () => void) => () => void;
+}
+
 /** The source name the simulated CAD's EIDO POSTs authenticate as. */
 const SIMULATED_CAD_SOURCE = 'sim-cad';
+
+/** Once the city is live, its first new 911 call rings within this long, whatever the draw. */
+export const FIRST_LIVE_CALL_WITHIN_MS = 20_000;
+
+/** Events of the history sent at a time (see `goLive`). */
+const HISTORY_SLICE = 250;
 
 const everyMs = (ms: number, fn: () => void) => {
   const timer = setInterval(fn, ms);
@@ -48,24 +65,46 @@ const everyMs = (ms: number, fn: () => void) => {
  *
  * In protocol mode every camera id carries the CSV file's stem (`sim-cameras:cam-0011`), the
  * ONVIF cameras' too, so that a camera has the same id whichever protocol carries it.
+ *
+ * With SIM_HISTORY_MINUTES, the city starts that long ago: `start` plays its past through the
+ * same road as live events (the adapter's sink, or the vendor protocols), each event at its own
+ * time, before the hub reports ready; until then the simulation's clock is held where it is, so
+ * that no tick runs ahead of the history.
  */
-export async function createSimulatedCity(config: HubConfig, logger: Logger): Promise<SimulatedCity> {
-  const now = () => new Date();
+export async function createSimulatedCity(config: HubConfig, logger: Logger, clock: SimulatedCityClock = {}): Promise<SimulatedCity> {
+  const { now = () => new Date(), schedule = everyMs } = clock;
+  const historyMs = config.simHistoryMinutes * 60_000;
+  let live = historyMs === 0;
   const simulation = createCitySimulation({
     seed: config.simSeed,
-    startAt: now(),
+    startAt: new Date(now().getTime() - historyMs),
     unitCount: config.simUnits,
     cameraCount: config.simCameras,
     callsPerMinute: config.simCallsPerMinute,
     positionIntervalMs: config.simPositionIntervalMs,
   });
   const log = logger.child({ component: 'simulator' });
+  /** The clock the simulation follows: held at its own time until the history is played. */
+  const simulationNow = () => (live ? now() : simulation.now());
+  /** Plays the past (when there is one), then lets the clock run and brings the first live call near. */
+  const goLive = async (play: (events: DomainEvent[]) => Promise<void>) => {
+    if (!live) {
+      const startedMs = performance.now();
+      const history = advanceThroughHistory(simulation, now());
+      // In slices, each taken before the next is sent: a whole hour at once would have every
+      // adapter of this one process racing for the event loop, and HTTP sends time out.
+      for (let start = 0; start < history.length; start += HISTORY_SLICE) await play(history.slice(start, start + HISTORY_SLICE));
+      log.info({ events: history.length, minutes: config.simHistoryMinutes, ms: Math.round(performance.now() - startedMs) }, 'simulated city history played');
+      live = true;
+    }
+    simulation.callNoLaterThan(new Date(simulation.now().getTime() + FIRST_LIVE_CALL_WITHIN_MS));
+  };
 
   if (config.simMode === 'direct') {
     const adapter = createSimulatorAdapter({
       simulation,
-      now,
-      schedule: everyMs,
+      now: simulationNow,
+      schedule,
       tickMs: config.simTickMs,
       onError: (error, event) => log.warn({ err: error, eventId: event?.eventId }, 'simulator event not applied'),
     });
@@ -76,7 +115,15 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
       cameraCsvFiles: [],
       onvif: null,
       adapters: () => [adapter],
-      start: (hub) => continueIncidentNumbers(simulation, hub),
+      async start(hub) {
+        await continueIncidentNumbers(simulation, hub);
+        // The adapter's own road: it was started with the hub's sink.
+        await goLive(async (events) => {
+          for (const event of events) {
+            await hub.sink.emit(event).catch((error: unknown) => log.warn({ err: error, eventId: event.eventId }, 'simulator event not applied'));
+          }
+        });
+      },
       stop: async () => undefined,
     };
   }
@@ -94,8 +141,8 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
   };
   const city = createProtocolSimulator({
     simulation,
-    now,
-    schedule: everyMs,
+    now: simulationNow,
+    schedule,
     tickMs: config.simTickMs,
     avlUdp: () => ({ host: '127.0.0.1', port: Number(endpointOf('avl', 'udp').port) }),
     eidoUrl: () => endpointOf('eido-http', 'http').href,
@@ -125,6 +172,7 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger): Pr
         if (event.type === 'unit.statusChanged') await hub.sink.emit(event);
       }
       await city.start();
+      await goLive((events) => city.play(events));
     },
     stop: () => city.stop(),
   };

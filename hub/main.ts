@@ -5,6 +5,8 @@ import { type Adapter, isListening } from '../contract';
 import { createConfiguredHub } from './createConfiguredHub';
 import { type HubConfig, readHubConfig } from '../config/hubConfig';
 import { DataDirectoryInUseError } from '../storage/lockDataDirectory';
+import { startTracing } from '../observability/startTracing';
+import { traceLogMixin } from '../observability/traceLogMixin';
 
 /** Where vendors reach an adapter that listens, on the host shown, for the start-up banner. */
 function describeEndpoints(adapter: Adapter, host: string): string {
@@ -33,10 +35,15 @@ async function main(): Promise<void> {
     console.error((error as Error).message);
     process.exit(1);
   }
-  const logger = pino({ level: config.logLevel });
+  const logger = pino({ level: config.logLevel, mixin: traceLogMixin });
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; the gateway's own thread starts its own.
+  const tracing = await startTracing({ endpoint: config.otelExporterOtlpEndpoint, serviceName: config.otelServiceName });
   console.log(
     `Starting RTCC Hub on ${describeStorage(config)}` +
-      (config.simulator ? ` with the simulated city (seed ${config.simSeed}, ${config.simUnits} units, ${config.simCameras} cameras)` : '') +
+      (config.simulator
+        ? ` with the simulated city (seed ${config.simSeed}, ${config.simUnits} units, ${config.simCameras} cameras` +
+          (config.simHistoryMinutes > 0 ? `, its last ${config.simHistoryMinutes} minutes played first)` : ')')
+        : '') +
       ' …',
   );
   const { hub, city, adapters, close } = await createConfiguredHub({ config, logger });
@@ -65,6 +72,7 @@ async function main(): Promise<void> {
     stoppingSince = Date.now();
     console.log(`\n${signal}: stopping …`);
     await close();
+    await tracing?.shutdown().catch((error: unknown) => console.error('Flushing traces failed:', error));
     console.log('Stopped.');
     process.exit(0);
   };

@@ -55,6 +55,12 @@ export interface CitySimulation {
    * twice. Numbers of another agency prefix or form are ignored.
    */
   continueIncidentNumbers(issued: Iterable<string>): void;
+  /**
+   * The next 911 call rings no later than `time` (when calls are on at all): a city that has
+   * just come up should not leave its first call to the luck of the Poisson draw. It draws no
+   * random number, so events stay a function of the seed and the calls made.
+   */
+  callNoLaterThan(time: Date): void;
 }
 
 /** Creates the simulated city around Mesa, Arizona; see {@link CitySimulationOptions}. */
@@ -129,6 +135,11 @@ export function createCitySimulation(options: CitySimulationOptions): CitySimula
         state.issuedIncidentNumbers.set(day, highest);
         if (day === state.incidentNumberDay) state.incidentNumberSequence = Math.max(state.incidentNumberSequence, highest);
       }
+    },
+    callNoLaterThan(time) {
+      const timeMs = time.getTime();
+      if (Number.isNaN(timeMs)) throw new RangeError('callNoLaterThan: time is an invalid Date');
+      if (settings.callsPerMinute > 0) state.nextCallAtMs = Math.min(state.nextCallAtMs, timeMs);
     },
   };
 

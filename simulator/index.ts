@@ -1,4 +1,5 @@
 /** The simulated city: a deterministic source of domain events, and the adapter that plays it. */
+export { advanceThroughHistory, thinPositionFixes, type HistoryOptions } from './advanceThroughHistory';
 export { createCitySimulation, type CitySimulation, type CitySimulationOptions } from './createCitySimulation';
 export {
   createSimulatorAdapter,

@@ -92,6 +92,11 @@ export interface ProtocolSimulator {
   deviceAssignments(): readonly DeviceAssignment[];
   /** Listens, sends the initial state (cameras file, first fixes), then follows the clock. */
   start(): Promise<void>;
+  /**
+   * Sends events the caller advanced the simulation for itself (its past, say: see
+   * `advanceThroughHistory`) as a tick would, and resolves once they are sent. Only while running.
+   */
+  play(events: readonly DomainEvent[]): Promise<void>;
   /** Stops ticking, waits for sends in progress, closes sockets. Cannot be started again. */
   stop(): Promise<void>;
   /** Resolves once no send is in progress. */
@@ -261,6 +266,11 @@ export function createProtocolSimulator(options: ProtocolSimulatorOptions): Prot
       phase = 'running';
       route(simulation.initialEvents());
       cancel = schedule(tickMs, tick);
+    },
+    async play(events) {
+      if (phase !== 'running') throw new Error(`protocol simulator: cannot play events when ${phase}`);
+      route(events);
+      await idle();
     },
     async stop() {
       const wasRunning = phase === 'running';

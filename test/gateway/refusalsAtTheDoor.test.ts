@@ -25,7 +25,8 @@ describe.each(STORAGE_TARGETS)('refusals at the door, on $name', (target) => {
     let hub: TestHub;
     let authorization: string;
     beforeAll(async () => {
-      hub = await startTestHub(target);
+      // Introspection off, as with a real issuer (a development hub answers it, for the explorer).
+      hub = await startTestHub(target, { env: { INTROSPECTION_ENABLED: 'false' } });
       authorization = `Bearer ${await hub.token()}`;
     });
     afterAll(() => hub?.close());

@@ -1,8 +1,8 @@
 import { readHubConfig } from '../../../config/hubConfig';
 
 describe('limits settings', () => {
-  it('default to 32 KiB documents, depth 12, cost 5000, no introspection, no allow-list, 600 operations a minute', () => {
-    expect(readHubConfig({})).toMatchObject({
+  it('default to 32 KiB documents, depth 12, cost 5000, no introspection (with a real issuer), no allow-list, 600 operations a minute', () => {
+    expect(readHubConfig({ AUTH_ISSUER: 'https://login.example.gov/realms/pd' })).toMatchObject({
       limitDocumentBytes: 32_768,
       limitMaxDepth: 12,
       limitMaxCost: 5000,

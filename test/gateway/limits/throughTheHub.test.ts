@@ -8,7 +8,7 @@ describe('limits against abuse, through the running gateway', () => {
   let hub: TestHub;
   let headers: Record<string, string>;
   beforeAll(async () => {
-    hub = await startTestHub(target, { env: { RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_BURST: '20', LIMIT_MAX_DEPTH: '8' } });
+    hub = await startTestHub(target, { env: { RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_BURST: '20', LIMIT_MAX_DEPTH: '8', INTROSPECTION_ENABLED: 'false' } });
     headers = { authorization: `Bearer ${await hub.token({ subject: 'limits-supervisor', roles: ['supervisor'] })}`, 'x-purpose': 'TEST-1' };
   });
   afterAll(() => hub?.close());
