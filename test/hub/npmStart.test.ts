@@ -51,8 +51,29 @@ describe('npm start (hub/main.ts)', () => {
         env: { ...process.env, AUTH_DEV_KEY_FILE: keyFile },
         encoding: 'utf8',
       }).trim();
+    const readyAt = Date.now();
     const token = tokenFor('operator');
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    // The city came up with its last hour (SIM_HISTORY_MINUTES=60): incidents are there at once,
+    // asked for until a deadline 5 s after "ready" (a deadline to wait for, not a speed measured).
+    const askIncidents = async () => {
+      const response = await fetch(url!, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query: '{ incidents(first: 5) { edges { node { id number status reportedAt } } } }' }),
+      });
+      return (await response.json()) as { data?: { incidents: { edges: { node: { reportedAt: string } }[] } } };
+    };
+    let incidents = await askIncidents();
+    while ((incidents.data?.incidents.edges.length ?? 0) < 5 && Date.now() - readyAt < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      incidents = await askIncidents();
+    }
+    expect(incidents.data?.incidents.edges).toHaveLength(5);
+    // Reported during the past hour at their own times, not all "now".
+    const reportedAt = incidents.data!.incidents.edges.map(({ node }) => Date.parse(node.reportedAt));
+    for (const at of reportedAt) expect(at).toBeGreaterThan(readyAt - 3600_000 - 120_000);
+    expect(new Set(reportedAt).size).toBe(5);
     // A CAD authenticates its EIDO POSTs: a token of the adapter role from the same issuer.
     const adapterToken = tokenFor('adapter');
     // The simulated city reaches the hub through the adapters: units from its CAD roster at once,

@@ -1,0 +1,123 @@
+import pino from 'pino';
+import { readHubConfig } from '../../config/hubConfig';
+import type { Adapter } from '../../contract';
+import type { SimulatorAdapter } from '../../simulator';
+import { FIRST_LIVE_CALL_WITHIN_MS, type SimulatedCity, createSimulatedCity } from '../../hub/createSimulatedCity';
+import { type TestHub, startTestHub } from '../support/startTestHub';
+import { STORAGE_TARGETS } from '../support/storageTargets';
+
+const READY_AT = new Date('2026-11-23T19:00:00.000Z');
+const HISTORY_MINUTES = 60;
+
+interface IncidentNode {
+  id: string;
+  status: string;
+  reportedAt: string;
+}
+interface CallNode {
+  id: string;
+  receivedAt: string;
+}
+
+/**
+ * The simulated city as `npm start` builds it (hub/createSimulatedCity, `SIM_MODE=direct`), with
+ * the wall clock and timers in the test's hands: its last hour is in the hub once `start`
+ * resolves, at the hour's own times, and a new call comes within 30 s of simulated time.
+ */
+describe.each(STORAGE_TARGETS)('the simulated city comes up with its last hour ($name)', (target) => {
+  let hub: TestHub;
+  let city: SimulatedCity;
+  let clock = READY_AT;
+  let tick: (() => void) | undefined;
+  let adapters: readonly Adapter[] = [];
+
+  beforeAll(async () => {
+    const config = readHubConfig({
+      SIM_MODE: 'direct',
+      SIM_SEED: '9',
+      SIM_UNITS: '20',
+      SIM_CAMERAS: '50',
+      SIM_HISTORY_MINUTES: String(HISTORY_MINUTES),
+      PGLITE_DATA_DIR: 'memory',
+      AUTH_DEV_KEY_FILE: 'memory',
+    });
+    city = await createSimulatedCity(config, pino({ level: 'silent' }), {
+      now: () => clock,
+      schedule: (_everyMs, fn) => {
+        tick = fn;
+        return () => {
+          tick = undefined;
+        };
+      },
+    });
+    adapters = city.adapters([]);
+    hub = await startTestHub(target, { now: () => clock, adapters: [...adapters] });
+    await city.start(hub);
+  });
+  afterAll(async () => {
+    await city?.stop();
+    await hub?.close();
+  });
+
+  const incidents = async () => {
+    const body = await hub.query<{ incidents: { edges: { node: IncidentNode }[] } }>(
+      '{ incidents(first: 100) { edges { node { id status reportedAt } } } }',
+    );
+    expect(body.errors).toBeUndefined();
+    return body.data!.incidents.edges.map(({ node }) => node);
+  };
+  const calls = async () => {
+    const body = await hub.query<{ calls: { edges: { node: CallNode }[] } }>('{ calls(first: 100) { edges { node { id receivedAt } } } }');
+    expect(body.errors).toBeUndefined();
+    return body.data!.calls.edges.map(({ node }) => node);
+  };
+
+  it('answers the first query with the hour\'s incidents, in several states, reported across the hour', async () => {
+    const nodes = await incidents();
+    expect(nodes.length).toBeGreaterThan(10);
+    expect(new Set(nodes.map((node) => node.status)).size).toBeGreaterThanOrEqual(3);
+    expect(nodes.map((node) => node.status)).toContain('CLOSED');
+    const reported = nodes.map((node) => Date.parse(node.reportedAt));
+    const hourAgo = READY_AT.getTime() - HISTORY_MINUTES * 60_000;
+    for (const at of reported) {
+      expect(at).toBeGreaterThanOrEqual(hourAgo);
+      expect(at).toBeLessThanOrEqual(READY_AT.getTime());
+    }
+    // Newest first: even the first page reaches well back into the hour.
+    expect(Math.min(...reported)).toBeLessThan(READY_AT.getTime() - 30 * 60_000);
+  });
+
+  it('has units on duty with positions fixed at their historical times', async () => {
+    const body = await hub.query<{ units: { edges: { node: { status: string; position: { fixAt: string } | null } }[] } }>(
+      '{ units(first: 100) { edges { node { status position { fixAt } } } } }',
+    );
+    expect(body.errors).toBeUndefined();
+    const units = body.data!.units.edges.map(({ node }) => node);
+    expect(units).toHaveLength(20);
+    expect(new Set(units.map((unit) => unit.status)).size).toBeGreaterThan(1);
+    for (const unit of units) {
+      expect(unit.position).not.toBeNull();
+      const fixAt = Date.parse(unit.position!.fixAt);
+      // The last fix of the history: the minute before the city went live, not the hour before.
+      expect(fixAt).toBeLessThanOrEqual(READY_AT.getTime());
+      expect(fixAt).toBeGreaterThan(READY_AT.getTime() - 60_000);
+    }
+  });
+
+  it('rings a new call within 30 s of simulated time after it is ready', async () => {
+    const before = new Set((await calls()).map((call) => call.id));
+    expect(before.size).toBeGreaterThan(10);
+    const simulator = adapters.find((adapter): adapter is SimulatorAdapter => adapter.name === 'simulator' && 'idle' in adapter);
+    expect(simulator).toBeDefined();
+    for (let second = 1; second <= 30; second += 1) {
+      clock = new Date(READY_AT.getTime() + second * 1000);
+      tick?.();
+      await simulator!.idle();
+    }
+    const fresh = (await calls()).filter((call) => !before.has(call.id));
+    expect(fresh.length).toBeGreaterThan(0);
+    const first = Math.min(...fresh.map((call) => Date.parse(call.receivedAt)));
+    expect(first).toBeGreaterThan(READY_AT.getTime() - 1000);
+    expect(first).toBeLessThanOrEqual(READY_AT.getTime() + FIRST_LIVE_CALL_WITHIN_MS);
+  });
+});
