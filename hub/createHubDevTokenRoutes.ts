@@ -24,17 +24,23 @@ export function createHubDevTokenRoutes(options: {
 }): GatewayRoutes {
   const { config, logger, devIssuer, audit } = options;
   return async (app) => {
-    if (!devIssuer || config.authIssuer || config.authDevTokenEndpoint === 'off') return;
+    const access = config.authDevTokenEndpoint;
+    if (!devIssuer || !offersDevSignIn(config, devIssuer) || access === 'off') return;
     const signer = await signerOf(devIssuer, config, logger);
     if (!signer) return;
     await createDevTokenRoutes({
       issuer: signer,
-      access: config.authDevTokenEndpoint,
+      access,
       record: async (issued) => {
         await audit.append(auditRecordOfDevToken(issued));
       },
     })(app);
   };
+}
+
+/** Whether the hub hands out development tokens over HTTP: it is its own issuer, and AUTH_DEV_TOKEN_ENDPOINT is not `off`. */
+export function offersDevSignIn(config: HubConfig, devIssuer: DevIssuerKeys | undefined): boolean {
+  return devIssuer !== undefined && !config.authIssuer && config.authDevTokenEndpoint !== 'off';
 }
 
 /** The audit record of a development token handed out over HTTP: the issuer's logon of its subject. */

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { HubConfig } from '../config/hubConfig';
 import type { GatewayRoutes } from '../gateway/createGateway';
 import type { AuditSink } from '../gateway/audit/createAuditPlugin';
-import { type DevIssuerForGateway, createHubDevTokenRoutes } from './createHubDevTokenRoutes';
+import { type DevIssuerForGateway, createHubDevTokenRoutes, offersDevSignIn } from './createHubDevTokenRoutes';
+import { serveExplorer } from '../explorer/serveExplorer';
 
 /** What the hub's extra HTTP routes may need; built in whichever thread runs the gateway. */
 export interface HubRoutesContext {
@@ -22,5 +23,6 @@ export interface HubRoutesContext {
 export function createHubRoutes(context: HubRoutesContext): GatewayRoutes[] {
   return [
     createHubDevTokenRoutes(context),
+    serveExplorer({ devSignIn: offersDevSignIn(context.config, context.devIssuer) }),
   ];
 }

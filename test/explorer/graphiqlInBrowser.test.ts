@@ -1,0 +1,109 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, type Page, type Request, chromium } from 'playwright-core';
+import { buildExplorer } from '../../explorer/buildExplorer';
+import { loadCityFixture } from '../support/cityFixture';
+import { type TestHub, startTestHub } from '../support/startTestHub';
+import { STORAGE_TARGETS } from '../support/storageTargets';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(__dirname, '..', '..', '.rtcc', 'screenshots');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`test/explorer skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+const describeWithChromium = hasChromium ? describe : describe.skip;
+const target = STORAGE_TARGETS[0]!;
+
+/** Text shown in a Monaco editor of GraphiQL (its rendered lines; Monaco draws spaces as U+00A0). */
+const editorText = (page: Page, selector: string) => page.locator(`${selector} .view-lines`).innerText().then((text) => text.replace(/\u00a0/g, ' '));
+
+/**
+ * GraphiQL at /graphiql in Debian's headless Chromium against a test hub that is its own issuer:
+ * the page, its bundles and Monaco's workers come from the hub, the development sign-in fills
+ * the Authorization header, and a query typed into the editor shows its answer.
+ */
+describeWithChromium('the explorer (GraphiQL at /graphiql) in a browser', () => {
+  let hub: TestHub;
+  let context: BrowserContext;
+  let userDataDir: string;
+  let origin: string;
+  let incidentId: string;
+
+  beforeAll(async () => {
+    const [started] = await Promise.all([startTestHub(target), buildExplorer()]);
+    hub = started;
+    await loadCityFixture(hub.sink);
+    const first = await hub.query<{ incidents: { edges: { node: { id: string } }[] } }>('{ incidents(first: 1) { edges { node { id } } } }');
+    incidentId = first.data!.incidents.edges[0]!.node.id;
+    origin = new URL(hub.gatewayUrl).origin;
+    userDataDir = mkdtempSync(join(tmpdir(), 'rtcc-explorer-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 180_000);
+  afterAll(async () => {
+    await context?.close();
+    await hub?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('loads from the hub alone, signs in as an operator and runs a typed query', async () => {
+    const page = await context.newPage();
+    const requests: Request[] = [];
+    page.on('request', (request) => requests.push(request));
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    const response = await page.goto(`${origin}/graphiql`);
+    expect(response?.status()).toBe(200);
+    await page.locator('.graphiql-query-editor .monaco-editor').waitFor({ timeout: 60_000 });
+
+    // The development sign-in panel: its roles come from the hub; the token lands in the headers editor.
+    await page.locator('#rtcc-dev-role option[value="operator"]').waitFor({ state: 'attached' });
+    await page.selectOption('#rtcc-dev-role', 'operator');
+    await page.click('.rtcc-dev-sign-in button[type="submit"]');
+    await page.locator('.rtcc-dev-status', { hasText: 'Signed in as dev-operator' }).waitFor();
+    expect(await editorText(page, '.graphiql-editor-tool .graphiql-editor:not(.hidden)')).toContain('"Authorization": "Bearer ey');
+
+    // Type a query over the default one and run it (Ctrl-Enter, as a user would).
+    await page.click('.graphiql-query-editor .monaco-editor .view-lines');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText('{ incidents(first: 1) { edges { node { id } } } }');
+    await page.keyboard.press('Control+Enter');
+    await page.locator('.graphiql-response .view-lines', { hasText: incidentId }).waitFor({ timeout: 30_000 });
+    expect(await editorText(page, '.graphiql-response')).toMatch(/"incidents"/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'explorer.png') });
+
+    // Every request went to the hub: the page, the bundles, Monaco's workers, the sign-in, /graphql.
+    const urls = requests.map((request) => request.url());
+    expect(urls.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))).toEqual([]);
+    expect(urls).toEqual(expect.arrayContaining([
+      `${origin}/graphiql/assets/explorer.js`,
+      `${origin}/graphiql/assets/explorer.css`,
+      `${origin}/auth/dev/roles`,
+      `${origin}/auth/dev/token`,
+      `${origin}/graphql`,
+    ]));
+    expect(urls.some((url) => /\/graphiql\/assets\/(editor|graphql|json)\.worker\.js$/.test(url))).toBe(true);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('fetched the schema with the token: the documentation explorer knows the Query type', async () => {
+    const page = await context.newPage();
+    await page.goto(`${origin}/graphiql`);
+    await page.locator('#rtcc-dev-role option[value="auditor"]').waitFor({ state: 'attached' });
+    await page.selectOption('#rtcc-dev-role', 'auditor');
+    await page.click('.rtcc-dev-sign-in button[type="submit"]');
+    await page.locator('.rtcc-dev-status', { hasText: 'Signed in as dev-auditor' }).waitFor();
+    await page.click('button[aria-label="Show Documentation Explorer"]');
+    await page.locator('.graphiql-doc-explorer', { hasText: 'query: Query' }).waitFor({ timeout: 30_000 });
+    expect(await page.locator('.graphiql-doc-explorer').innerText()).toMatch(/IncidentConnection/);
+    await page.close();
+  }, 120_000);
+});
