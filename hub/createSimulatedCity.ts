@@ -8,7 +8,7 @@ import { fileStemOf } from '../adapters/camera-csv';
 import { type Adapter, type DomainEvent, isListening } from '../contract';
 import type { OnvifDeviceConfig } from '../adapters/onvif-device';
 import { type CitySimulation, advanceThroughHistory, createCitySimulation, createSimulatorAdapter } from '../simulator';
-import { type SimulatedOnvifDevices, createProtocolSimulator } from '../simulator/devices';
+import { type SimulatedOnvifDevices, type SnapshotScene, createProtocolSimulator, createSnapshotServer } from '../simulator/devices';
 import type { Hub } from './createHub';
 import type { HubConfig } from '../config/hubConfig';
 
@@ -75,7 +75,13 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
   const { now = () => new Date(), schedule = everyMs } = clock;
   const historyMs = config.simHistoryMinutes * 60_000;
   let live = historyMs === 0;
+  // The simulated VMS's and Community Connect's stills, on this machine, so that a console's
+  // tiles show a picture with no internet; it must listen before the cameras get their URLs.
+  const scenes = new Map<string, Omit<SnapshotScene, 'at'>>();
+  const snapshots = createSnapshotServer({ sceneOf: (cameraId) => scenes.get(cameraId) ?? null, now });
+  await snapshots.listen();
   const simulation = createCitySimulation({
+    snapshotUrlOf: ({ cameraId }) => snapshots.urlOf(cameraId),
     seed: config.simSeed,
     startAt: new Date(now().getTime() - historyMs),
     unitCount: config.simUnits,
@@ -83,6 +89,11 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
     callsPerMinute: config.simCallsPerMinute,
     positionIntervalMs: config.simPositionIntervalMs,
   });
+  for (const event of simulation.initialEvents()) {
+    if (event.type !== 'camera.discovered') continue;
+    const { cameraId, name, headingDegrees, fieldOfViewDegrees, ptz } = event;
+    scenes.set(cameraId, { cameraId, name, headingDegrees, fieldOfViewDegrees, ptz });
+  }
   const log = logger.child({ component: 'simulator' });
   /** The clock the simulation follows: held at its own time until the history is played. */
   const simulationNow = () => (live ? now() : simulation.now());
@@ -124,7 +135,7 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
           }
         });
       },
-      stop: async () => undefined,
+      stop: () => snapshots.close(),
     };
   }
 
@@ -174,7 +185,10 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
       await city.start();
       await goLive((events) => city.play(events));
     },
-    stop: () => city.stop(),
+    async stop() {
+      await city.stop();
+      await snapshots.close();
+    },
   };
 }
 

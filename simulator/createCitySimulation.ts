@@ -1,4 +1,4 @@
-import { type DomainEvent } from '../contract';
+import { type CameraSource, type DomainEvent } from '../contract';
 import { type CameraSite, createCameras } from './createCameras';
 import { createRandom } from './createRandom';
 import { createStreetGrid, type StreetGrid } from './createStreetGrid';
@@ -35,6 +35,12 @@ export interface CitySimulationOptions {
   readonly agencyPrefix?: string;
   /** The envelope `source` of every event; default `simulator`. */
   readonly source?: string;
+  /**
+   * Where a camera that offers stills serves them (e.g. a simulated VMS on this machine, see
+   * `createSnapshotServer`); default the city's own addresses under `.sim.invalid`, which no
+   * one serves. Cameras without stills (registered-only community cameras) keep none.
+   */
+  readonly snapshotUrlOf?: (camera: { readonly cameraId: string; readonly cameraSource: CameraSource }) => string;
 }
 
 /** A deterministic simulated city: no timers, no wall clock, no global randomness. */
@@ -72,7 +78,10 @@ export function createCitySimulation(options: CitySimulationOptions): CitySimula
     units: createRandom(settings.seed, 2),
     cameras: createRandom(settings.seed, 3),
   };
-  const cameraSites = createCameras(grid, createRandom(settings.seed, 0), settings.cameraCount);
+  const { snapshotUrlOf } = options;
+  const cameraSites = createCameras(grid, createRandom(settings.seed, 0), settings.cameraCount).map((site) =>
+    snapshotUrlOf && site.snapshotUrl !== null ? { ...site, snapshotUrl: snapshotUrlOf(site) } : site,
+  );
   const state: SimulationState = {
     nowMs: settings.startMs,
     units: createUnits(grid, random.units, {

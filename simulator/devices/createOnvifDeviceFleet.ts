@@ -5,6 +5,7 @@ import { type CameraRow } from './encodeCameraCsv';
 import { type PtzPosition } from './encodeOnvifResponse';
 import { createExclusiveRunner, type ExclusiveRunner } from './createExclusiveRunner';
 import {
+  SNAPSHOT_PATH,
   type PtzCommandRecord,
   type SimulatedOnvifDevice,
   createSimulatedOnvifDevice,
@@ -123,6 +124,13 @@ export function createOnvifDeviceFleet(options: OnvifDeviceFleetOptions, report:
     const body = await readBody(request);
     if (body === null) {
       response.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' }).end('Request too large\n');
+      return;
+    }
+    if ((request.method === 'GET' || request.method === 'HEAD') && request.url === SNAPSHOT_PATH) {
+      const still = member.device.snapshot();
+      response
+        .writeHead(still.status, { 'content-type': still.contentType, 'content-length': Buffer.byteLength(still.body), 'cache-control': 'no-store' })
+        .end(request.method === 'HEAD' ? undefined : still.body);
       return;
     }
     if (request.method !== 'POST') {

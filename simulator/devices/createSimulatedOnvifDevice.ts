@@ -24,6 +24,7 @@ import {
   encodeSoapFault,
   encodeSystemDateAndTime,
 } from './encodeOnvifResponse';
+import { SNAPSHOT_CONTENT_TYPE, renderCameraSnapshot } from './renderCameraSnapshot';
 import { type OnvifDeviceRequest, type RequestedPosition, type UsernameTokenFields, readOnvifRequest } from './readOnvifRequest';
 
 /** What a device is: everything it answers with, derived from a simulated camera. */
@@ -31,7 +32,10 @@ export interface OnvifDeviceSheet {
   readonly cameraId: string;
   readonly serialNumber: string;
   readonly profiles: readonly OnvifProfileSheet[];
+  /** Null: the device offers no stills. Else the camera's; the device serves its own at {@link SNAPSHOT_PATH}. */
   readonly snapshotUrl: string | null;
+  /** What the lens sees at pan 0, for the stills it draws. */
+  readonly view: { readonly name: string; readonly headingDegrees: number | null; readonly fieldOfViewDegrees: number | null };
   /** The device has a PTZ service (and its first profile a PTZConfiguration). */
   readonly ptz: boolean;
   readonly presets: readonly OnvifPresetSheet[];
@@ -67,6 +71,7 @@ export function onvifDeviceSheetOf(camera: CameraRow): OnvifDeviceSheet {
     serialNumber: `SIM${createHash('sha256').update(camera.cameraId).digest('hex').slice(0, 10).toUpperCase()}`,
     profiles,
     snapshotUrl: camera.snapshotUrl,
+    view: { name: camera.name, headingDegrees: camera.headingDegrees, fieldOfViewDegrees: camera.fieldOfViewDegrees },
     ptz: camera.ptz && profiles.length > 0,
     presets,
   };
@@ -116,6 +121,12 @@ export interface SimulatedOnvifDeviceOptions {
 
 export interface SimulatedOnvifDevice {
   answer(exchange: OnvifExchange): OnvifAnswer;
+  /**
+   * GET {@link SNAPSHOT_PATH}: the still GetSnapshotUri points at, drawn for the device clock and
+   * where the head points now; 404 when the device offers no stills. Unauthenticated, as many
+   * cameras serve stills, so that a console's `<img>` can show it.
+   */
+  snapshot(): OnvifAnswer;
   /** The simulation changed the camera. */
   describe(sheet: OnvifDeviceSheet): void;
   /** Where the head points. */
@@ -126,6 +137,8 @@ export interface SimulatedOnvifDevice {
 }
 
 export const KEPT_COMMANDS = 100;
+/** Where a device serves its still (GetSnapshotUri answers this path on its own origin). */
+export const SNAPSHOT_PATH = '/onvif/snapshot.svg';
 /** How far a token's `Created` may be from the device clock, either way. */
 export const ALLOWED_CLOCK_SKEW_MS = 60_000;
 /** US Mountain Standard Time all year: Arizona keeps no daylight saving (POSIX TZ). */
@@ -261,7 +274,7 @@ export function createSimulatedOnvifDevice(options: SimulatedOnvifDeviceOptions)
         const profile = profileFor(request);
         if (!('token' in profile)) return profile;
         if (sheet.snapshotUrl === null) return fault(500, { code: 'env:Receiver', subcodes: ['ter:ActionNotSupported'], reason: 'No snapshots' });
-        return ok(encodeMediaUri('GetSnapshotUri', sheet.snapshotUrl));
+        return ok(encodeMediaUri('GetSnapshotUri', `${origin}${SNAPSHOT_PATH}`));
       }
       case 'AbsoluteMove': {
         const profile = ptzProfileFor(request);
@@ -324,6 +337,14 @@ export function createSimulatedOnvifDevice(options: SimulatedOnvifDeviceOptions)
         }
       }
       return dispatch(request, origin, at);
+    },
+    snapshot() {
+      if (sheet.snapshotUrl === null) return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'No snapshots\n' };
+      const { name, headingDegrees, fieldOfViewDegrees } = sheet.view;
+      // Generic pan ±1 is ±180° from the heading (see genericPosition).
+      const bearing = headingDegrees === null ? null : normalizeDegrees(headingDegrees + head.pan * 180);
+      const body = renderCameraSnapshot({ cameraId: sheet.cameraId, name, headingDegrees: bearing, fieldOfViewDegrees, ptz: sheet.ptz, at: now() });
+      return { status: 200, contentType: SNAPSHOT_CONTENT_TYPE, body };
     },
     describe(next) {
       sheet = next;

@@ -32,6 +32,7 @@ export {
 } from './createOnvifDeviceFleet';
 export {
   ALLOWED_CLOCK_SKEW_MS,
+  SNAPSHOT_PATH,
   type OnvifDeviceSheet,
   type OnvifExchange,
   type PtzCommandRecord,
@@ -40,6 +41,8 @@ export {
   onvifDeviceSheetOf,
 } from './createSimulatedOnvifDevice';
 export { type OnvifDeviceRequest, readOnvifRequest } from './readOnvifRequest';
+export { SNAPSHOT_CONTENT_TYPE, type SnapshotScene, renderCameraSnapshot } from './renderCameraSnapshot';
+export { type SnapshotServer, type SnapshotServerOptions, createSnapshotServer } from './createSnapshotServer';
 export { type PtzPosition } from './encodeOnvifResponse';
 export { encodeCivicAddress, encodePidfLocation, type PidfLocationOptions } from './encodePidfLocation';
 export {

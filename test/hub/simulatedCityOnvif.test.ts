@@ -72,7 +72,8 @@ describe.each(STORAGE_TARGETS)('the simulated city’s ONVIF cameras through the
       // Streams as GetStreamUri gave them, one per media profile.
       expect(body.data?.camera?.streams.map((stream) => stream.protocol)).toEqual(['RTSP', 'RTSP']);
       expect(body.data?.camera?.streams[0]?.url).toMatch(new RegExp(`/${device.cameraId}/main$`));
-      expect(body.data?.camera?.snapshotUrl).toMatch(new RegExp(`/${device.cameraId}\\.jpg$`));
+      // The device's own still, which it serves (GetSnapshotUri).
+      expect(body.data?.camera?.snapshotUrl).toBe(new URL('/onvif/snapshot.svg', device.config.deviceServiceUrl).href);
     }
     const adapters = await query<{ adapters: { name: string; connected: boolean; accepted: number; rejected: number }[] }>(
       '{ adapters { name connected accepted rejected } }',

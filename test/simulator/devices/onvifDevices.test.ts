@@ -13,6 +13,7 @@ import {
 import { type OnvifAdapter, createOnvifAdapter } from '../../../adapters/onvif-device';
 import { type CitySimulation, createCitySimulation } from '../../../simulator';
 import {
+  SNAPSHOT_PATH,
   type CameraRow,
   type OnvifDeviceFleet,
   type ProtocolFailure,
@@ -128,7 +129,9 @@ describe('a simulated ONVIF device (protocol logic)', () => {
     expect(profiles.ok && profiles.value.map((profile) => profile.ptz !== null)).toEqual(rtsp.map((_stream, index) => index === 0));
     for (const stream of rtsp) {
       expect(client.call({ operation: 'GetStreamUri', profileToken: stream.profile! }).parsed).toMatchObject({ ok: true, value: { uri: stream.url } });
-      expect(client.call({ operation: 'GetSnapshotUri', profileToken: stream.profile! }).parsed).toMatchObject({ ok: true, value: { uri: camera.snapshotUrl } });
+      // The device serves its own still (the camera has one), on its own origin.
+      expect(camera.snapshotUrl).not.toBeNull();
+      expect(client.call({ operation: 'GetSnapshotUri', profileToken: stream.profile! }).parsed).toMatchObject({ ok: true, value: { uri: `${ORIGIN}${SNAPSHOT_PATH}` } });
     }
     expect(faultCodes(client.call({ operation: 'GetStreamUri', profileToken: 'Profile_9' }).parsed)).toEqual(['ter:InvalidArgVal', 'ter:NoProfile']);
   });
@@ -202,7 +205,9 @@ describe('simulated ONVIF devices on the network, polled and aimed by the hub’
     expect(discovered.map((event) => event.cameraId).sort()).toEqual(cameras.map((camera) => `sim:${camera.cameraId}`).sort());
     for (const camera of cameras) {
       const event = discovered.find((candidate) => candidate.cameraId === `sim:${camera.cameraId}`)!;
-      expect(event).toMatchObject({ name: camera.name, ptz: true, status: 'ONLINE', snapshotUrl: camera.snapshotUrl, headingDegrees: camera.headingDegrees, location: { point: camera.location.point } });
+      const device = fleet.configs().find((config) => config.cameraId === event.cameraId)!;
+      const snapshotUrl = new URL(SNAPSHOT_PATH, device.deviceServiceUrl).href;
+      expect(event).toMatchObject({ name: camera.name, ptz: true, status: 'ONLINE', snapshotUrl, headingDegrees: camera.headingDegrees, location: { point: camera.location.point } });
       expect(event.streams).toEqual(camera.streams.filter((stream) => stream.protocol === 'RTSP'));
       expect(statuses(event.cameraId)).toEqual(['ONLINE']);
     }
