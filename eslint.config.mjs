@@ -34,7 +34,9 @@ const PRODUCT = {
   subgraphs: [...FOUNDATIONS, ...SERVICES],
   gateway: [...FOUNDATIONS, ...SERVICES],
   // The top: assembly and command-line tools.
-  hub: [...FOUNDATIONS, ...SERVICES, 'adapters', 'simulator', 'subgraphs', 'gateway', 'explorer'],
+  // The operator console: its page (console/app) imports no room; its server side serves it and the street grid.
+  console: ['errors', 'geo', 'config', 'http', 'auth', 'simulator'],
+  hub: [...FOUNDATIONS, ...SERVICES, 'adapters', 'simulator', 'subgraphs', 'gateway', 'explorer', 'console'],
   cli: [...FOUNDATIONS, ...SERVICES, 'adapters', 'simulator', 'subgraphs', 'gateway'],
   // The GraphQL explorer: its page (explorer/app) imports no room; its server side only serves it.
   explorer: ['errors', 'config', 'http'],

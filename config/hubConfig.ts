@@ -402,6 +402,20 @@ export const HUB_SETTINGS = {
     'Days a record held as criminal intelligence is kept after it was held or last re-validated, then purged; at most 1825, five years (28 CFR 23.20(h)).',
     (raw) => integerIn(raw, 1, 1825),
   ),
+  consoleDockedCameras: define('CONSOLE_DOCKED_CAMERAS', '4', 'Camera tiles the operator console docks beside a selected call or incident (`nearbyCameras(limit:)`), 1 to 12.', (raw) => integerIn(raw, 1, 12)),
+  consoleCameraRadiusMeters: define('CONSOLE_CAMERA_RADIUS_METERS', '300', 'Radius in metres within which the operator console looks for cameras to dock (`nearbyCameras(radiusMeters:)`).', positiveNumber),
+  consoleBasemapStyleUrl: define(
+    'CONSOLE_BASEMAP_STYLE_URL',
+    'hub',
+    'MapLibre style the operator console draws its basemap from, e.g. the agency\'s own tile server\'s style.json. `hub`: the simulated city\'s street grid, served by the hub itself (nothing from the internet).',
+    (raw) => (raw === 'hub' ? raw : url(raw)),
+  ),
+  consoleOidcClientId: define('CONSOLE_OIDC_CLIENT_ID', 'rtcc-console', 'OAuth client id the operator console signs in with (authorization code with PKCE) when AUTH_ISSUER names a real issuer.', text),
+  metricsToken: define('METRICS_TOKEN', undefined, 'Bearer token a scraper must send to read `/metrics` (`Authorization: Bearer …`), from any address. Unset: `/metrics` answers loopback addresses only, unless METRICS_PUBLIC.', text),
+  metricsPublic: define('METRICS_PUBLIC', 'false', 'Without METRICS_TOKEN, serve `/metrics` to every address, not only loopback (for a scraper on another machine behind the hub\'s own network rules).', flag),
+  readyCheckTimeoutMs: define('READY_CHECK_TIMEOUT_MS', '2000', 'How long `/ready` waits for each of its checks (each database, the bus, each subgraph\'s `/health`) before it counts that one as not ready.', positiveInteger),
+  otelExporterOtlpEndpoint: define('OTEL_EXPORTER_OTLP_ENDPOINT', undefined, 'OpenTelemetry collector base URL: traces are exported over OTLP/HTTP to `<url>/v1/traces`. Unset: tracing is off (no SDK started).', url),
+  otelServiceName: define('OTEL_SERVICE_NAME', 'rtcc-hub', 'The `service.name` of the hub\'s trace spans.', text),
   logLevel: define('LOG_LEVEL', 'info', 'pino log level: fatal, error, warn, info, debug, trace or silent.', logLevel),
 } as const;
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { HubConfig } from '../config/hubConfig';
 import type { GatewayRoutes } from '../gateway/createGateway';
+import { serveConsole } from '../console/serveConsole';
 import type { AuditSink } from '../gateway/audit/createAuditPlugin';
 import { type DevIssuerForGateway, createHubDevTokenRoutes, offersDevSignIn } from './createHubDevTokenRoutes';
 import { serveExplorer } from '../explorer/serveExplorer';
@@ -23,6 +24,7 @@ export interface HubRoutesContext {
 export function createHubRoutes(context: HubRoutesContext): GatewayRoutes[] {
   return [
     createHubDevTokenRoutes(context),
+    serveConsole({ config: context.config }),
     serveExplorer({ devSignIn: offersDevSignIn(context.config, context.devIssuer) }),
   ];
 }

@@ -1,0 +1,63 @@
+/**
+ * Every GraphQL document the console sends, by operation name. The build writes them as an
+ * Apollo persisted query manifest (`.rtcc/console/persisted-operations.json`), which the hub
+ * takes as its allow-list with PERSISTED_OPERATIONS_FILE: a production client ships its
+ * documents this way, and the gateway then runs nothing else.
+ */
+
+const CALL_FIELDS = `id state receivedAt classOfService location { point { lat lon } address uncertaintyMeters }`;
+const INCIDENT_FIELDS = `id number typeCode typeText priority status reportedAt location { point { lat lon } address uncertaintyMeters }`;
+const UNIT_FIELDS = `id callSign status position { point { lat lon } headingDegrees stale fixAt }`;
+const CAMERA_FIELDS = `id name source ptz status headingDegrees fieldOfViewDegrees rangeMeters location { point { lat lon } }`;
+const DOCKED_CAMERA = `camera { id name ptz status source snapshotUrl streams { protocol url } } distanceMeters inView bearingDegrees`;
+
+export const CONSOLE_OPERATIONS = {
+  /** The current state for a role that sees everything live: one query, then subscriptions. */
+  ConsoleState: `query ConsoleState {
+  calls(filter: { state: [RINGING, ACTIVE, ON_HOLD] }, first: 100) { edges { node { ${CALL_FIELDS} } } }
+  incidents(filter: { status: [PENDING, DISPATCHED, ENROUTE, ON_SCENE] }, first: 100) { edges { node { ${INCIDENT_FIELDS} } } }
+  units(first: 100) { edges { node { ${UNIT_FIELDS} } } }
+  cameras(first: 100) { edges { node { ${CAMERA_FIELDS} } } pageInfo { hasNextPage endCursor } }
+}`,
+  /** Further pages of the camera directory (a city has thousands). */
+  CameraPage: `query CameraPage($after: String) {
+  cameras(first: 100, after: $after) { edges { node { ${CAMERA_FIELDS} } } pageInfo { hasNextPage endCursor } }
+}`,
+  /** The current state for a city partner: minimised incidents only. */
+  PartnerState: `query PartnerState {
+  incidents(filter: { status: [PENDING, DISPATCHED, ENROUTE, ON_SCENE] }, first: 100) { edges { node { ${INCIDENT_FIELDS} } } }
+}`,
+  /** A selected call: its details, caller identity (restricted), nearest units and docked cameras. */
+  CallDetails: `query CallDetails($id: ID!, $cameras: Int!, $radius: Float!) {
+  call(id: $id) {
+    ${CALL_FIELDS} callbackNumber callerName
+    incident { id number typeText priority status }
+    nearbyUnits(limit: 5) { unit { id callSign status } distanceMeters }
+    nearbyCameras(limit: $cameras, radiusMeters: $radius, orderBy: VIEW_FIRST) { ${DOCKED_CAMERA} }
+  }
+}`,
+  /** A selected incident: details, nearest units and docked cameras. */
+  IncidentDetails: `query IncidentDetails($id: ID!, $cameras: Int!, $radius: Float!) {
+  incident(id: $id) {
+    ${INCIDENT_FIELDS}
+    nearbyUnits(limit: 5) { unit { id callSign status } distanceMeters }
+    nearbyCameras(limit: $cameras, radiusMeters: $radius, orderBy: VIEW_FIRST) { ${DOCKED_CAMERA} }
+  }
+}`,
+  /** A partner's selected incident: what the partner view allows. */
+  PartnerIncidentDetails: `query PartnerIncidentDetails($id: ID!) {
+  incident(id: $id) { ${INCIDENT_FIELDS} }
+}`,
+  /** Aims a PTZ camera at a call or incident (ONVIF AbsoluteMove on the device). */
+  PointCamera: `mutation PointCamera($cameraId: ID!, $target: GeoPointInput!) {
+  pointCamera(cameraId: $cameraId, target: $target) { camera { id } panDegrees tiltDegrees distanceMeters }
+}`,
+  CallReceived: `subscription CallReceived($area: AreaInput) { callReceived(area: $area) { ${CALL_FIELDS} } }`,
+  CallUpdated: `subscription CallUpdated($area: AreaInput) { callUpdated(area: $area) { ${CALL_FIELDS} } }`,
+  IncidentChanged: `subscription IncidentChanged($area: AreaInput) { incidentChanged(area: $area) { ${INCIDENT_FIELDS} } }`,
+  UnitPositions: `subscription UnitPositions($area: AreaInput) { unitPositions(area: $area) { ${UNIT_FIELDS} } }`,
+  UnitStatusChanged: `subscription UnitStatusChanged($area: AreaInput) { unitStatusChanged(area: $area) { ${UNIT_FIELDS} } }`,
+  CameraStatusChanged: `subscription CameraStatusChanged($area: AreaInput) { cameraStatusChanged(area: $area) { ${CAMERA_FIELDS} } }`,
+} as const;
+
+export type ConsoleOperationName = keyof typeof CONSOLE_OPERATIONS;

@@ -1,0 +1,235 @@
+// The operator console's entry point: settings → sign-in → purpose → the map, live.
+import { setWorkerUrl } from 'maplibre-gl';
+import { type ApiClient, type ApiResult, createApiClient } from './api/createApiClient';
+import type { ConsoleOperationName } from './api/consoleOperations';
+import type { ConsoleSettings } from './consoleSettings';
+import { createCityMap } from './map/createCityMap';
+import {
+  type LayerKind,
+  type LiveCall,
+  type LiveCamera,
+  type LiveEntities,
+  type LiveIncident,
+  type LiveUnit,
+  isActiveCall,
+  isActiveIncident,
+  isInside,
+} from './map/liveEntities';
+import { createIncidentPanel } from './panel/createIncidentPanel';
+import { askPurpose } from './session/askPurpose';
+import { createDevSignIn } from './session/createDevSignIn';
+import { createOidcSignIn } from './session/createOidcSignIn';
+import { type ConsoleView, consoleViewOf, readTokenRoles } from './session/readTokenRoles';
+import { createLayerSwitch } from './ui/createLayerSwitch';
+import { renderActiveList } from './ui/renderActiveList';
+
+interface Connection<T> {
+  readonly edges: readonly { readonly node: T }[];
+  readonly pageInfo?: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+}
+
+/** What tests and curious developers can read from the running console (`window.__console`). */
+export interface ConsoleProbe {
+  readonly ready: boolean;
+  readonly connection: string;
+  readonly stateQueries: number;
+  readonly view: ConsoleView | null;
+  /** Features drawn per layer, as last handed to the map. */
+  layerCounts(): Record<LayerKind, number>;
+  ids(kind: LayerKind): string[];
+}
+
+declare global {
+  interface Window {
+    __console?: ConsoleProbe;
+  }
+}
+
+const TOKEN_KEY = 'rtcc-console-token';
+const PURPOSE_KEY = 'rtcc-console-purpose';
+
+const element = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+async function signIn(settings: ConsoleSettings, dialog: HTMLElement): Promise<string> {
+  const kept = sessionStorage.getItem(TOKEN_KEY);
+  if (kept) return kept;
+  const token =
+    settings.auth.mode === 'development'
+      ? await createDevSignIn(dialog, settings.auth)
+      : await createOidcSignIn({ issuer: settings.auth.issuer, clientId: settings.auth.clientId, audience: settings.auth.audience });
+  sessionStorage.setItem(TOKEN_KEY, token);
+  return token;
+}
+
+async function main(): Promise<void> {
+  const settings = (await (await fetch('/console/config.json')).json()) as ConsoleSettings;
+  setWorkerUrl(new URL('/console/assets/maplibre-gl-worker.mjs', window.location.href).href);
+  const dialog = element('dialog');
+  const token = await signIn(settings, dialog);
+  const view = consoleViewOf(readTokenRoles(token, settings.auth.rolesClaim));
+  const entities: LiveEntities = { calls: new Map(), incidents: new Map(), units: new Map(), cameras: new Map() };
+  const probe = { ready: false, connection: 'connecting', stateQueries: 0, view };
+  let drawnCounts: Record<LayerKind, number> = { calls: 0, incidents: 0, units: 0, cameras: 0 };
+  window.__console = {
+    get ready() {
+      return probe.ready;
+    },
+    get connection() {
+      return probe.connection;
+    },
+    get stateQueries() {
+      return probe.stateQueries;
+    },
+    view,
+    layerCounts: () => ({ ...drawnCounts }),
+    ids: (kind) => [...entities[kind].keys()],
+  };
+  const signOut = element<HTMLButtonElement>('sign-out');
+  signOut.hidden = false;
+  signOut.addEventListener('click', () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(PURPOSE_KEY);
+    window.location.reload();
+  });
+  if (!view) {
+    dialog.textContent = 'This role has no console view (the console shows calls, incidents, units and cameras).';
+    return;
+  }
+  // Partners see no restricted field; everyone else states a purpose first.
+  let purpose = view.partner ? null : (sessionStorage.getItem(PURPOSE_KEY) ?? (await askPurpose(dialog)));
+  if (purpose) sessionStorage.setItem(PURPOSE_KEY, purpose);
+  const purposeButton = element<HTMLButtonElement>('purpose');
+  const showPurpose = () => {
+    purposeButton.hidden = !purpose;
+    purposeButton.textContent = `Purpose: ${purpose ?? ''}`;
+  };
+  showPurpose();
+
+  const banner = element('offline-banner');
+  const api: ApiClient = createApiClient({
+    graphqlUrl: settings.graphqlPath,
+    token: () => token,
+    purpose: () => purpose,
+    onConnectionState: (state) => {
+      const wasOffline = probe.connection === 'offline';
+      probe.connection = state;
+      banner.hidden = state === 'online';
+      banner.textContent = state === 'connecting' && !wasOffline ? 'Connecting…' : 'Offline: reconnecting to the hub…';
+      // Events may have been missed while away: the current state again, then the live feed.
+      if (state === 'online' && wasOffline && probe.ready) void loadState();
+    },
+  });
+  purposeButton.addEventListener('click', () => {
+    void askPurpose(dialog, purpose).then((next) => {
+      purpose = next;
+      sessionStorage.setItem(PURPOSE_KEY, next);
+      showPurpose();
+      api.reconnect();
+    });
+  });
+
+  const kinds: LayerKind[] = view.full ? ['cameras', 'units', 'incidents', 'calls'] : ['incidents'];
+  let panelBusy = false;
+  const select = (kind: 'call' | 'incident', id: string) => {
+    panelBusy = true;
+    void (kind === 'call' ? panel.showCall(id) : panel.showIncident(id));
+  };
+  const cityMap = createCityMap({ container: element('map'), styleUrl: settings.basemapStyleUrl, bounds: settings.bounds, kinds, onSelect: select });
+  const panelElement = element('panel');
+  const panel = createIncidentPanel({
+    container: panelElement,
+    api,
+    dockedCameras: settings.dockedCameras,
+    cameraRadiusMeters: settings.cameraRadiusMeters,
+    partner: view.partner,
+    mayPointCameras: view.mayPointCameras,
+    onShow: (point) => cityMap.flyTo(point),
+  });
+  new MutationObserver(() => (panelBusy = !panelElement.hidden)).observe(panelElement, { attributes: true, attributeFilter: ['hidden'] });
+  createLayerSwitch(element('layers'), kinds, (kind, visible) => cityMap.setVisible(kind, visible));
+  const listElement = element('active-list');
+
+  const redraw = (listChanged: boolean) => {
+    cityMap.draw(entities);
+    drawnCounts = {
+      calls: [...entities.calls.values()].filter((call) => isActiveCall(call) && call.location).length,
+      incidents: [...entities.incidents.values()].filter(isActiveIncident).length,
+      units: [...entities.units.values()].filter((unit) => unit.position).length,
+      cameras: entities.cameras.size,
+    };
+    if (listChanged) renderActiveList(listElement, entities, select);
+  };
+  const within = (point: { lat: number; lon: number } | null | undefined) => isInside(settings.bounds, point);
+  const putCall = (call: LiveCall) => {
+    if (isActiveCall(call) && within(call.location?.point)) entities.calls.set(call.id, call);
+    // Ended, abandoned, or its "left the area" event: off the map.
+    else entities.calls.delete(call.id);
+  };
+  const putIncident = (incident: LiveIncident) => {
+    if (isActiveIncident(incident) && within(incident.location.point)) entities.incidents.set(incident.id, incident);
+    else entities.incidents.delete(incident.id);
+  };
+  const putUnit = (unit: LiveUnit) => {
+    const known = entities.units.get(unit.id);
+    const merged = { ...known, ...unit, position: unit.position ?? known?.position ?? null };
+    if (merged.position && !within(merged.position.point)) entities.units.delete(unit.id);
+    else entities.units.set(unit.id, merged);
+  };
+  const putCamera = (camera: LiveCamera) => {
+    if (within(camera.location.point)) entities.cameras.set(camera.id, camera);
+    else entities.cameras.delete(camera.id);
+  };
+
+  async function loadState(): Promise<void> {
+    probe.stateQueries += 1;
+    if (view!.partner) {
+      const result = await api.request<{ incidents: Connection<LiveIncident> | null }>('PartnerState');
+      entities.incidents.clear();
+      for (const { node } of result.data?.incidents?.edges ?? []) putIncident(node);
+    } else {
+      type State = { calls: Connection<LiveCall> | null; incidents: Connection<LiveIncident> | null; units: Connection<LiveUnit> | null; cameras: Connection<LiveCamera> | null };
+      const result = await api.request<State>('ConsoleState');
+      for (const map of Object.values(entities) as Map<string, unknown>[]) map.clear();
+      for (const { node } of result.data?.calls?.edges ?? []) putCall(node);
+      for (const { node } of result.data?.incidents?.edges ?? []) putIncident(node);
+      for (const { node } of result.data?.units?.edges ?? []) putUnit(node);
+      for (const { node } of result.data?.cameras?.edges ?? []) putCamera(node);
+      let page = result.data?.cameras?.pageInfo;
+      while (page?.hasNextPage && page.endCursor) {
+        const next = await api.request<{ cameras: Connection<LiveCamera> | null }>('CameraPage', { after: page.endCursor });
+        for (const { node } of next.data?.cameras?.edges ?? []) putCamera(node);
+        page = next.data?.cameras?.pageInfo;
+      }
+    }
+    redraw(true);
+  }
+
+  await cityMap.loaded;
+  await loadState();
+  const area = { boundingBox: { southWest: { lat: settings.bounds[1], lon: settings.bounds[0] }, northEast: { lat: settings.bounds[3], lon: settings.bounds[2] } } };
+  const live = <T>(operation: ConsoleOperationName, apply: (data: T) => boolean) =>
+    api.subscribe<T>(operation, { area }, (result: ApiResult<T>) => {
+      if (result.data) redraw(apply(result.data));
+    });
+  live<{ incidentChanged: LiveIncident }>('IncidentChanged', (data) => (putIncident(data.incidentChanged), true));
+  if (view.full) {
+    live<{ callReceived: LiveCall }>('CallReceived', (data) => {
+      putCall(data.callReceived);
+      // A new call opens the panel unless the operator is looking at something.
+      if (!panelBusy && entities.calls.has(data.callReceived.id)) select('call', data.callReceived.id);
+      return true;
+    });
+    live<{ callUpdated: LiveCall }>('CallUpdated', (data) => (putCall(data.callUpdated), true));
+    live<{ unitPositions: LiveUnit }>('UnitPositions', (data) => (putUnit(data.unitPositions), false));
+    live<{ unitStatusChanged: LiveUnit }>('UnitStatusChanged', (data) => (putUnit(data.unitStatusChanged), false));
+    live<{ cameraStatusChanged: LiveCamera }>('CameraStatusChanged', (data) => (putCamera(data.cameraStatusChanged), false));
+  }
+  probe.ready = true;
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((error: unknown) => {
+  const dialog = document.getElementById('dialog');
+  if (dialog) dialog.textContent = `The console could not start: ${(error as Error).message}`;
+  console.error(error);
+});

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { HubConfig } from '../config/hubConfig';
+import { createStreetGrid } from '../simulator/createStreetGrid';
+import { ROLES } from '../auth/roles';
+import type { ConsoleSettings } from './app/consoleSettings';
+import { CONSOLE_BUILD_DIR } from './buildConsole';
+import { createBasemapStyle } from './createBasemapStyle';
+
+export interface ServeConsoleOptions {
+  readonly config: HubConfig;
+  /** Where buildConsole put the bundle; default `.rtcc/console`. */
+  readonly buildDir?: string;
+}
+
+/** The page: a shell the bundle fills; everything it loads comes from this hub. */
+const INDEX_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>RTCC Hub — operator console</title>
+<link rel="stylesheet" href="/console/assets/maplibre-gl.css">
+<link rel="stylesheet" href="/console/assets/console.css">
+<script type="module" src="/console/assets/console.js"></script>
+</head>
+<body>
+<header class="top"><h1>RTCC Hub · operator console</h1><button type="button" id="purpose" hidden></button><button type="button" id="sign-out" hidden>Sign out</button></header>
+<main>
+<div id="map" role="region" aria-label="Map of calls, incidents, units and cameras"><div id="offline-banner" role="status" hidden></div></div>
+<aside aria-label="Active calls, incidents and details"><div id="layers"></div><div id="active-list"></div><section id="panel" aria-labelledby="panel-title" hidden></section></aside>
+</main>
+<div id="dialog"></div>
+</body>
+</html>
+`;
+
+const ASSETS: Readonly<Record<string, string>> = {
+  'console.js': 'text/javascript; charset=utf-8',
+  'console.js.map': 'application/json',
+  'maplibre-gl-worker.mjs': 'text/javascript; charset=utf-8',
+  'maplibre-gl.css': 'text/css; charset=utf-8',
+  'console.css': 'text/css; charset=utf-8',
+};
+
+/** About 1 km: how far past the street grid the console still watches. */
+const WATCHED_MARGIN_DEGREES = 0.01;
+
+/** What the page needs to know before it signs in (`/console/config.json`). */
+export function consoleSettingsOf(config: HubConfig): ConsoleSettings {
+  const grid = createStreetGrid();
+  const { west, south, east, north } = grid.bounds;
+  return {
+    // The watched area reaches a little past the outermost streets, where cameras stand on corners.
+    graphqlPath: '/graphql',
+    basemapStyleUrl: config.consoleBasemapStyleUrl === 'hub' ? '/console/basemap/style.json' : config.consoleBasemapStyleUrl,
+    centre: grid.centre,
+    bounds: [west - WATCHED_MARGIN_DEGREES, south - WATCHED_MARGIN_DEGREES, east + WATCHED_MARGIN_DEGREES, north + WATCHED_MARGIN_DEGREES],
+    dockedCameras: config.consoleDockedCameras,
+    cameraRadiusMeters: config.consoleCameraRadiusMeters,
+    auth: config.authIssuer
+      ? { mode: 'oidc', issuer: config.authIssuer, clientId: config.consoleOidcClientId, audience: config.authAudience, rolesClaim: config.authRolesClaim }
+      : { mode: 'development', devTokenPath: '/auth/dev/token', roles: ROLES, rolesClaim: config.authRolesClaim },
+  };
+}
+
+/**
+ * The operator console's routes, a fastify plugin for the gateway: `/` (the page), the bundle
+ * and style sheets under `/console/assets/`, `/console/config.json`, and the default basemap at
+ * `/console/basemap/style.json`. The bundle is built by buildConsole before the hub listens.
+ */
+export function serveConsole(options: ServeConsoleOptions): (app: FastifyInstance) => void {
+  const { config, buildDir = CONSOLE_BUILD_DIR } = options;
+  const settings = consoleSettingsOf(config);
+  const basemap = createBasemapStyle(createStreetGrid());
+  return (app) => {
+    app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(INDEX_HTML));
+    app.get('/console/config.json', async () => settings);
+    app.get('/console/basemap/style.json', async () => basemap);
+    app.get<{ Params: { name: string } }>('/console/assets/:name', async (request, reply) => {
+      const type = ASSETS[request.params.name];
+      if (!type) return reply.code(404).send({ error: 'not found' });
+      try {
+        return reply.type(type).header('cache-control', 'no-cache').send(await readFile(join(buildDir, request.params.name)));
+      } catch {
+        return reply.code(503).type('text/plain').send('The console is not built: run `npm run console:build` (npm start builds it).');
+      }
+    });
+  };
+}
