@@ -27,6 +27,8 @@ function hubEnv(): NodeJS.ProcessEnv {
     SIM_UNITS: '4',
     SIM_CAMERAS: '10',
     SIM_ONVIF_CAMERAS: '0',
+    // What one run stored must survive the restart; a second run's replayed hour would only crowd the pages compared.
+    SIM_HISTORY_MINUTES: '0',
     LOG_LEVEL: 'warn',
   };
 }
