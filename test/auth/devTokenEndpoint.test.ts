@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { AuditRecord } from '../../audit';
 import { ROLE_SCOPES, ROLES, SCOPES } from '../../auth/roles';
@@ -114,6 +117,25 @@ describe('the development sign-in endpoint (POST /auth/dev/token) of a hub that 
   it('refuses a body that is not sent as JSON', async () => {
     const answer = await postToken(hub, JSON.stringify({ role: 'operator' }), 'text/plain');
     expect(answer).toEqual({ status: 400, body: { error: expect.stringMatching(/application\/json/) } });
+  });
+});
+
+describe('the endpoint when the gateway runs in its own thread (GATEWAY_THREAD=worker)', () => {
+  it('signs with the issuer\'s key read again from AUTH_DEV_KEY_FILE, and audits through the hub\'s thread', async () => {
+    const keyDirectory = mkdtempSync(join(tmpdir(), 'rtcc-dev-key-'));
+    const hub = await startTestHub(target, { env: { GATEWAY_THREAD: 'worker', AUTH_DEV_KEY_FILE: join(keyDirectory, 'dev-issuer-key.json') } });
+    try {
+      const before = (await tokenRecords(hub)).length;
+      const { status, body } = await postToken(hub, JSON.stringify({ role: 'operator', subject: 'threaded-operator' }));
+      expect(status).toBe(200);
+      const answer = await hub.post<{ __typename: string }>('{ __typename }', {}, { authorization: `Bearer ${String(body.token)}` });
+      expect(answer).toMatchObject({ status: 200, body: { data: { __typename: 'Query' } } });
+      const added = (await tokenRecords(hub)).slice(before);
+      expect(added.map((record) => [record.subject, (record.details as Record<string, unknown>).tokenId])).toEqual([['threaded-operator', claimsOf(String(body.token)).jti]]);
+    } finally {
+      await hub.close();
+      rmSync(keyDirectory, { recursive: true, force: true });
+    }
   });
 });
 

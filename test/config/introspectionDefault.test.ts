@@ -1,3 +1,5 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type DevIssuer, createDevIssuer } from '../../auth/createDevIssuer';
 import { readHubConfig } from '../../config/hubConfig';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
@@ -37,6 +39,32 @@ describe('introspection by default (INTROSPECTION_ENABLED)', () => {
 
     it('refuses it when INTROSPECTION_ENABLED=false', async () => {
       const answer = await off.post(schemaQuery, {}, { authorization: `Bearer ${await off.token()}` });
+      expect(answer.body.errors?.[0]?.extensions?.code).toBe('INTROSPECTION_DISABLED');
+    });
+  });
+
+  describe('through a hub with a real issuer', () => {
+    // The "agency's" issuer: a key of its own and its JWKS on a local server, as an OIDC provider publishes them.
+    let issuer: DevIssuer;
+    let jwksServer: FastifyInstance;
+    let hub: TestHub;
+    beforeAll(async () => {
+      issuer = await createDevIssuer({ issuer: REAL_ISSUER.AUTH_ISSUER, audience: 'rtcc-hub', keyFile: 'memory' });
+      jwksServer = Fastify();
+      jwksServer.get('/jwks.json', async () => issuer.jwks);
+      const jwksUrl = `${await jwksServer.listen({ host: '127.0.0.1', port: 0 })}/jwks.json`;
+      hub = await startTestHub(target, { env: { ...REAL_ISSUER, AUTH_JWKS_URL: jwksUrl } });
+    });
+    afterAll(async () => {
+      await hub?.close();
+      await jwksServer?.close();
+    });
+
+    it('refuses introspection by default, for a caller the issuer signed in', async () => {
+      const authorization = `Bearer ${await issuer.sign({ subject: 'agency-operator', roles: ['operator'] })}`;
+      const typename = await hub.post<{ __typename: string }>('{ __typename }', {}, { authorization });
+      expect(typename.body).toEqual({ data: { __typename: 'Query' } });
+      const answer = await hub.post('{ __schema { queryType { name } } }', {}, { authorization });
       expect(answer.body.errors?.[0]?.extensions?.code).toBe('INTROSPECTION_DISABLED');
     });
   });
