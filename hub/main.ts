@@ -59,6 +59,7 @@ async function main(): Promise<void> {
       ? `  tokens: from ${config.authIssuer} (audience ${config.authAudience})`
       : '  tokens: development issuer; get one with `npm run token -- --role operator` (Authorization: Bearer …, X-Purpose for restricted fields)',
   );
+  console.log(`  operator console: http://${shownHost}:${port}/`);
   console.log(`  explorer: http://${shownHost}:${port}/graphiql`);
   console.log(`RTCC Hub ready: http://${shownHost}:${port}/graphql  (Ctrl-C to stop)`);
 

@@ -186,6 +186,8 @@ describeWithChromium('the operator console in a browser', () => {
     await operator.waitForSelector(`.camera-tile[data-camera-id="${device.config.cameraId}"] .point-status >> text=Pointed`, { timeout: 15_000 });
     const moved = onvif.devices().find((candidate) => candidate.cameraId === device.cameraId)!;
     expect(moved.commands.map((command) => command.operation)).toContain('AbsoluteMove');
+    await operator.$eval('#panel', (panel) => panel.scrollIntoView());
+    await operator.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.camera-tile img')].every((image) => image.complete), undefined, { timeout: 10_000 });
     await operator.screenshot({ path: join(SCREENSHOTS, 'console-call-panel.png') });
   }, 60_000);
 
