@@ -48,6 +48,18 @@ const SIMULATED_CAD_SOURCE = 'sim-cad';
 /** Once the city is live, its first new 911 call rings within this long, whatever the draw. */
 export const FIRST_LIVE_CALL_WITHIN_MS = 20_000;
 
+/** The history reaches back at most as far as this many calls (at SIM_CALLS_PER_MINUTE), so that a busy city is ready as soon as a quiet one. */
+export const HISTORY_CALL_BUDGET = 500;
+/** Position fixes the history's trails hold at most, all units together (one a minute each while they fit). */
+export const HISTORY_FIX_BUDGET = 5_000;
+
+/** How far back the history reaches, and how often it keeps a unit's position, within the budgets above. */
+export function historyOf(config: Pick<HubConfig, 'simHistoryMinutes' | 'simCallsPerMinute' | 'simUnits'>): { minutes: number; positionEveryMs: number } {
+  const minutes = Math.min(config.simHistoryMinutes, Math.floor(HISTORY_CALL_BUDGET / config.simCallsPerMinute));
+  const positionEveryMs = Math.max(60_000, Math.ceil((minutes * 60_000 * config.simUnits) / HISTORY_FIX_BUDGET));
+  return { minutes, positionEveryMs };
+}
+
 /** Events of the history sent at a time (see `goLive`). */
 const HISTORY_SLICE = 250;
 
@@ -73,7 +85,8 @@ const everyMs = (ms: number, fn: () => void) => {
  */
 export async function createSimulatedCity(config: HubConfig, logger: Logger, clock: SimulatedCityClock = {}): Promise<SimulatedCity> {
   const { now = () => new Date(), schedule = everyMs } = clock;
-  const historyMs = config.simHistoryMinutes * 60_000;
+  const { minutes: historyMinutes, positionEveryMs } = historyOf(config);
+  const historyMs = historyMinutes * 60_000;
   let live = historyMs === 0;
   // The simulated VMS's and Community Connect's stills, on this machine, so that a console's
   // tiles show a picture with no internet; it must listen before the cameras get their URLs.
@@ -101,11 +114,11 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
   const goLive = async (play: (events: DomainEvent[]) => Promise<void>) => {
     if (!live) {
       const startedMs = performance.now();
-      const history = advanceThroughHistory(simulation, now());
+      const history = advanceThroughHistory(simulation, now(), { positionEveryMs });
       // In slices, each taken before the next is sent: a whole hour at once would have every
       // adapter of this one process racing for the event loop, and HTTP sends time out.
       for (let start = 0; start < history.length; start += HISTORY_SLICE) await play(history.slice(start, start + HISTORY_SLICE));
-      log.info({ events: history.length, minutes: config.simHistoryMinutes, ms: Math.round(performance.now() - startedMs) }, 'simulated city history played');
+      log.info({ events: history.length, minutes: historyMinutes, ms: Math.round(performance.now() - startedMs) }, 'simulated city history played');
       live = true;
     }
     simulation.callNoLaterThan(new Date(simulation.now().getTime() + FIRST_LIVE_CALL_WITHIN_MS));

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import pino from 'pino';
 import { type Adapter, isListening } from '../contract';
 import { createConfiguredHub } from './createConfiguredHub';
+import { historyOf } from './createSimulatedCity';
 import { type HubConfig, readHubConfig } from '../config/hubConfig';
 import { DataDirectoryInUseError } from '../storage/lockDataDirectory';
 import { startTracing } from '../observability/startTracing';
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     `Starting RTCC Hub on ${describeStorage(config)}` +
       (config.simulator
         ? ` with the simulated city (seed ${config.simSeed}, ${config.simUnits} units, ${config.simCameras} cameras` +
-          (config.simHistoryMinutes > 0 ? `, its last ${config.simHistoryMinutes} minutes played first)` : ')')
+          (historyOf(config).minutes > 0 ? `, its last ${historyOf(config).minutes} minutes played first)` : ')')
         : '') +
       ' …',
   );

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { readHubConfig } from '../../config/hubConfig';
 import type { Adapter } from '../../contract';
 import type { SimulatorAdapter } from '../../simulator';
-import { FIRST_LIVE_CALL_WITHIN_MS, type SimulatedCity, createSimulatedCity } from '../../hub/createSimulatedCity';
+import { FIRST_LIVE_CALL_WITHIN_MS, HISTORY_CALL_BUDGET, type SimulatedCity, createSimulatedCity, historyOf } from '../../hub/createSimulatedCity';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 
@@ -119,5 +119,20 @@ describe.each(STORAGE_TARGETS)('the simulated city comes up with its last hour (
     const first = Math.min(...fresh.map((call) => Date.parse(call.receivedAt)));
     expect(first).toBeGreaterThan(READY_AT.getTime() - 1000);
     expect(first).toBeLessThanOrEqual(READY_AT.getTime() + FIRST_LIVE_CALL_WITHIN_MS);
+  });
+});
+
+describe('historyOf: how far back a city goes', () => {
+  it('goes back SIM_HISTORY_MINUTES in a city of ordinary size, one fix a minute per unit', () => {
+    expect(historyOf({ simHistoryMinutes: 60, simCallsPerMinute: 4, simUnits: 40 })).toEqual({ minutes: 60, positionEveryMs: 60_000 });
+    expect(historyOf({ simHistoryMinutes: 0, simCallsPerMinute: 4, simUnits: 40 }).minutes).toBe(0);
+  });
+
+  it('goes back less in a busy city, and thins the trails of a large fleet', () => {
+    expect(historyOf({ simHistoryMinutes: 60, simCallsPerMinute: 20, simUnits: 40 }).minutes).toBe(HISTORY_CALL_BUDGET / 20);
+    expect(historyOf({ simHistoryMinutes: 60, simCallsPerMinute: 600, simUnits: 10 }).minutes).toBe(0);
+    const large = historyOf({ simHistoryMinutes: 60, simCallsPerMinute: 4, simUnits: 500 });
+    expect(large.minutes).toBe(60);
+    expect((60 * 60_000 * 500) / large.positionEveryMs).toBeLessThanOrEqual(5_000);
   });
 });
