@@ -1,4 +1,4 @@
-import type { DocumentNode, FormattedExecutionResult } from 'graphql';
+import { type DocumentNode, type FormattedExecutionResult, parse } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 
 /** One request from GraphiQL: its operation and the headers of its headers editor. */
@@ -39,7 +39,7 @@ export function createHubFetcher(options: { readonly graphqlPath: string; readon
 
   return (params: FetcherParams, fetcherOptions?: FetcherOptions): Promise<FormattedExecutionResult> | AsyncIterable<FormattedExecutionResult> => {
     const headers = headersOf(fetcherOptions);
-    if (isSubscription(fetcherOptions?.documentAST, params.operationName)) {
+    if (isSubscription(params.query, params.operationName)) {
       return clientFor(headers).iterate({ query: params.query, ...(params.operationName ? { operationName: params.operationName } : {}), variables: (params.variables ?? {}) as Record<string, unknown> });
     }
     return fetch(graphqlPath, {
@@ -50,9 +50,19 @@ export function createHubFetcher(options: { readonly graphqlPath: string; readon
   };
 }
 
-/** Whether the operation to run (the named one, else the only one) is a subscription. */
-function isSubscription(document: DocumentNode | undefined, operationName: string | null | undefined): boolean {
-  const operations = (document?.definitions ?? []).filter((definition) => definition.kind === 'OperationDefinition');
+/**
+ * Whether the operation to run (the named one, else the first) is a subscription. Read from the
+ * text sent, not GraphiQL's `documentAST`, which lags behind the editor by a debounce. A document
+ * that does not parse goes over HTTP, where the gateway says what is wrong with it.
+ */
+function isSubscription(query: string, operationName: string | null | undefined): boolean {
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch {
+    return false;
+  }
+  const operations = document.definitions.filter((definition) => definition.kind === 'OperationDefinition');
   const chosen = operationName ? operations.find((operation) => operation.name?.value === operationName) : operations[0];
   return chosen?.operation === 'subscription';
 }

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type Page, type Request, chromium } from 'playwright-core';
 import { buildExplorer } from '../../explorer/buildExplorer';
-import { loadCityFixture } from '../support/cityFixture';
+import { loadCityFixture, ringingCall } from '../support/cityFixture';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
+import { eventually } from '../support/subscribeThroughGateway';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, '..', '..', '.rtcc', 'screenshots');
@@ -16,6 +17,19 @@ const target = STORAGE_TARGETS[0]!;
 
 /** Text shown in a Monaco editor of GraphiQL (its rendered lines; Monaco draws spaces as U+00A0). */
 const editorText = (page: Page, selector: string) => page.locator(`${selector} .view-lines`).innerText().then((text) => text.replace(/\u00a0/g, ' '));
+
+/**
+ * Signs in through the development sign-in panel, opening it first if GraphiQL remembered another
+ * panel as the visible one (it keeps that in the browser's storage).
+ */
+async function signIn(page: Page, role: string): Promise<void> {
+  await page.locator('.graphiql-sidebar').waitFor();
+  if (!(await page.locator('.rtcc-dev-sign-in').isVisible())) await page.click('button[aria-label="Show Development sign-in"]');
+  await page.locator(`#rtcc-dev-role option[value="${role}"]`).waitFor({ state: 'attached' });
+  await page.selectOption('#rtcc-dev-role', role);
+  await page.click('.rtcc-dev-sign-in button[type="submit"]');
+  await page.locator('.rtcc-dev-status', { hasText: `Signed in as dev-${role}` }).waitFor();
+}
 
 /**
  * GraphiQL at /graphiql in Debian's headless Chromium against a test hub that is its own issuer:
@@ -63,10 +77,7 @@ describeWithChromium('the explorer (GraphiQL at /graphiql) in a browser', () => 
     await page.locator('.graphiql-query-editor .monaco-editor').waitFor({ timeout: 60_000 });
 
     // The development sign-in panel: its roles come from the hub; the token lands in the headers editor.
-    await page.locator('#rtcc-dev-role option[value="operator"]').waitFor({ state: 'attached' });
-    await page.selectOption('#rtcc-dev-role', 'operator');
-    await page.click('.rtcc-dev-sign-in button[type="submit"]');
-    await page.locator('.rtcc-dev-status', { hasText: 'Signed in as dev-operator' }).waitFor();
+    await signIn(page, 'operator');
     expect(await editorText(page, '.graphiql-editor-tool .graphiql-editor:not(.hidden)')).toContain('"Authorization": "Bearer ey');
 
     // Type a query over the default one and run it (Ctrl-Enter, as a user would).
@@ -97,13 +108,35 @@ describeWithChromium('the explorer (GraphiQL at /graphiql) in a browser', () => 
   it('fetched the schema with the token: the documentation explorer knows the Query type', async () => {
     const page = await context.newPage();
     await page.goto(`${origin}/graphiql`);
-    await page.locator('#rtcc-dev-role option[value="auditor"]').waitFor({ state: 'attached' });
-    await page.selectOption('#rtcc-dev-role', 'auditor');
-    await page.click('.rtcc-dev-sign-in button[type="submit"]');
-    await page.locator('.rtcc-dev-status', { hasText: 'Signed in as dev-auditor' }).waitFor();
+    await signIn(page, 'auditor');
     await page.click('button[aria-label="Show Documentation Explorer"]');
     await page.locator('.graphiql-doc-explorer', { hasText: 'query: Query' }).waitFor({ timeout: 30_000 });
     expect(await page.locator('.graphiql-doc-explorer').innerText()).toMatch(/IncidentConnection/);
+    await page.close();
+  }, 120_000);
+
+  it('runs a subscription over graphql-ws on the hub, with the token as connection parameter', async () => {
+    const page = await context.newPage();
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    await page.goto(`${origin}/graphiql`);
+    await signIn(page, 'operator');
+    const streamsBefore = (await hub.gateway.subscriptionStats()).sharedStreams;
+    await page.click('.graphiql-query-editor .monaco-editor .view-lines');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText('subscription { callReceived { id } }');
+    await page.keyboard.press('Control+Enter');
+    await eventually(async () => (await hub.gateway.subscriptionStats()).sharedStreams > streamsBefore, 30_000, 'the explorer\'s subscription');
+    // The gateway counts the stream before its subgraph subscription is up; a call rung before
+    // then is not delivered (no replay), so calls ring until one shows.
+    let rung = 0;
+    await eventually(async () => {
+      await hub.sink.emit(ringingCall(`explorer-call-${++rung}`));
+      return page.locator('.graphiql-response .view-lines', { hasText: 'explorer-call-' }).isVisible();
+    }, 30_000, 'a call in the response editor');
+    expect(await editorText(page, '.graphiql-response')).toMatch(/"callReceived": \{\s*"id": "explorer-call-\d+"/);
+    expect(sockets).toEqual([`${origin.replace('http:', 'ws:')}/graphql`]);
     await page.close();
   }, 120_000);
 });
