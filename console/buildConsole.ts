@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { CONSOLE_OPERATIONS } from './app/api/consoleOperations';
@@ -20,6 +20,19 @@ export const CONSOLE_PERSISTED_OPERATIONS_FILE = join(CONSOLE_BUILD_DIR, 'persis
  */
 export async function buildConsole(outDir: string = CONSOLE_BUILD_DIR): Promise<{ outDir: string; manifestFile: string }> {
   await mkdir(outDir, { recursive: true });
+  // Built beside the folder and renamed into it file by file, so that a hub serving the folder
+  // meanwhile (another test, a running hub) never sends a half-written bundle.
+  const staging = await mkdtemp(`${outDir}-building-`);
+  try {
+    await buildInto(staging);
+    for (const file of await readdir(staging)) await rename(join(staging, file), join(outDir, file));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return { outDir, manifestFile: join(outDir, 'persisted-operations.json') };
+}
+
+async function buildInto(outDir: string): Promise<void> {
   await build({
     entryPoints: [join(__dirname, 'app', 'main.ts')],
     outfile: join(outDir, 'console.js'),
@@ -44,7 +57,6 @@ export async function buildConsole(outDir: string = CONSOLE_BUILD_DIR): Promise<
     body,
   }));
   await writeFile(manifestFile, `${JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations }, null, 2)}\n`);
-  return { outDir, manifestFile };
 }
 
 // `npm run console:build`

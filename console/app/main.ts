@@ -106,17 +106,22 @@ async function main(): Promise<void> {
   showPurpose();
 
   const banner = element('offline-banner');
+  let lostConnection = false;
   const api: ApiClient = createApiClient({
     graphqlUrl: settings.graphqlPath,
     token: () => token,
     purpose: () => purpose,
     onConnectionState: (state) => {
-      const wasOffline = probe.connection === 'offline';
       probe.connection = state;
+      if (state === 'offline') lostConnection = true;
       banner.hidden = state === 'online';
-      banner.textContent = state === 'connecting' && !wasOffline ? 'Connecting…' : 'Offline: reconnecting to the hub…';
+      banner.textContent = lostConnection ? 'Offline: reconnecting to the hub…' : 'Connecting…';
       // Events may have been missed while away: the current state again, then the live feed.
-      if (state === 'online' && wasOffline && probe.ready) void loadState();
+      if (state === 'online' && lostConnection) {
+        lostConnection = false;
+        // A failed reload (the hub went again) is retried at the next reconnection.
+        if (probe.ready) loadState().catch(() => (lostConnection = true));
+      }
     },
   });
   purposeButton.addEventListener('click', () => {

@@ -216,27 +216,37 @@ describeWithChromium('the operator console in a browser', () => {
   }, 90_000);
 
   it('says it is offline while the gateway is gone, and recovers by itself', async () => {
+    const queriesBefore = await operator.evaluate(() => window.__console!.stateQueries);
     await proxy.cut();
     await operator.waitForFunction(() => window.__console!.connection !== 'online', undefined, { timeout: 30_000 });
     expect(await operator.isVisible('#offline-banner')).toBe(true);
     await proxy.restore();
     await operator.waitForFunction(() => window.__console!.connection === 'online', undefined, { timeout: 30_000 });
     expect(await operator.isVisible('#offline-banner')).toBe(false);
-    // Live again: a call emitted now reaches the map over the new connection.
-    const callId = `console-after-restart-${Date.now()}`;
+    // Back, it reloads the current state once (events may have been missed) ...
+    await operator.waitForFunction((before) => window.__console!.stateQueries > before, queriesBefore, { timeout: 15_000 });
+    // ... and is live again: a call emitted after that reaches the map over the new connection. The
+    // re-sent subscriptions take a moment to reach the subgraphs, so a call goes out every few seconds until one arrives.
     const device = onvif.devices()[1]!;
-    await running.hub.sink.emit({
-      type: 'call.received',
-      eventId: `${callId}-received`,
-      source: 'console-test',
-      occurredAt: new Date().toISOString(),
-      callId,
-      state: 'RINGING',
-      location: { point: destinationPoint(device.config.location, 0, 30), uncertaintyMeters: 10, address: null },
-      classOfService: 'VOIP',
-      callbackNumber: '4805550123',
-    });
-    await operator.waitForFunction((id) => window.__console!.ids('calls').includes(id), callId, { timeout: 15_000 });
+    const emitted: string[] = [];
+    await eventually(async () => {
+      const callId = `console-after-restart-${emitted.length}`;
+      emitted.push(callId);
+      await running.hub.sink.emit({
+        type: 'call.received',
+        eventId: `${callId}-received`,
+        source: 'console-test',
+        occurredAt: new Date().toISOString(),
+        callId,
+        state: 'RINGING',
+        location: { point: destinationPoint(device.config.location, 0, 30 + emitted.length), uncertaintyMeters: 10, address: null },
+        classOfService: 'VOIP',
+        callbackNumber: '4805550123',
+      });
+      return operator
+        .waitForFunction((sent) => window.__console!.ids('calls').some((id) => sent.includes(id)), emitted, { timeout: 3000 })
+        .then(() => true, () => false);
+    }, 30_000, 'a call emitted after the reconnection on the map');
   }, 90_000);
 
   it('has no critical axe-core violations and can be worked from the keyboard', async () => {

@@ -25,7 +25,9 @@ export interface CityMap {
   readonly loaded: Promise<void>;
   /** Redraws every layer from the live entities (at most once a frame). */
   draw(entities: LiveEntities): void;
+  /** Shows or hides one layer (the layer switch). */
   setVisible(kind: LayerKind, visible: boolean): void;
+  /** Brings a point into view, moving the map only when it is out of sight. */
   flyTo(point: { lat: number; lon: number }): void;
 }
 
@@ -80,7 +82,8 @@ export function createCityMap(options: CityMapOptions): CityMap {
       });
     },
     flyTo(point) {
-      map.easeTo({ center: [point.lon, point.lat] });
+      // Only when it is out of sight: the operator keeps the view they chose.
+      if (!map.getBounds().contains([point.lon, point.lat])) map.easeTo({ center: [point.lon, point.lat] });
     },
   };
 }
