@@ -144,6 +144,16 @@ describe('a simulated ONVIF device (protocol logic)', () => {
     }
   });
 
+  it('draws its still where the head points: a preset facing south shows the south, and the picture changes', () => {
+    const before = device.snapshot();
+    expect(before).toMatchObject({ status: 200, contentType: expect.stringMatching(/^image\/svg\+xml/) });
+    expect(client.call({ operation: 'GotoPreset', profileToken: 'Profile_1', presetToken: 'Preset_3' }).parsed.ok).toBe(true);
+    const after = device.snapshot();
+    expect(after.body).not.toBe(before.body);
+    expect(after.body).toMatch(/ PTZ 180°</);
+    expect(after.body).toContain('>S</text>');
+  });
+
   it('moves its head on AbsoluteMove and GotoPreset, records Stop, and refuses what it cannot do', () => {
     expect(client.call({ operation: 'AbsoluteMove', profileToken: 'Profile_1', position: { pan: 0.5, tilt: -0.25 } }).parsed.ok).toBe(true);
     expect(device.position()).toEqual({ pan: 0.5, tilt: -0.25, zoom: 0 });
