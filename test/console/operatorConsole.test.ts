@@ -186,6 +186,21 @@ describeWithChromium('the operator console in a browser', () => {
     await operator.waitForSelector(`.camera-tile[data-camera-id="${device.config.cameraId}"] .point-status >> text=Pointed`, { timeout: 15_000 });
     const moved = onvif.devices().find((candidate) => candidate.cameraId === device.cameraId)!;
     expect(moved.commands.map((command) => command.operation)).toContain('AbsoluteMove');
+
+    // A selected incident docks what the API docks for it too.
+    const incidentId = await operator.$eval('[data-incident-id]', (button) => (button as HTMLElement).dataset.incidentId!);
+    await operator.click(`[data-incident-id="${incidentId}"]`);
+    await operator.waitForSelector(`#panel[data-id="${incidentId}"] .docked-cameras`, { state: 'attached', timeout: 15_000 });
+    const forIncident = await api<{ incident: { nearbyCameras: { camera: { id: string } }[] } }>(
+      'query ($id: ID!) { incident(id: $id) { nearbyCameras(limit: 4, radiusMeters: 300, orderBy: VIEW_FIRST) { camera { id } } } }',
+      { id: incidentId },
+    );
+    const dockedForIncident = await operator.$$eval('#panel .camera-tile', (tiles) => tiles.map((tile) => (tile as HTMLElement).dataset.cameraId));
+    expect(dockedForIncident).toEqual(forIncident.data!.incident.nearbyCameras.map(({ camera }) => camera.id));
+
+    // Back to the call for the picture in the README.
+    await operator.click(`[data-call-id="${callId}"]`);
+    await operator.waitForSelector(`#panel[data-id="${callId}"] .camera-tile`, { timeout: 15_000 });
     await operator.$eval('#panel', (panel) => panel.scrollIntoView());
     await operator.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.camera-tile img')].every((image) => image.complete), undefined, { timeout: 10_000 });
     await operator.screenshot({ path: join(SCREENSHOTS, 'console-call-panel.png') });

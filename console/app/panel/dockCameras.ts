@@ -30,6 +30,12 @@ export interface DockOptions {
 export function dockCameras(container: HTMLElement, cameras: readonly DockedCamera[], options: DockOptions): () => void {
   container.replaceChildren();
   const snapshots: { image: HTMLImageElement; url: string }[] = [];
+  if (cameras.length === 0) {
+    const none = document.createElement('p');
+    none.className = 'no-cameras';
+    none.textContent = 'No camera near enough to see it.';
+    container.append(none);
+  }
   for (const docked of cameras) {
     const { camera } = docked;
     const tile = document.createElement('figure');
