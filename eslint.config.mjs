@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  * docs/architecture.md ("Which room may import which") states the same table, and
  * test/lint/layers.test.ts checks every pair of rooms against it.
  */
-const FOUNDATIONS = ['errors', 'geo', 'contract', 'config', 'storage', 'http', 'wire', 'schema'];
+const FOUNDATIONS = ['errors', 'geo', 'contract', 'config', 'storage', 'http', 'wire', 'schema', 'observability'];
 const SERVICES = ['auth', 'bus', 'retention', 'audit', 'ingest'];
 const PRODUCT = {
   // Foundations: shared vocabulary and plumbing; they know nothing of what is built on them.
@@ -21,6 +21,8 @@ const PRODUCT = {
   http: ['errors'],
   wire: ['errors', 'geo', 'storage'],
   schema: ['errors'],
+  // Metrics and traces: the services and the parts report to it, so it sits below them.
+  observability: ['errors'],
   // Services: built on the foundations, used by the parts.
   auth: FOUNDATIONS,
   bus: FOUNDATIONS,

@@ -420,7 +420,7 @@ export const HUB_SETTINGS = {
 } as const;
 
 type Settings = typeof HUB_SETTINGS;
-type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'eidoSourceSecrets' | 'eidoPollAuthorization' | 'callFeedUrl' | 'callFeedApiKey' | 'onvifDevicesFile' | 'persistedOperationsFile' | 'subgraphSigningSecret';
+type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'eidoSourceSecrets' | 'eidoPollAuthorization' | 'callFeedUrl' | 'callFeedApiKey' | 'onvifDevicesFile' | 'persistedOperationsFile' | 'subgraphSigningSecret' | 'metricsToken' | 'otelExporterOtlpEndpoint';
 
 /** The hub's configuration, parsed and validated. */
 export type HubConfig = {

@@ -20,6 +20,9 @@ import type { GatewayContext } from './gatewayContext';
 import { createRequestContext } from './createRequestContext';
 import { createGatewaySigner } from '../wire/gatewaySignature';
 import { createSubgraphDataSource } from './createSubgraphDataSource';
+import { createTelemetryPlugin } from './createTelemetryPlugin';
+import { traceHttpRequests } from '../observability/traceHttpRequests';
+import type { HubMetrics } from '../observability/createHubMetrics';
 import { createErrorMasker } from './maskErrors';
 import { attachSubscriptionServer } from './subscriptions/attachSubscriptionServer';
 import { createSharedSubscriptions } from './subscriptions/createSharedSubscriptions';
@@ -73,6 +76,8 @@ export interface GatewayOptions {
    * metrics …), registered in order before it listens. Each is a fastify plugin.
    */
   readonly routes?: readonly GatewayRoutes[];
+  /** Where operations and subgraph fetches are counted and timed (observability/createHubMetrics). */
+  readonly metrics?: Pick<HubMetrics, 'operationFinished' | 'subgraphFetched'>;
 }
 
 /** Routes added to the gateway's HTTP server: a fastify plugin given the gateway's app. */
@@ -88,6 +93,10 @@ export interface SubscriptionStats {
   readonly upstreamConnections: number;
   /** Clients disconnected so far for falling too far behind. */
   readonly slowClientsDisconnected: number;
+  /** Subscription `next` messages written to clients so far. */
+  readonly eventsDelivered: number;
+  /** Messages waiting in clients' outboxes now (the queue depth, summed). */
+  readonly outboxMessages: number;
 }
 
 export interface Gateway {
@@ -108,7 +117,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { supergraphSdl, subgraphUrls, logger, host = '127.0.0.1', port = 0, subscriptionQueueLimit = 1000 } = options;
   const signer = createGatewaySigner({ secret: options.subgraphSigningSecret });
   const dataSources: Record<string, GraphQLDataSource> = Object.fromEntries(
-    Object.entries(subgraphUrls).map(([name, url]) => [name, createSubgraphDataSource({ name, url, signer })]),
+    Object.entries(subgraphUrls).map(([name, url]) => [name, createSubgraphDataSource({ name, url, signer, metrics: options.metrics })]),
   );
   // @apollo/gateway otherwise probes cloud metadata addresses and exports usage metrics to Apollo
   // on construction. A hub holding criminal-justice information never phones home.
@@ -128,6 +137,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const planner = createSubscriptionPlanner({ supergraphSdl: plannedSdl, dataSources, logger });
   const access = createAccessControl({ supergraphSdl, apiSchema: planner.schema, cad: dataSources.cad, ...(options.purposeRules ? { purposeRules: options.purposeRules } : {}) });
   const app = createHttpApp(logger.child({ component: 'gateway' }));
+  // A server span per HTTP request, continuing the client's `traceparent` (the operation's span is its child).
+  traceHttpRequests(app, { name: 'gateway', paths: ['/graphql'] });
   const refusals = createRefusalAudit({
     audit: options.audit,
     logger: logger.child({ component: 'audit' }),
@@ -148,6 +159,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     introspection: true,
     hideSchemaDetailsFromClientErrors: !options.introspectionEnabled,
     plugins: [
+      // First: its span is the parent of every fetch, and its clock starts before the limits'.
+      createTelemetryPlugin<GatewayContext>(options.metrics),
       createLimitsPlugin<GatewayContext>(options.limits),
       fastifyApolloDrainPlugin(app),
       // Explicit, so that setting APOLLO_KEY in the environment never starts sending data out.
@@ -232,6 +245,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       sharedStreams: shared.streamCount,
       upstreamConnections: upstream.openConnections(),
       slowClientsDisconnected: subscriptions.slowClientsDisconnected(),
+      eventsDelivered: subscriptions.eventsDelivered(),
+      outboxMessages: subscriptions.queuedMessages(),
     }),
     close: async () => {
       await subscriptions.close();

@@ -28,6 +28,8 @@ import { openDevIssuer } from './createHubAuth';
 import { type HubGateway, startHubGateway } from './startHubGateway';
 import { type RunningRetention, startRetention } from '../retention';
 import type { DevTokenClaims } from '../auth/createDevIssuer';
+import { type HubMetrics, createHubMetrics } from '../observability/createHubMetrics';
+import type { ReadinessCheck } from '../observability/createReadiness';
 
 export interface HubOptions {
   readonly config: HubConfig;
@@ -89,6 +91,7 @@ interface HubServices {
   readonly sink: IngestSink;
   readonly deadLetters: ReturnType<typeof createDeadLetterStore>;
   readonly adapters: () => readonly Adapter[];
+  readonly metrics: HubMetrics;
 }
 
 interface SubgraphFactory {
@@ -114,7 +117,7 @@ const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
   // The audit subgraph owns the audit log; the gateway and authentication append to the same log.
   audit: {
     migrations: auditMigrations,
-    create: ({ db, now }) => createAuditSubgraph({ auditLog: createAuditLog({ database: db, clock: now }) }),
+    create: ({ db, now }, { metrics }) => createAuditSubgraph({ auditLog: createAuditLog({ database: db, clock: now, onWritten: metrics.auditWritten }) }),
     port: (c) => c.auditPort,
   },
 };
@@ -143,7 +146,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const deadLetters = createDeadLetterStore(ingestDb);
     const sink = createEventSink({ bus, deadLetters, logger, now, deadLettersPerSourcePerMinute: config.deadLettersPerSourcePerMinute });
     cleanup.push({ name: 'ingest sink summaries', run: () => sink.close() });
-    const services: HubServices = { sink, deadLetters, adapters: () => adapters, cameraControl: createCameraControl(() => adapters) };
+    // One registry per hub; ingest is read from the sink's own counters at each scrape.
+    const metrics = createHubMetrics();
+    metrics.readIngest(() => sink.stats());
+    const services: HubServices = { sink, deadLetters, adapters: () => adapters, cameraControl: createCameraControl(() => adapters), metrics };
     const running = {} as Record<SubgraphName, RunningSubgraph>;
     for (const name of SUBGRAPH_NAMES) {
       const db = name === 'ingest' ? ingestDb : undefined;
@@ -165,6 +171,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, running[name].server.url])),
       subgraphSigningSecret: signing.secret,
       devIssuer,
+      metrics,
+      readinessChecks: readinessChecksOf(running, bus),
     });
     cleanup.push({ name: 'gateway', run: () => gateway.close() });
     // Each subgraph purges its own classes, tables and in-memory indexes alike.
@@ -212,7 +220,7 @@ async function openBus(
   config: HubConfig,
   logger: Logger,
   cleanup: CleanupStep[],
-): Promise<EventBus & { ready?: () => Promise<void> }> {
+): Promise<EventBus & { ready?: () => Promise<void>; reachable?: () => Promise<void> }> {
   if (!config.natsUrl) return createInProcessBus();
   const bus = await createNatsBus({
     url: config.natsUrl,
@@ -222,6 +230,16 @@ async function openBus(
   });
   cleanup.push({ name: 'NATS bus', run: () => bus.close() });
   return bus;
+}
+
+/** What `/ready` checks in this thread: each subgraph's database (one cheap query) and the bus. */
+function readinessChecksOf(running: Readonly<Record<SubgraphName, RunningSubgraph>>, bus: { reachable?: () => Promise<void> }): ReadinessCheck[] {
+  const databases: ReadinessCheck[] = SUBGRAPH_NAMES.map((name) => ({
+    name: `database ${name}`,
+    check: async () => void (await running[name].db.knex.raw('select 1')),
+  }));
+  // The in-process bus is this process: reachable while it runs.
+  return [...databases, { name: 'bus', check: async () => await bus.reachable?.() }];
 }
 
 async function openEmbeddedDatabase(config: HubConfig, cleanup: CleanupStep[]): Promise<PGlite | undefined> {

@@ -8,6 +8,8 @@ import { createConfiguredLimits } from './createConfiguredLimits';
 import { auditRecordOfAuthentication, createHubAuthenticator } from './createHubAuth';
 import type { DevIssuerForGateway } from './createHubDevTokenRoutes';
 import type { HubConfig } from '../config/hubConfig';
+import { type HubMetrics, createHubMetrics } from '../observability/createHubMetrics';
+import type { ReadinessCheck } from '../observability/createReadiness';
 
 /** What the gateway needs from the rest of the hub, wherever it runs. */
 export interface HubGatewayOptions {
@@ -23,6 +25,13 @@ export interface HubGatewayOptions {
    * thread its signing key too (for the development sign-in endpoint).
    */
   readonly devIssuer: DevIssuerForGateway | undefined;
+  /**
+   * The hub's metrics registry, in the main thread; the gateway's own thread makes its own
+   * (only the gateway's metrics appear there).
+   */
+  readonly metrics?: HubMetrics;
+  /** What `/ready` checks beside the subgraphs (the databases and the bus, in the main thread). */
+  readonly readinessChecks?: readonly ReadinessCheck[];
 }
 
 /**
@@ -32,6 +41,7 @@ export interface HubGatewayOptions {
  */
 export async function createHubGateway(options: HubGatewayOptions): Promise<Gateway> {
   const { config, logger, audit, devIssuer } = options;
+  const metrics = options.metrics ?? createHubMetrics();
   const authenticator = await createHubAuthenticator(config, logger, {
     devIssuer,
     onEvent: (event) => {
@@ -58,8 +68,10 @@ export async function createHubGateway(options: HubGatewayOptions): Promise<Gate
     subscriptionKeepAliveMs: config.subscriptionKeepAliveMs,
     resubscribeDelayMs: config.resubscribeDelayMs,
     resubscribeMaxDelayMs: config.resubscribeMaxDelayMs,
-    routes: createHubRoutes({ config, logger, devIssuer, audit }),
+    metrics,
+    routes: createHubRoutes({ config, logger, devIssuer, audit, metrics, subgraphUrls: options.subgraphUrls, readinessChecks: options.readinessChecks ?? [] }),
   });
+  metrics.readSubscriptions(() => gateway.subscriptionStats());
   // Refusals still being counted are written as their summaries before the audit log closes.
   return { ...gateway, close: () => gateway.close().finally(() => authenticator.close()) };
 }

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { HubConfig } from '../config/hubConfig';
 import type { GatewayRoutes } from '../gateway/createGateway';
+import type { HubMetrics } from '../observability/createHubMetrics';
+import { createMetricsRoute } from '../observability/createMetricsRoute';
+import { type ReadinessCheck, createReadyRoute, subgraphReadinessCheck } from '../observability/createReadiness';
 import { serveConsole } from '../console/serveConsole';
 import type { AuditSink } from '../gateway/audit/createAuditPlugin';
 import { type DevIssuerForGateway, createHubDevTokenRoutes, offersDevSignIn } from './createHubDevTokenRoutes';
@@ -14,6 +17,12 @@ export interface HubRoutesContext {
   readonly devIssuer: DevIssuerForGateway | undefined;
   /** The audit log (or the channel to it from the gateway's thread). */
   readonly audit: AuditSink;
+  /** The registry `/metrics` serves. */
+  readonly metrics: HubMetrics;
+  /** Where each subgraph listens: `/ready` asks each one's `/health`. */
+  readonly subgraphUrls: Readonly<Record<string, string>>;
+  /** What else `/ready` checks (the databases and the bus, where the gateway shares their thread). */
+  readonly readinessChecks: readonly ReadinessCheck[];
 }
 
 /**
@@ -24,7 +33,12 @@ export interface HubRoutesContext {
 export function createHubRoutes(context: HubRoutesContext): GatewayRoutes[] {
   return [
     createHubDevTokenRoutes(context),
-    serveConsole({ config: context.config }),
     serveExplorer({ devSignIn: offersDevSignIn(context.config, context.devIssuer) }),
+    serveConsole({ config: context.config }),
+    createMetricsRoute({ registry: context.metrics.registry, token: context.config.metricsToken, isPublic: context.config.metricsPublic }),
+    createReadyRoute(
+      () => [...context.readinessChecks, ...Object.entries(context.subgraphUrls).map(([name, url]) => subgraphReadinessCheck(name, url))],
+      context.config.readyCheckTimeoutMs,
+    ),
   ];
 }

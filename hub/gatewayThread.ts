@@ -13,6 +13,8 @@ import type { AuditRecordInput } from '../audit/auditRecord';
 import type { AuditSink } from '../gateway/audit/createAuditPlugin';
 import type { Gateway } from '../gateway/createGateway';
 import { createHubGateway } from './createHubGateway';
+import { startTracing } from '../observability/startTracing';
+import { traceLogMixin } from '../observability/traceLogMixin';
 import type { FromGatewayThread, GatewayThreadData, ToGatewayThread } from './gatewayThreadProtocol';
 
 /** How long closing waits for the main thread to answer the last audit records. */
@@ -23,7 +25,9 @@ async function main(): Promise<void> {
   if (!port) throw new Error('hub/gatewayThread.ts runs as a worker thread (see startHubGateway)');
   const send = (message: FromGatewayThread) => port.postMessage(message);
   const data = workerData as GatewayThreadData;
-  const logger = pino({ level: data.logLevel });
+  const logger = pino({ level: data.logLevel, mixin: traceLogMixin });
+  // OpenTelemetry's globals are per thread: this thread's spans need their own SDK.
+  const tracing = await startTracing({ endpoint: data.config.otelExporterOtlpEndpoint, serviceName: data.config.otelServiceName });
 
   let nextId = 1;
   const waiting = new Map<number, { resolve(): void; reject(error: Error): void }>();
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
       case 'close':
         void (async () => {
           await started.gateway?.close();
+          await tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'flushing traces failed'));
           if (waiting.size > 0) {
             await new Promise<void>((resolve) => {
               settled = resolve;

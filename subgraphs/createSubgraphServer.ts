@@ -7,6 +7,7 @@ import type { CallerContext } from '../wire/forwardedCaller';
 import { createGatewayGuard } from './createGatewayGuard';
 import { type SignatureReplayCache, createGatewayVerifier } from '../wire/gatewaySignature';
 import { refuseControlCharacters } from './refuseControlCharacters';
+import { traceHttpRequests } from '../observability/traceHttpRequests';
 
 export interface SubgraphServerOptions {
   /** Subgraph name, for logs. */
@@ -53,6 +54,8 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
   const { name, schema, createContext, gatewaySignature, logger, host = '127.0.0.1', port = 0 } = options;
   const log = logger.child({ subgraph: name });
   const app = createHttpApp(log);
+  // A span per operation, under the gateway's fetch span (its `traceparent`).
+  traceHttpRequests(app, { name: `subgraph ${name}`, paths: [GRAPHQL_PATH] });
   const guard = createGatewayGuard({ verifier: createGatewayVerifier(gatewaySignature), path: GRAPHQL_PATH, logger: log });
   guard.register(app);
   await app.register(mercurius, {

@@ -23,6 +23,8 @@ export interface NatsEventBus extends EventBus {
   /** Waits for acknowledgements of publishes in flight and for running handlers, then drains the connection. */
   close(): Promise<void>;
   stats(): NatsBusStats;
+  /** Resolves when the NATS server answers a ping (one round trip), for `/ready`; rejects when it cannot. */
+  reachable(): Promise<void>;
 }
 
 /** The longest a publish waits for this replica's new subscriptions to start receiving. */
@@ -115,6 +117,11 @@ function createBusOverConnection(context: EventConsumerContext): NatsEventBus {
     },
 
     stats: counters.stats,
+
+    async reachable() {
+      if (nc.isClosed()) throw new Error('the NATS connection is closed');
+      await nc.rtt();
+    },
   };
 }
 

@@ -26,6 +26,8 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
   const { schema, traits, access, audit, refusals, limits, logger } = options;
   const scheduler = createFlushScheduler(options.flushIntervalMs);
   let slowClients = 0;
+  let delivered = 0;
+  const outboxes = new Set<{ readonly size: number }>();
   const protocol = createSubscriptionProtocol({
     schema,
     executeOperation: options.executeOperation,
@@ -49,9 +51,17 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
     keepAliveMs: options.keepAliveMs,
     logger,
     accept: (socket, request) => {
-      const connection = openClientConnection(socket, { queueLimit: options.queueLimit, scheduler, logger, onSlowClient: () => (slowClients += 1) });
+      const connection = openClientConnection(socket, {
+        queueLimit: options.queueLimit,
+        scheduler,
+        logger,
+        onSlowClient: () => (slowClients += 1),
+        onWritten: (messages) => (delivered += messages),
+      });
+      outboxes.add(connection.outbox);
       const closed = protocol.opened(socket, { connection, request });
       return (code, reason) => {
+        outboxes.delete(connection.outbox);
         connection.outbox.close();
         closed(code, reason).catch((error: unknown) => logger.error({ err: error }, 'closing a client subscription failed'));
       };
@@ -60,6 +70,12 @@ export function attachSubscriptionServer(options: SubscriptionServerOptions): Su
   return {
     clientCount: () => binding.clientCount(),
     slowClientsDisconnected: () => slowClients,
+    eventsDelivered: () => delivered,
+    queuedMessages: () => {
+      let queued = 0;
+      for (const outbox of outboxes) queued += outbox.size;
+      return queued;
+    },
     async close() {
       scheduler.close();
       await binding.close();

@@ -22,6 +22,8 @@ export interface ClientConnectionOptions {
   readonly scheduler: FlushScheduler;
   /** Told each time a client is disconnected for falling behind. */
   readonly onSlowClient: () => void;
+  /** Told how many `next` messages each socket write carried (the delivered-events metric). */
+  readonly onWritten?: (messages: number) => void;
   readonly logger: Logger;
 }
 
@@ -31,12 +33,15 @@ export interface ClientConnectionOptions {
  * is closed with SLOW_CLIENT_CLOSE_CODE.
  */
 export function openClientConnection(socket: ClientSocket, options: ClientConnectionOptions): ClientConnection {
-  const { queueLimit, scheduler, onSlowClient, logger } = options;
+  const { queueLimit, scheduler, onSlowClient, onWritten, logger } = options;
   const outbox = createConnectionOutbox<Buffer, Buffer>({
     limit: queueLimit,
     scheduler,
     isCongested: () => socket.isCongested(),
-    write: (messages) => socket.writeTextFrames(messages, NEXT_MESSAGE_END),
+    write: (messages) => {
+      socket.writeTextFrames(messages, NEXT_MESSAGE_END);
+      onWritten?.(messages.length);
+    },
     onOverflow: (limit) => {
       onSlowClient();
       logger.warn({ limit }, 'subscriber too slow; disconnecting');

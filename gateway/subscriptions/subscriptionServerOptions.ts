@@ -43,5 +43,9 @@ export interface SubscriptionServer {
   clientCount(): number;
   /** Clients disconnected so far because their queue overflowed. */
   slowClientsDisconnected(): number;
+  /** `next` messages written to clients so far. */
+  eventsDelivered(): number;
+  /** Messages waiting in the clients' outboxes now, summed. */
+  queuedMessages(): number;
   close(): Promise<void>;
 }

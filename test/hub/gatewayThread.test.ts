@@ -32,7 +32,7 @@ async function servesAndAudits(thread: 'worker' | 'main'): Promise<void> {
       10_000,
       'the upstream subscription',
     );
-    expect(await hub.gateway.subscriptionStats()).toEqual({ clients: 1, sharedStreams: 1, upstreamConnections: 1, slowClientsDisconnected: 0 });
+    expect(await hub.gateway.subscriptionStats()).toEqual({ clients: 1, sharedStreams: 1, upstreamConnections: 1, slowClientsDisconnected: 0, eventsDelivered: 0, outboxMessages: 0 });
     await hub.sink.emit(ringingCall(`thread-call-${thread}`));
     const [event] = await calls.waitFor(1);
     expect(event?.callReceived).toEqual({ id: `thread-call-${thread}`, nearbyCameras: [] });
