@@ -21,8 +21,9 @@ export async function checkReadiness(checks: readonly ReadinessCheck[], timeoutM
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        controller.abort();
+        // Rejected before the abort, so that the answer says it timed out rather than how the check took the abort.
         reject(new Error(`no answer within ${timeoutMs} ms`));
+        controller.abort();
       }, timeoutMs);
     });
     try {
