@@ -38,7 +38,7 @@ const PRODUCT = {
   // The top: assembly and command-line tools.
   // The operator console: its page (console/app) imports no room; its server side serves it and the street grid.
   console: ['errors', 'geo', 'config', 'http', 'auth', 'simulator'],
-  hub: [...FOUNDATIONS, ...SERVICES, 'adapters', 'simulator', 'subgraphs', 'gateway', 'explorer', 'console'],
+  hub: [...FOUNDATIONS, ...SERVICES, 'adapters', 'simulator', 'subgraphs', 'gateway', 'console', 'explorer'],
   cli: [...FOUNDATIONS, ...SERVICES, 'adapters', 'simulator', 'subgraphs', 'gateway'],
   // The GraphQL explorer: its page (explorer/app) imports no room; its server side only serves it.
   explorer: ['errors', 'config', 'http'],
