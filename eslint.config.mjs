@@ -65,7 +65,7 @@ const LAYER_ZONES = Object.entries(MAY_IMPORT).map(([room, allowed]) => {
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '*.config.js', '*.config.mjs'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.rtcc/', '*.config.js', '*.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
