@@ -33,19 +33,25 @@ function fetchesOf(node: PlanNode | undefined, into: string[] = []): string[] {
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN_ID = '00f067aa0ba902b7';
 
+// One SDK for the file: OpenTelemetry's global tracer provider is set once per process.
+const exporter = new InMemorySpanExporter();
+let tracing: Tracing | undefined;
+beforeAll(async () => {
+  tracing = await startTracing({ endpoint: undefined, serviceName: 'rtcc-hub-test', spanProcessors: [new SimpleSpanProcessor(exporter)] });
+});
+afterAll(async () => {
+  await tracing?.shutdown();
+});
+
 describe.each(STORAGE_TARGETS)('traces of the flagship query ($name)', (target) => {
-  const exporter = new InMemorySpanExporter();
-  let tracing: Tracing | undefined;
   let hub: TestHub;
 
   beforeAll(async () => {
-    tracing = await startTracing({ endpoint: undefined, serviceName: 'rtcc-hub-test', spanProcessors: [new SimpleSpanProcessor(exporter)] });
     hub = await startTestHub(target);
     await loadCityFixture(hub.sink);
   });
   afterAll(async () => {
     await hub?.close();
-    await tracing?.shutdown();
   });
 
   it('has one span per subgraph fetch, all in the trace of the client\'s traceparent', async () => {
