@@ -8,6 +8,9 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node10' } }],
   },
   testTimeout: 60000,
+  // Test files run in a worker that is replaced once it holds more than this after a file: on two
+  // cores jest would otherwise run every file in its own process, whose heap grew past 4 GB.
+  workerIdleMemoryLimit: '1GB',
   // A dynamic import names its module as Node resolves it (`./x.js` for x.ts, nodenext): jest finds the .ts.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
