@@ -28,10 +28,19 @@ export interface SimulatedCity extends SuppliedVendors {
   adapters(configured: readonly Adapter[]): Adapter[];
   /**
    * Once the hub serves: registers the simulated fleet, sends the city's last SIM_HISTORY_MINUTES
-   * (resolving once the hub has taken them), then follows the clock.
+   * (resolving once the hub has taken them), then follows the clock. On a hub that kept its data,
+   * only the time since its latest call, incident or fix is lived again: the rest it holds.
    */
-  start(hub: Hub): Promise<void>;
+  start(hub: Hub): Promise<CityHistory>;
   stop(): Promise<void>;
+}
+
+/** The past a city brought when it started. */
+export interface CityHistory {
+  /** Where its history began: SIM_HISTORY_MINUTES ago, or where the hub's kept data ends when that is later. */
+  readonly from: Date;
+  /** The events it played (none when the city started live). */
+  readonly events: number;
 }
 
 /** The wall clock and timers the city follows; tests pass their own. */
@@ -111,17 +120,31 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
   /** The clock the simulation follows: held at its own time until the history is played. */
   const simulationNow = () => (live ? now() : simulation.now());
   /** Plays the past (when there is one), then lets the clock run and brings the first live call near. */
-  const goLive = async (play: (events: DomainEvent[]) => Promise<void>) => {
+  const goLive = async (play: (events: DomainEvent[]) => Promise<void>): Promise<CityHistory> => {
+    const from = simulation.now();
+    let played = 0;
     if (!live) {
       const startedMs = performance.now();
       const history = advanceThroughHistory(simulation, now(), { positionEveryMs });
       // In slices, each taken before the next is sent: a whole hour at once would have every
       // adapter of this one process racing for the event loop, and HTTP sends time out.
       for (let start = 0; start < history.length; start += HISTORY_SLICE) await play(history.slice(start, start + HISTORY_SLICE));
-      log.info({ events: history.length, minutes: historyMinutes, ms: Math.round(performance.now() - startedMs) }, 'simulated city history played');
+      const minutes = Math.round((simulation.now().getTime() - from.getTime()) / 6_000) / 10;
+      log.info({ events: history.length, minutes, ms: Math.round(performance.now() - startedMs) }, 'simulated city history played');
+      played = history.length;
       live = true;
     }
     simulation.callNoLaterThan(new Date(simulation.now().getTime() + FIRST_LIVE_CALL_WITHIN_MS));
+    return { from, events: played };
+  };
+  /** On a hub that kept its data, the city begins where that data ends (within its history), not an hour back again. */
+  const beginAfterKeptData = async (hub: Hub) => {
+    if (live) return;
+    const keptUntil = await keptUntilOf(hub);
+    if (keptUntil === null || keptUntil <= simulation.now().getTime()) return;
+    const begin = new Date(Math.min(keptUntil, now().getTime()));
+    log.info({ keptUntil: new Date(keptUntil).toISOString() }, 'simulated city goes on after the data the hub kept');
+    simulation.beginLater(begin);
   };
 
   if (config.simMode === 'direct') {
@@ -140,9 +163,10 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
       onvif: null,
       adapters: () => [adapter],
       async start(hub) {
+        await beginAfterKeptData(hub);
         await continueIncidentNumbers(simulation, hub);
         // The adapter's own road: it was started with the hub's sink.
-        await goLive(async (events) => {
+        return goLive(async (events) => {
           for (const event of events) {
             await hub.sink.emit(event).catch((error: unknown) => log.warn({ err: error, eventId: event.eventId }, 'simulator event not applied'));
           }
@@ -189,6 +213,7 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
       return [];
     },
     async start(hub) {
+      await beginAfterKeptData(hub);
       await continueIncidentNumbers(simulation, hub);
       for (const assignment of city.deviceAssignments()) await hub.devices.assign(assignment.deviceId, assignment.unitId, now());
       // EIDO carries units only while they work an incident; the roster comes from the simulated CAD directly.
@@ -196,13 +221,28 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
         if (event.type === 'unit.statusChanged') await hub.sink.emit(event);
       }
       await city.start();
-      await goLive((events) => city.play(events));
+      return goLive((events) => city.play(events));
     },
     async stop() {
       await city.stop();
       await snapshots.close();
     },
   };
+}
+
+/**
+ * Where the data a hub kept ends, in ms: its latest 911 call, incident report or unit fix; null
+ * when it holds none (a new data directory).
+ */
+async function keptUntilOf(hub: Hub): Promise<number | null> {
+  const { calls, cad, avl } = hub.subgraphs;
+  const latest = await Promise.all([
+    calls.db.table('calls').max('received_at', { as: 'at' }).first(),
+    cad.db.table('incidents').max('reported_at', { as: 'at' }).first(),
+    avl.db.table('unit_positions').max('fix_at', { as: 'at' }).first(),
+  ]);
+  const times = latest.map((row) => (row?.at ? new Date(row.at as string | Date).getTime() : NaN)).filter((ms) => Number.isFinite(ms));
+  return times.length === 0 ? null : Math.max(...times);
 }
 
 /**

@@ -67,10 +67,47 @@ export interface CitySimulation {
    * random number, so events stay a function of the seed and the calls made.
    */
   callNoLaterThan(time: Date): void;
+  /**
+   * Starts the city later, at `time`, before it has advanced at all: the same city (seed, units,
+   * cameras, what `initialEvents` describes), begun then instead, as a simulation created with
+   * that `startAt` would be. For a hub that kept its data: the past it already holds need not be
+   * lived again. Incident numbers given to `continueIncidentNumbers` stay issued. Throws once the
+   * city has advanced, or for a time before its start.
+   */
+  beginLater(time: Date): void;
 }
 
 /** Creates the simulated city around Mesa, Arizona; see {@link CitySimulationOptions}. */
 export function createCitySimulation(options: CitySimulationOptions): CitySimulation {
+  let city = beginCity(options);
+  let begunAtMs = options.startAt.getTime();
+  let advanced = false;
+  return {
+    grid: city.grid,
+    now: () => city.now(),
+    initialEvents: () => city.initialEvents(),
+    advance(toTime) {
+      const events = city.advance(toTime);
+      advanced ||= city.now().getTime() !== begunAtMs;
+      return events;
+    },
+    continueIncidentNumbers: (issued) => city.continueIncidentNumbers(issued),
+    callNoLaterThan: (time) => city.callNoLaterThan(time),
+    beginLater(time) {
+      const timeMs = time.getTime();
+      if (Number.isNaN(timeMs)) throw new RangeError('beginLater: time is an invalid Date');
+      if (advanced) throw new Error('beginLater: the city has already advanced');
+      if (timeMs < city.now().getTime()) throw new RangeError(`beginLater: ${time.toISOString()} is before the city's start, ${city.now().toISOString()}`);
+      const issued = city.issuedIncidentNumbers();
+      city = beginCity({ ...options, startAt: time });
+      begunAtMs = timeMs;
+      city.continueIncidentNumbers(issued);
+    },
+  };
+}
+
+/** The city begun at `options.startAt`, and the incident numbers it has been told of or issued. */
+function beginCity(options: CitySimulationOptions): Omit<CitySimulation, 'beginLater'> & { issuedIncidentNumbers(): string[] } {
   const settings = resolveSettings(options);
   const grid = createStreetGrid();
   const random: SimulationRandom = {
@@ -150,6 +187,8 @@ export function createCitySimulation(options: CitySimulationOptions): CitySimula
       if (Number.isNaN(timeMs)) throw new RangeError('callNoLaterThan: time is an invalid Date');
       if (settings.callsPerMinute > 0) state.nextCallAtMs = Math.min(state.nextCallAtMs, timeMs);
     },
+    issuedIncidentNumbers: () =>
+      [...state.issuedIncidentNumbers].map(([day, highest]) => `${settings.agencyPrefix}${day}${String(highest).padStart(4, '0')}`),
   };
 
   function drain(): DomainEvent[] {

@@ -2,7 +2,14 @@ import pino from 'pino';
 import { readHubConfig } from '../../config/hubConfig';
 import type { Adapter } from '../../contract';
 import type { SimulatorAdapter } from '../../simulator';
-import { FIRST_LIVE_CALL_WITHIN_MS, HISTORY_CALL_BUDGET, type SimulatedCity, createSimulatedCity, historyOf } from '../../hub/createSimulatedCity';
+import {
+  type CityHistory,
+  FIRST_LIVE_CALL_WITHIN_MS,
+  HISTORY_CALL_BUDGET,
+  type SimulatedCity,
+  createSimulatedCity,
+  historyOf,
+} from '../../hub/createSimulatedCity';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 
@@ -30,17 +37,18 @@ describe.each(STORAGE_TARGETS)('the simulated city comes up with its last hour (
   let clock = READY_AT;
   let tick: (() => void) | undefined;
   let adapters: readonly Adapter[] = [];
+  let history: CityHistory;
+  const config = readHubConfig({
+    SIM_MODE: 'direct',
+    SIM_SEED: '9',
+    SIM_UNITS: '20',
+    SIM_CAMERAS: '50',
+    SIM_HISTORY_MINUTES: String(HISTORY_MINUTES),
+    PGLITE_DATA_DIR: 'memory',
+    AUTH_DEV_KEY_FILE: 'memory',
+  });
 
   beforeAll(async () => {
-    const config = readHubConfig({
-      SIM_MODE: 'direct',
-      SIM_SEED: '9',
-      SIM_UNITS: '20',
-      SIM_CAMERAS: '50',
-      SIM_HISTORY_MINUTES: String(HISTORY_MINUTES),
-      PGLITE_DATA_DIR: 'memory',
-      AUTH_DEV_KEY_FILE: 'memory',
-    });
     city = await createSimulatedCity(config, pino({ level: 'silent' }), {
       now: () => clock,
       schedule: (_everyMs, fn) => {
@@ -52,7 +60,7 @@ describe.each(STORAGE_TARGETS)('the simulated city comes up with its last hour (
     });
     adapters = city.adapters([]);
     hub = await startTestHub(target, { now: () => clock, adapters: [...adapters] });
-    await city.start(hub);
+    history = await city.start(hub);
   });
   afterAll(async () => {
     await city?.stop();
@@ -119,6 +127,39 @@ describe.each(STORAGE_TARGETS)('the simulated city comes up with its last hour (
     const first = Math.min(...fresh.map((call) => Date.parse(call.receivedAt)));
     expect(first).toBeGreaterThan(READY_AT.getTime() - 1000);
     expect(first).toBeLessThanOrEqual(READY_AT.getTime() + FIRST_LIVE_CALL_WITHIN_MS);
+  });
+
+  /** A city restarted on this hub's data at `at` (the hub kept everything: a restart on the default data directory). */
+  const restartCityAt = async (at: Date) => {
+    await city.stop();
+    clock = at;
+    city = await createSimulatedCity(config, pino({ level: 'silent' }), { now: () => clock, schedule: () => () => undefined });
+    return city.start(hub);
+  };
+  /** Every incident number the CAD store holds (more than a page of the API). */
+  const incidentNumbers = async () => (await hub.subgraphs.cad.db.table('incidents').pluck('number')) as string[];
+
+  it('on kept data five minutes later, lives only the time since the hub\'s latest call, incident or fix', async () => {
+    expect(history.from).toEqual(new Date(READY_AT.getTime() - HISTORY_MINUTES * 60_000));
+    const latestCall = Math.max(...(await calls()).map((call) => Date.parse(call.receivedAt)));
+    const restartAt = new Date(READY_AT.getTime() + 5 * 60_000);
+    const again = await restartCityAt(restartAt);
+    // It begins where the kept data ends (a fix of the last live second, or the latest call), not an hour back.
+    expect(again.from.getTime()).toBeGreaterThanOrEqual(latestCall);
+    expect(again.from.getTime()).toBeLessThanOrEqual(READY_AT.getTime() + 30_000);
+    expect(again.events).toBeGreaterThan(0);
+    expect(again.events).toBeLessThan(history.events / 5);
+    const numbers = await incidentNumbers();
+    expect(new Set(numbers).size).toBe(numbers.length);
+  });
+
+  it('on kept data three hours old, lives its whole last hour again', async () => {
+    const restartAt = new Date(READY_AT.getTime() + 3 * 3600_000);
+    const again = await restartCityAt(restartAt);
+    expect(again.from).toEqual(new Date(restartAt.getTime() - HISTORY_MINUTES * 60_000));
+    expect(again.events).toBeGreaterThan(history.events / 2);
+    const numbers = await incidentNumbers();
+    expect(new Set(numbers).size).toBe(numbers.length);
   });
 });
 

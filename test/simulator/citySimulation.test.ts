@@ -368,3 +368,30 @@ describe('createCitySimulation: incident numbers after a restart', () => {
     expect(later[0]).toBe('MPD2611230301');
   });
 });
+
+describe('createCitySimulation: beginning later', () => {
+  const LATER = new Date(START.getTime() + 45 * MINUTE);
+
+  it('is the city a simulation created at that time would be, with the incident numbers it was told of', () => {
+    const begunLater = createCitySimulation({ seed: 4, startAt: START });
+    begunLater.continueIncidentNumbers(['MPD2611230120']);
+    begunLater.beginLater(LATER);
+    const fresh = createCitySimulation({ seed: 4, startAt: LATER });
+    fresh.continueIncidentNumbers(['MPD2611230120']);
+    expect(begunLater.now()).toEqual(LATER);
+    expect(JSON.stringify(begunLater.initialEvents())).toBe(JSON.stringify(fresh.initialEvents()));
+    const until = new Date(LATER.getTime() + 30 * MINUTE);
+    const events = begunLater.advance(until);
+    expect(JSON.stringify(events)).toBe(JSON.stringify(fresh.advance(until)));
+    const numbers = ofType(events, 'incident.created').map((incident) => incident.number);
+    expect(numbers[0]).toBe('MPD2611230121');
+  });
+
+  it('refuses once the city has advanced, and a time before its start or not a time', () => {
+    const simulation = createCitySimulation({ seed: 4, startAt: START });
+    expect(() => simulation.beginLater(new Date(START.getTime() - 1))).toThrow(RangeError);
+    expect(() => simulation.beginLater(new Date('not a date'))).toThrow(RangeError);
+    simulation.advance(new Date(START.getTime() + MINUTE));
+    expect(() => simulation.beginLater(LATER)).toThrow('already advanced');
+  });
+});
