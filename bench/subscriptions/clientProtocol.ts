@@ -24,16 +24,20 @@ export interface ConnectRequest {
   readonly timeoutMs: number;
   /** How consoles read: graphql-ws's client, or the lean reader (openLeanSocket.ts). */
   readonly reader: ConsoleReader;
-  /** connection_init payload per kind: a bearer token for the gateway, a gateway signature for a subgraph. */
+  /** connection_init payload per kind that every console sends (the gateway's stated purpose). */
   readonly connectionParams: Readonly<Record<SubscriptionKind, Readonly<Record<string, string>>>>;
   /**
-   * Per operator, what their consoles add to `connectionParams` (their token): console i is
-   * operator i mod the count's. Empty: every console uses `connectionParams` alone.
+   * What console i adds to `connectionParams`, per kind: entry i mod the count's (an operator's
+   * token, shared by that operator's consoles; or, for a subgraph, a gateway signature of its
+   * own, since a subgraph refuses a signature it has seen). Empty: `connectionParams` alone.
    */
-  readonly operatorParams: readonly Readonly<Record<string, string>>[];
-  /** Headers of each kind's WebSocket upgrade request (a subgraph wants the gateway's signature there too). */
-  readonly upgradeHeaders: Readonly<Record<SubscriptionKind, Readonly<Record<string, string>>>>;
+  readonly consoleParams: readonly PerKind[];
+  /** Headers of console i's WebSocket upgrade, per kind: entry i mod the count's (a subgraph wants a fresh gateway signature there too). Empty: none. */
+  readonly consoleHeaders: readonly PerKind[];
 }
+
+/** A string map for each kind of subscription. */
+export type PerKind = Readonly<Record<SubscriptionKind, Readonly<Record<string, string>>>>;
 
 /** See readSubscriptionBenchSettings.ts (BENCH_CONSOLE_READER). */
 export type ConsoleReader = 'lean' | 'graphql-ws';

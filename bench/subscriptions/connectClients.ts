@@ -1,6 +1,6 @@
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { ConnectReply, ConnectRequest, SubscriptionKind } from './clientProtocol';
+import type { ConnectReply, ConnectRequest, PerKind, SubscriptionKind } from './clientProtocol';
 import type { DeliveryRecorder } from './createDeliveryRecorder';
 import { type LeanSocket, openLeanSocket } from './openLeanSocket';
 import { eventFieldsOf } from './readEventFields';
@@ -25,24 +25,22 @@ const MAX_ERROR_SAMPLES = 5;
 export async function connectClients(request: ConnectRequest, recorder: DeliveryRecorder): Promise<ConsoleClients> {
   const { clients, endpoints, operations, batchSize, timeoutMs } = request;
   const kindOf = (url: string) => KINDS.find((kind) => endpoints[kind] === url) ?? 'position';
-  const operatorCount = request.operatorParams.length;
-  const paramsOf = (url: string, index: number) => ({
-    ...request.connectionParams[kindOf(url)],
-    ...(operatorCount > 0 ? request.operatorParams[index % operatorCount] : {}),
-  });
-  const headersOf = (url: string) => request.upgradeHeaders[kindOf(url)];
+  const entryOf = (entries: readonly PerKind[], url: string, index: number) => (entries.length > 0 ? entries[index % entries.length]![kindOf(url)] : {});
+  const paramsOf = (url: string, index: number) => ({ ...request.connectionParams[kindOf(url)], ...entryOf(request.consoleParams, url, index) });
+  const headersOf = (url: string, index: number) => entryOf(request.consoleHeaders, url, index);
   const began = Date.now();
   const deadline = began + timeoutMs;
   const open: Client[] = [];
   const sockets = new Set<WebSocket>();
   // graphql-ws keeps its socket to itself; this subclass lets hangUp() reach every one.
-  class TrackedWebSocket extends WebSocket {
-    constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols, { headers: { ...headersOf(address.replace(/^http/, 'ws')) } });
-      sockets.add(this);
-      this.once('close', () => sockets.delete(this));
-    }
-  }
+  const trackedWebSocketOf = (index: number) =>
+    class TrackedWebSocket extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers: { ...headersOf(address.replace(/^http/, 'ws'), index) } });
+        sockets.add(this);
+        this.once('close', () => sockets.delete(this));
+      }
+    };
   const errorSamples: string[] = [];
   const note = (message: string) => {
     if (errorSamples.length < MAX_ERROR_SAMPLES && !errorSamples.includes(message)) errorSamples.push(message);
@@ -67,7 +65,7 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
       const client: Client = createClient({
         url,
         connectionParams: paramsOf(url, index),
-        webSocketImpl: TrackedWebSocket,
+        webSocketImpl: trackedWebSocketOf(index),
         lazy: false,
         retryAttempts: 0,
         connectionAckWaitTimeout: Math.max(1000, deadline - Date.now()),
@@ -94,7 +92,7 @@ export async function connectClients(request: ConnectRequest, recorder: Delivery
     let subscribed = false;
     const opened = await Promise.all(
       urls.map((url) =>
-        openLeanSocket(url, Math.max(1000, deadline - Date.now()), paramsOf(url, index), headersOf(url), {
+        openLeanSocket(url, Math.max(1000, deadline - Date.now()), paramsOf(url, index), headersOf(url, index), {
           event: (kind, fields, receivedAt) => recorder.event(index, kind, fields, receivedAt),
           error: (description) => (subscribed ? recorder.error(description) : note(description)),
           closed: (code) => {

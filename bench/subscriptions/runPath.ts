@@ -1,6 +1,6 @@
 import type { SubscriptionStats } from '../../gateway/createGateway';
 import { BENCH_OPERATIONS } from './benchOperations';
-import type { BenchPath, ConnectReply, DeliverySummary, ProcessLoad, SubscriptionKind } from './clientProtocol';
+import type { BenchPath, ConnectReply, DeliverySummary, ProcessLoad, PerKind, SubscriptionKind } from './clientProtocol';
 import type { LoadPublisher, PublishResult } from './createLoadPublisher';
 import {
   type MemorySnapshot,
@@ -96,9 +96,9 @@ export async function runPath(path: BenchPath, context: PathContext): Promise<Pa
         batchSize: 50,
         timeoutMs: CONNECT_TIMEOUT_MS,
         reader: settings.reader,
-        connectionParams: await connectionParamsOf(path, bench),
-        operatorParams: await operatorParamsOf(path, bench, Math.min(settings.operators, settings.clients)),
-        upgradeHeaders: upgradeHeadersOf(path, bench),
+        connectionParams: connectionParamsOf(path),
+        consoleParams: await consoleParamsOf(path, bench, settings),
+        consoleHeaders: consoleHeadersOf(path, bench, settings.clients),
       },
       CONNECT_TIMEOUT_MS + 15_000,
     )
@@ -226,33 +226,37 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** The gateway wants a stated purpose (the enriched call selects stream URLs, restricted) and each operator's token (operatorParamsOf); subgraphs want the gateway's signature (as the gateway sends them). */
-async function connectionParamsOf(path: BenchPath, bench: SubscriptionHub): Promise<Record<SubscriptionKind, Record<string, string>>> {
-  if (path === 'gateway') {
-    const params = { 'X-Purpose': 'BENCH-0001' };
-    return { position: params, call: params };
-  }
-  const signer = createGatewaySigner({ secret: bench.subgraphSigningSecret });
-  const signed = (url: string) => ({ [GATEWAY_SIGNATURE_PARAM]: signer.signConnection(new URL(url).pathname) });
-  return { position: signed(bench.hub.subgraphs.avl.server.url), call: signed(bench.hub.subgraphs.calls.server.url) };
+/** The gateway wants a stated purpose (the enriched call selects stream URLs, restricted); the rest is per console. */
+function connectionParamsOf(path: BenchPath): PerKind {
+  const params: Record<string, string> = path === 'gateway' ? { 'X-Purpose': 'BENCH-0001' } : {};
+  return { position: params, call: params };
 }
 
-/** One operator token per operator for the gateway path; none for the direct path. */
-async function operatorParamsOf(path: BenchPath, bench: SubscriptionHub, operators: number): Promise<Record<string, string>[]> {
-  if (path !== 'gateway') return [];
+/**
+ * Through the gateway, each operator's token (console i is operator i mod BENCH_OPERATORS);
+ * straight to the subgraphs, a gateway signature per console, as the gateway signs each of its
+ * upstream connections: a subgraph refuses a signature it has seen before.
+ */
+async function consoleParamsOf(path: BenchPath, bench: SubscriptionHub, settings: { clients: number; operators: number }): Promise<PerKind[]> {
+  if (path === 'direct') {
+    const signer = createGatewaySigner({ secret: bench.subgraphSigningSecret });
+    const signed = (url: string) => ({ [GATEWAY_SIGNATURE_PARAM]: signer.signConnection(new URL(url).pathname) });
+    return Array.from({ length: settings.clients }, () => ({ position: signed(bench.hub.subgraphs.avl.server.url), call: signed(bench.hub.subgraphs.calls.server.url) }));
+  }
   const issue = bench.hub.issueToken;
   if (!issue) throw new Error('bench: the hub runs no development issuer to sign operator tokens');
   return Promise.all(
-    Array.from({ length: operators }, async (_, index) => ({
-      Authorization: `Bearer ${await issue({ subject: `bench-operator-${index + 1}`, roles: ['operator'], ttlSeconds: 24 * 3600 })}`,
-    })),
+    Array.from({ length: Math.min(settings.operators, settings.clients) }, async (_, index) => {
+      const params = { Authorization: `Bearer ${await issue({ subject: `bench-operator-${index + 1}`, roles: ['operator'], ttlSeconds: 24 * 3600 })}` };
+      return { position: params, call: params };
+    }),
   );
 }
 
-/** Headers of each kind's WebSocket upgrade: subgraphs want the upgrade signed as the gateway signs it. */
-function upgradeHeadersOf(path: BenchPath, bench: SubscriptionHub): Record<SubscriptionKind, Record<string, string>> {
-  if (path === 'gateway') return { position: {}, call: {} };
+/** Upgrade headers per console: straight to the subgraphs, each upgrade signed afresh as the gateway signs it; through the gateway, none. */
+function consoleHeadersOf(path: BenchPath, bench: SubscriptionHub, clients: number): PerKind[] {
+  if (path === 'gateway') return [];
   const signer = createGatewaySigner({ secret: bench.subgraphSigningSecret });
   const signed = (url: string) => ({ [GATEWAY_SIGNATURE_HEADER]: signHttpRequest(signer, { method: 'GET', url }) });
-  return { position: signed(bench.hub.subgraphs.avl.server.url), call: signed(bench.hub.subgraphs.calls.server.url) };
+  return Array.from({ length: clients }, () => ({ position: signed(bench.hub.subgraphs.avl.server.url), call: signed(bench.hub.subgraphs.calls.server.url) }));
 }
