@@ -274,6 +274,8 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     purgeBefore,
     retention: {
       dataClasses: [auditRecordsClass(db.schema)],
+      // Its purge record goes into the chain before the prefix it cuts (purgeOnce).
+      writesOwnPurgeRecords: true,
       async purge({ scope, audit }) {
         // No audit record is held as intelligence: only expired ones are ever asked for.
         if (scope.kind !== 'expired') throw new RangeError('audit records are purged by age only');

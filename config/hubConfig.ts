@@ -378,7 +378,7 @@ export const HUB_SETTINGS = {
   retentionPurgeIntervalMs: define(
     'RETENTION_PURGE_INTERVAL_MS',
     '3600000',
-    'How often the retention job deletes expired records, in milliseconds (also once at start); each run writes one `purge` audit record per data class.',
+    'How often the retention job deletes expired records, in milliseconds (also once at start); each run writes, per data class, a `purge` audit record announcing the purge before anything is deleted (none written, nothing deleted) and one with what it deleted.',
     positiveInteger,
   ),
   retentionAvlPositionsDays: define(

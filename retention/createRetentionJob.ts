@@ -43,8 +43,14 @@ export interface ClassPurge {
   readonly dependentsDeleted: DependentsDeleted;
   /** Why the class could not be purged this time; its rows stay until the next run. */
   readonly error: string | null;
-  /** The `purge` audit record written for it. */
+  /** The `purge` audit record written for it, with its counts. */
   readonly auditRecordSeq: number;
+  /**
+   * The `purge` record written before anything of the class was deleted (no record, no
+   * operation); null when nothing was to be deleted (no intelligence hold due) or the owner
+   * wrote its record itself before deleting (the audit trail).
+   */
+  readonly announcedBySeq: number | null;
 }
 
 export interface PurgeReport {
@@ -56,17 +62,20 @@ export interface RetentionJob {
   /**
    * Has expired records purged at `now`: records held as criminal intelligence whose review
    * date passed, then each class's rows older than its retention (rows under an intelligence
-   * hold excepted), audit records last. Writes one `purge` audit record per class, with its
-   * cut-off and counts. A run asked for while one is going waits for it and then runs.
+   * hold excepted), audit records last. Per class, a `purge` audit record announces the purge
+   * (class, cut-off) before anything is deleted, and a second one states what was deleted. A
+   * run asked for while one is going waits for it and then runs.
    */
   purgeExpired(options: { now: Date }): Promise<PurgeReport>;
 }
 
 /**
  * The retention job: it schedules nothing itself (see `scheduleRetention`) and deletes
- * nothing itself. Per class it asks the owner to purge, tells the participants with copies,
- * and audits what they did. A purge record is written after the purge; when it cannot be
- * written the run stops there and rejects (logged by the schedule), and the next run goes on.
+ * nothing itself. Per class it announces the purge in the audit trail, asks the owner to purge,
+ * tells the participants with copies, and audits what they did. No record, no operation: when
+ * the announcement cannot be written nothing of that class is deleted, and when any purge
+ * record cannot be written the run stops there and rejects (logged by the schedule); the next
+ * run goes on.
  */
 export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
   const { database, auditLog, retentionDays, batchSize = 5000, subject = 'system:retention', participants = [] } = options;
@@ -87,6 +96,20 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
     return { outcome, dependentsDeleted };
   };
 
+  /** The record before the purge: which class goes, up to which cut-off (and which records, by name); it must be written first. */
+  const announce = async (dataClass: string, cutoff: Date, extra: Record<string, unknown>, recordIds: string[] = []): Promise<number> => {
+    const record = await auditLog.append({
+      kind: 'purge',
+      subject,
+      outcome: 'ok',
+      reason: null,
+      recordIds,
+      details: { dataClass, stage: 'announced', cutoff: cutoff.toISOString(), ...extra },
+    });
+    return record.seq;
+  };
+
+  /** The record after the purge: what was deleted, or why nothing could be. */
   const audit = async (purge: Omit<ClassPurge, 'auditRecordSeq'>, extra: Record<string, unknown>, recordIds: string[] = []): Promise<ClassPurge> => {
     const record = await auditLog.append({
       kind: 'purge',
@@ -96,10 +119,12 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
       recordIds,
       details: {
         dataClass: purge.dataClass,
+        stage: 'done',
         cutoff: purge.cutoff.toISOString(),
         deleted: purge.deleted,
         dependentsDeleted: purge.dependentsDeleted,
         ...extra,
+        ...(purge.announcedBySeq === null ? {} : { announcedBySeq: purge.announcedBySeq }),
       },
     });
     return { ...purge, auditRecordSeq: record.seq };
@@ -111,9 +136,17 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
     const purged: string[] = [];
     const dependentsDeleted: Record<string, number> = {};
     let holdsEnded = 0;
-    let error: string | null = null;
+    const done = (error: string | null, announcedBySeq: number | null) =>
+      audit({ dataClass: INTELLIGENCE_DATA_CLASS, cutoff: now, deleted: purged.length, dependentsDeleted, error, announcedBySeq }, { holdsEnded, rule }, purged);
+    let due: { record_type: string; record_id: string }[];
     try {
-      const due = (await holds().where('review_due', '<=', now).select('record_type', 'record_id')) as { record_type: string; record_id: string }[];
+      due = (await holds().where('review_due', '<=', now).select('record_type', 'record_id')) as typeof due;
+    } catch (failure) {
+      return done((failure as Error).message, null);
+    }
+    // Rejects when it cannot be written: then no held record is purged.
+    const announcedBySeq = due.length === 0 ? null : await announce(INTELLIGENCE_DATA_CLASS, now, { rule }, due.map((hold) => `${hold.record_type}:${hold.record_id}`));
+    try {
       for (const { record_type: recordType, record_id: recordId } of due) {
         const planned = isIntelligenceRecordType(recordType) ? plan.classHeldAs(recordType) : undefined;
         if (!planned) throw new Error(`no retention participant owns records held as ${JSON.stringify(recordType)}`);
@@ -128,9 +161,9 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
         holdsEnded += ended.length;
       }
     } catch (failure) {
-      error = (failure as Error).message;
+      return done((failure as Error).message, announcedBySeq);
     }
-    return audit({ dataClass: INTELLIGENCE_DATA_CLASS, cutoff: now, deleted: purged.length, dependentsDeleted, error }, { holdsEnded, rule }, purged);
+    return done(null, announcedBySeq);
   };
 
   /** Phase of each declared class: its expired rows, then its purge record (unless its owner wrote it). */
@@ -138,16 +171,21 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
     const { dataClass, retentionDays: days } = planned;
     const cutoff = new Date(now.getTime() - days * DAY_MS);
     const table = `${dataClass.schema}.${dataClass.table}`;
+    // Rejects when it cannot be written: then nothing of this class is deleted.
+    const announcedBySeq = planned.owner.writesOwnPurgeRecords ? null : await announce(dataClass.name, cutoff, { table, retentionDays: days });
+    let outcome: OwnerPurge;
+    let dependentsDeleted: DependentsDeleted;
     try {
-      const { outcome, dependentsDeleted } = await purgeRecords(planned, { kind: 'expired', cutoff }, { subject, details: { retentionDays: days, table } });
-      if (outcome.kind === 'self-audited') {
-        const { deleted, auditRecordSeq } = outcome;
-        return { dataClass: dataClass.name, cutoff: outcome.cutoff, deleted, dependentsDeleted, error: null, auditRecordSeq };
-      }
-      return await audit({ dataClass: dataClass.name, cutoff, deleted: outcome.ids.length, dependentsDeleted, error: null }, { table, retentionDays: days });
+      ({ outcome, dependentsDeleted } = await purgeRecords(planned, { kind: 'expired', cutoff }, { subject, details: { retentionDays: days, table } }));
     } catch (failure) {
-      return audit({ dataClass: dataClass.name, cutoff, deleted: 0, dependentsDeleted: {}, error: (failure as Error).message }, { table, retentionDays: days });
+      const error = (failure as Error).message;
+      return audit({ dataClass: dataClass.name, cutoff, deleted: 0, dependentsDeleted: {}, error, announcedBySeq }, { table, retentionDays: days });
     }
+    if (outcome.kind === 'self-audited') {
+      const { deleted, auditRecordSeq } = outcome;
+      return { dataClass: dataClass.name, cutoff: outcome.cutoff, deleted, dependentsDeleted, error: null, auditRecordSeq, announcedBySeq };
+    }
+    return audit({ dataClass: dataClass.name, cutoff, deleted: outcome.ids.length, dependentsDeleted, error: null, announcedBySeq }, { table, retentionDays: days });
   };
 
   const run = async (now: Date): Promise<PurgeReport> => {

@@ -1,6 +1,6 @@
 import type { RetentionParticipant } from './retentionParticipant';
 
-/** A `purge` audit record as the retention job writes it: one per class and run. */
+/** A `purge` audit record as the retention job writes it: per class and run, one announcing the purge before anything is deleted and one with what it did. */
 export interface PurgeAuditRecord {
   readonly kind: 'purge';
   readonly subject: string;

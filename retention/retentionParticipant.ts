@@ -54,6 +54,11 @@ export interface CopiesRequest {
 export interface RetentionParticipant {
   /** Classes this participant owns (one owner per class). */
   readonly dataClasses: readonly DataClass[];
+  /**
+   * It writes its classes' purge records itself, before it deletes (the audit log: the record
+   * anchors the chain it cuts), so the job announces nothing for them.
+   */
+  readonly writesOwnPurgeRecords?: true;
   /** Names of other participants' classes it keeps copies of (in memory, or rows that refer to them). */
   readonly copiedClasses?: readonly string[];
   /** Purges what `request` names of one of its classes: rows, dependent rows and in-memory copies. */

@@ -118,32 +118,55 @@ describe.each(STORAGE_TARGETS)('retention purge on $name', (target) => {
     expect(purges['dead-letters']).toMatchObject({ deleted: 1, cutoff: daysAgo(30) });
     expect(purges['audit-records']).toMatchObject({ deleted: 2, error: null });
 
-    // One purge record per class, with its cut-off and counts; the audit log's own names its anchor.
+    // Per class, a purge record announces the purge before anything is deleted, and one after it
+    // gives the counts; the audit log's own (written before its cut) names its anchor.
     const records = (await auditLog.list({ kinds: ['purge'] }, 100)).edges.map((edge) => edge.node).reverse();
-    expect(records.map((record) => (record.details as { dataClass: string }).dataClass)).toEqual([
-      'criminal-intelligence',
-      'avl-positions',
-      'calls',
-      'incidents',
-      'dead-letters',
-      'audit-records',
+    const stageOf = (record: (typeof records)[number]) => {
+      const details = record.details as { dataClass: string; stage?: string };
+      return `${details.dataClass} ${details.stage ?? '-'}`;
+    };
+    expect(records.map(stageOf)).toEqual([
+      'criminal-intelligence announced',
+      'criminal-intelligence done',
+      'avl-positions announced',
+      'avl-positions done',
+      'calls announced',
+      'calls done',
+      'incidents announced',
+      'incidents done',
+      'dead-letters announced',
+      'dead-letters done',
+      'audit-records -',
     ]);
-    expect(records.map((record) => record.seq)).toEqual(report.classes.map((purge) => purge.auditRecordSeq));
-    expect(records[0]).toMatchObject({
+    const done = records.filter((record) => (record.details as { stage?: string }).stage !== 'announced');
+    expect(done.map((record) => record.seq)).toEqual(report.classes.map((purge) => purge.auditRecordSeq));
+    expect(report.classes.map((purge) => purge.announcedBySeq)).toEqual([...records.filter((record) => stageOf(record).endsWith('announced')).map((record) => record.seq), null]);
+    // The intelligence purge names the records it will take before it takes them.
+    expect(records[0]).toMatchObject({ subject: 'system:retention', outcome: 'ok', recordIds: ['incident:inc-intel-expired'], details: { cutoff: now.toISOString() } });
+    expect(records[1]).toMatchObject({
       subject: 'system:retention',
       outcome: 'ok',
       recordIds: ['incident:inc-intel-expired'],
-      details: { cutoff: now.toISOString(), deleted: 1, holdsEnded: 1 },
+      details: { cutoff: now.toISOString(), deleted: 1, holdsEnded: 1, announcedBySeq: records[0]!.seq },
     });
-    expect(records[2]?.details).toEqual({
+    expect(records[4]?.details).toEqual({
       dataClass: 'calls',
+      stage: 'announced',
+      table: `${hub.prefix}calls.calls`,
+      retentionDays: 365,
+      cutoff: daysAgo(365).toISOString(),
+    });
+    expect(records[5]?.details).toEqual({
+      dataClass: 'calls',
+      stage: 'done',
       table: `${hub.prefix}calls.calls`,
       retentionDays: 365,
       cutoff: daysAgo(365).toISOString(),
       deleted: 1,
       dependentsDeleted: { [`${hub.prefix}cad.incident_calls`]: 1 },
+      announcedBySeq: records[4]!.seq,
     });
-    expect(records[5]?.details).toMatchObject({ dataClass: 'audit-records', deleted: 2, throughSeq: 2, retentionDays: 365 });
+    expect(records[10]?.details).toMatchObject({ dataClass: 'audit-records', deleted: 2, throughSeq: 2, retentionDays: 365 });
 
     // The two expired audit records are gone; the chain of the rest still verifies from the anchor.
     expect((await auditLog.list({ subject: 'op-1' }, 10)).edges).toEqual([]);
@@ -160,7 +183,7 @@ describe.each(STORAGE_TARGETS)('retention purge on $name', (target) => {
       ['dead-letters', 0, null],
       ['audit-records', 0, null],
     ]);
-    await expect(auditLog.verify()).resolves.toMatchObject({ ok: true, checkedRecords: 13 });
+    await expect(auditLog.verify()).resolves.toMatchObject({ ok: true, checkedRecords: 22 });
   });
 
   it('records a class it could not purge as an error and goes on with the others', async () => {
@@ -191,14 +214,15 @@ describe.each(STORAGE_TARGETS)('retention purge on $name', (target) => {
     expect(await ids('retention', 'intelligence_holds', 'record_id')).toEqual(['call-held', 'inc-intel-expired', 'inc-intel-revalidated']);
   });
 
-  it('stops a run at the first purge record it cannot write; the classes after it wait for the next run', async () => {
+  it('deletes nothing when it cannot announce the purge (no record, no operation), and stops the run there', async () => {
     await seed();
     const job = createRetentionJob({ database: hub.db.retention, auditLog, retentionDays: RETENTION_DAYS, participants: hub.participants() });
     await auditLog.close();
     await expect(job.purgeExpired({ now })).rejects.toThrow(/audit log is closed/);
-    // The record comes after the purge it describes: the incident whose hold expired is gone
-    // unrecorded, and no class after it was asked to purge.
-    expect(await ids('cad', 'incidents')).toEqual(['inc-intel-revalidated', 'inc-new', 'inc-old']);
+    // The announcement comes before the purge: the incident whose hold expired is still there,
+    // its hold too, and no class after it was asked to purge.
+    expect(await ids('cad', 'incidents')).toEqual(['inc-intel-expired', 'inc-intel-revalidated', 'inc-new', 'inc-old']);
+    expect(await ids('retention', 'intelligence_holds', 'record_id')).toEqual(['call-held', 'inc-intel-expired', 'inc-intel-revalidated']);
     expect(await ids('avl', 'unit_positions', 'unit_id')).toEqual(['u-new', 'u-old']);
     expect(await ids('calls', 'calls')).toEqual(['call-held', 'call-new', 'call-old']);
     expect(await hub.db.ingest.table('dead_letters').select('id')).toHaveLength(2);
