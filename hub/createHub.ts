@@ -23,6 +23,7 @@ import type { CameraControl, NearbyDefaults, Subgraph, SubgraphDependencies } fr
 import { type IngestSink, createEventSink } from '../ingest/createEventSink';
 import { createIngestTokenCheck } from './createIngestTokenCheck';
 import type { VerifyBearer } from '../adapters/eido-http';
+import type { AdapterContextLookups } from '../adapters/adapterFactoryContext';
 import type { HubConfig } from '../config/hubConfig';
 import { openDevIssuer } from './createHubAuth';
 import { type HubGateway, startHubGateway } from './startHubGateway';
@@ -43,13 +44,10 @@ export interface HubOptions {
   readonly adapters?: readonly Adapter[] | ((lookups: AdapterLookups) => readonly Adapter[]);
 }
 
-/** What adapters may consult while translating. */
-export interface AdapterLookups {
+/** What adapters may consult while translating (`AdapterContextLookups`), as the hub's own parts provide it. */
+export interface AdapterLookups extends AdapterContextLookups {
   readonly devices: DeviceDirectory;
-  /** The audit trail, for input refused at the door (`ingest-refused`). */
   readonly auditLog: AuditLog;
-  /** Verifies a vendor system's bearer token as the gateway would (issuer, audience, lock-out); logons audited. */
-  readonly verifyIngestToken: VerifyBearer;
 }
 
 /** One running subgraph: its definition, its database handle and its HTTP server. */

@@ -7,7 +7,6 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  GraphQLError,
   Kind,
   getNamedType,
   isCompositeType,
@@ -17,6 +16,7 @@ import {
   typeFromAST,
 } from 'graphql';
 import type { AccessRule, AccessRules } from './readAccessRules';
+import { HubError } from '../../errors/hubErrors';
 
 /** One step of a response path: the response key and whether `null` may stand there. */
 export interface PathStep {
@@ -62,11 +62,12 @@ export function planFieldAccess(
 ): FieldAccessPlan {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((op) => op.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
-  if (!operation) throw new GraphQLError(operationName ? `Unknown operation "${operationName}"` : 'Must provide operation name if query contains multiple operations');
+  // The gateway's limits refuse these first (createOperationLimits); the same codes here for any other caller.
+  if (!operation) throw new HubError('OPERATION_NAME_REQUIRED', operationName ? `Unknown operation "${operationName}"` : 'Must provide operation name if query contains multiple operations');
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const root = schema.getRootType(operation.operation);
-  if (!root) throw new GraphQLError(`The schema has no ${operation.operation} type`);
+  if (!root) throw new HubError('GRAPHQL_VALIDATION_FAILED', `The schema has no ${operation.operation} type`);
 
   const governed: FieldUse[] = [];
   const watched: FieldUse[] = [];
