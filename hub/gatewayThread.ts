@@ -13,12 +13,20 @@ import type { AuditRecordInput } from '../audit/auditRecord';
 import type { AuditSink } from '../gateway/audit/createAuditPlugin';
 import type { Gateway } from '../gateway/createGateway';
 import { createHubGateway } from './createHubGateway';
+import { createHubMetrics } from '../observability/createHubMetrics';
+import type { ReadinessCheck } from '../observability/createReadiness';
+import type { ThreadMetrics } from '../observability/mergeThreadMetrics';
 import { startTracing } from '../observability/startTracing';
 import { traceLogMixin } from '../observability/traceLogMixin';
 import type { FromGatewayThread, GatewayThreadData, ToGatewayThread } from './gatewayThreadProtocol';
 
 /** How long closing waits for the main thread to answer the last audit records. */
 const AUDIT_SETTLE_MS = 10_000;
+/**
+ * How long a scrape waits for the main thread's metric families before it fails (500): a main
+ * thread that cannot answer in that time is stuck, and `/ready` says so too.
+ */
+const MAIN_METRICS_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -46,6 +54,40 @@ async function main(): Promise<void> {
       }),
   };
 
+  // Questions to the main thread (its metric families, its readiness checks), by id.
+  let nextQuestion = 1;
+  const questions = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const ask = <T>(message: (id: number) => FromGatewayThread, signal?: AbortSignal): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = nextQuestion++;
+      questions.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      signal?.addEventListener('abort', () => {
+        if (!questions.delete(id)) return;
+        send({ type: 'abandon', id });
+        reject(new Error('aborted'));
+      }, { once: true });
+      send(message(id));
+    });
+  const answer = (id: number, error: string | undefined, value?: unknown) => {
+    const question = questions.get(id);
+    questions.delete(id);
+    if (error === undefined) question?.resolve(value);
+    else question?.reject(new Error(error));
+  };
+  // The whole hub's metrics and readiness, though the databases, the bus, ingest and the audit log are the main thread's.
+  const metrics = createHubMetrics({
+    mainThread: () => {
+      const timeout = AbortSignal.timeout(MAIN_METRICS_TIMEOUT_MS);
+      return ask<ThreadMetrics>((id) => ({ type: 'metrics', id }), timeout).catch((error: unknown) => {
+        throw timeout.aborted ? new Error(`the main thread sent no metrics within ${MAIN_METRICS_TIMEOUT_MS} ms`) : error;
+      });
+    },
+  });
+  const readinessChecks: ReadinessCheck[] = data.readinessChecks.map((name) => ({
+    name,
+    check: (signal) => ask<void>((id) => ({ type: 'check', id, name }), signal),
+  }));
+
   // Set once started; messages are handled from the start (the main thread sends none before `ready`).
   const started: { gateway?: Gateway } = {};
   port.on('message', (message: ToGatewayThread) => {
@@ -58,6 +100,12 @@ async function main(): Promise<void> {
         if (waiting.size === 0) settled?.();
         return;
       }
+      case 'metrics':
+        answer(message.id, 'error' in message ? message.error : undefined, 'families' in message ? message.families : undefined);
+        return;
+      case 'checked':
+        answer(message.id, message.error);
+        return;
       case 'stats':
         if (started.gateway) send({ type: 'stats', requestId: message.requestId, stats: started.gateway.subscriptionStats() });
         return;
@@ -94,6 +142,8 @@ async function main(): Promise<void> {
     subgraphUrls: data.subgraphUrls,
     subgraphSigningSecret: data.subgraphSigningSecret,
     devIssuer: data.devIssuer,
+    metrics,
+    readinessChecks,
   });
   started.gateway = gateway;
   send({ type: 'ready', url: gateway.url });

@@ -6,6 +6,7 @@ import type { AuditRecordInput } from '../audit/auditRecord';
 import type { SubscriptionStats } from '../gateway/createGateway';
 import type { DevIssuerKeys } from './createHubAuth';
 import type { HubConfig } from '../config/hubConfig';
+import type { ThreadMetrics } from '../observability/mergeThreadMetrics';
 
 /** What the gateway's thread starts from (its `workerData`). */
 export interface GatewayThreadData {
@@ -15,6 +16,11 @@ export interface GatewayThreadData {
   readonly subgraphUrls: Readonly<Record<string, string>>;
   readonly subgraphSigningSecret: string;
   readonly devIssuer: DevIssuerKeys | undefined;
+  /**
+   * The names of the main thread's readiness checks (each database, the bus), in order: the
+   * thread's `/ready` runs each through a `check` message.
+   */
+  readonly readinessChecks: readonly string[];
 }
 
 /** From the gateway's thread to the main thread. */
@@ -28,12 +34,26 @@ export type FromGatewayThread =
   | { readonly type: 'stats'; readonly requestId: number; readonly stats: SubscriptionStats }
   /** The thread's V8 heap in use, in bytes. */
   | { readonly type: 'heap'; readonly requestId: number; readonly heapUsed: number }
+  /** Send the main thread's metric families (`/metrics` was scraped); answered by `metrics` with the same id. */
+  | { readonly type: 'metrics'; readonly id: number }
+  /** Run the main thread's readiness check `name`; answered by `checked` with the same id. */
+  | { readonly type: 'check'; readonly id: number; readonly name: string }
+  /**
+   * The thread stopped waiting for the answer to `metrics` or `check` `id` (a check past
+   * READY_CHECK_TIMEOUT_MS, a scrape past its wait): a check still running is aborted.
+   */
+  | { readonly type: 'abandon'; readonly id: number }
   /** Stopped serving; every audit record it sent has been answered. */
   | { readonly type: 'closed' };
 
 /** From the main thread to the gateway's thread. */
 export type ToGatewayThread =
   | { readonly type: 'audit-done'; readonly id: number; readonly error?: string | undefined }
+  /** The main thread's families (as `Registry.getMetricsAsJSON()`), or why they could not be read. */
+  | { readonly type: 'metrics'; readonly id: number; readonly families: ThreadMetrics }
+  | { readonly type: 'metrics'; readonly id: number; readonly error: string }
+  /** Check `id` passed, or failed with `error` (the reason `/ready` names). */
+  | { readonly type: 'checked'; readonly id: number; readonly error?: string | undefined }
   | { readonly type: 'stats'; readonly requestId: number }
   /** Measure the heap, after a full garbage collection if asked (benchmarks). */
   | { readonly type: 'heap'; readonly requestId: number; readonly collectGarbage: boolean }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../gateway/audit/createAuditPlugin';
 import type { SubscriptionStats } from '../gateway/createGateway';
+import type { HubMetrics } from '../observability/createHubMetrics';
+import type { ReadinessCheck } from '../observability/createReadiness';
 import { type HubGatewayOptions, createHubGateway } from './createHubGateway';
 import type { FromGatewayThread, GatewayThreadData, ToGatewayThread } from './gatewayThreadProtocol';
 
@@ -59,12 +61,14 @@ export async function startHubGateway(options: HubGatewayOptions): Promise<HubGa
 
 async function startGatewayThread(options: HubGatewayOptions): Promise<HubGateway> {
   const { logger, audit } = options;
+  const checks = new Map((options.readinessChecks ?? []).map((check) => [check.name, check]));
   const data: GatewayThreadData = {
     config: options.config,
     logLevel: logger.level,
     subgraphUrls: options.subgraphUrls,
     subgraphSigningSecret: options.subgraphSigningSecret,
     devIssuer: options.devIssuer && { issuer: options.devIssuer.issuer, jwks: options.devIssuer.jwks },
+    readinessChecks: [...checks.keys()],
   };
   // The hub runs from TypeScript sources through tsx (npm start, jest): the thread registers it first.
   const entry = join(__dirname, 'gatewayThread.ts');
@@ -74,6 +78,7 @@ async function startGatewayThread(options: HubGatewayOptions): Promise<HubGatewa
     workerData: data,
   });
   const send = (message: ToGatewayThread) => worker.postMessage(message);
+  const readiness = answerReadiness(checks, send);
 
   let state: 'starting' | 'running' | 'closing' | 'closed' = 'starting';
   const failureListeners: ((error: Error) => void)[] = [];
@@ -128,6 +133,15 @@ async function startGatewayThread(options: HubGatewayOptions): Promise<HubGatewa
       }
       case 'audit':
         appendFor(audit, message.id, message.record, send, logger);
+        return;
+      case 'metrics':
+        sendMetrics(options.metrics, message.id, send);
+        return;
+      case 'check':
+        readiness.check(message.id, message.name);
+        return;
+      case 'abandon':
+        readiness.abort(message.id);
         return;
       case 'stats':
         answer(message.requestId, message.stats);
@@ -191,4 +205,47 @@ function appendFor(audit: AuditSink, id: number, record: Parameters<AuditSink['a
       send({ type: 'audit-done', id, error: error instanceof Error ? error.message : String(error) });
     },
   );
+}
+
+/** Sends the main thread's metric families for the gateway thread's `/metrics` (none when the hub keeps no registry). */
+function sendMetrics(metrics: HubMetrics | undefined, id: number, send: (message: ToGatewayThread) => void): void {
+  if (!metrics) {
+    send({ type: 'metrics', id, families: [] });
+    return;
+  }
+  void metrics.registry.getMetricsAsJSON().then(
+    (families) => send({ type: 'metrics', id, families }),
+    (error: unknown) => send({ type: 'metrics', id, error: error instanceof Error ? error.message : String(error) }),
+  );
+}
+
+/**
+ * Runs the main thread's readiness checks for the gateway thread's `/ready`, one message each,
+ * and aborts a check the thread stopped waiting for (it times them out, as the main thread's
+ * `/ready` would).
+ */
+function answerReadiness(checks: ReadonlyMap<string, ReadinessCheck>, send: (message: ToGatewayThread) => void) {
+  const running = new Map<number, AbortController>();
+  return {
+    check(id: number, name: string): void {
+      const check = checks.get(name);
+      if (!check) {
+        send({ type: 'checked', id, error: `no readiness check named "${name}" in the main thread` });
+        return;
+      }
+      const controller = new AbortController();
+      running.set(id, controller);
+      void Promise.resolve()
+        .then(() => check.check(controller.signal))
+        .then(
+          () => send({ type: 'checked', id }),
+          (error: unknown) => send({ type: 'checked', id, error: error instanceof Error ? error.message : String(error) }),
+        )
+        .finally(() => running.delete(id));
+    },
+    abort(id: number): void {
+      running.get(id)?.abort();
+      running.delete(id);
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { type ThreadMetrics, mergeThreadMetrics } from './mergeThreadMetrics';
 
 /** How a GraphQL operation ended, for the operation counter's `outcome` label. */
 export type OperationOutcome = 'ok' | 'partial' | 'error';
@@ -52,6 +53,12 @@ export interface HubMetricsOptions {
   readonly maxOperationNames?: number;
   /** Node's process and event-loop metrics (prom-client's defaults, `nodejs_eventloop_lag_*`). Default on. */
   readonly defaultMetrics?: boolean;
+  /**
+   * Set in the gateway's own thread (GATEWAY_THREAD=worker): reads the main thread's families,
+   * which every scrape of this registry merges with this thread's (see mergeThreadMetrics), so
+   * that `/metrics` shows the whole hub wherever the gateway runs.
+   */
+  readonly mainThread?: () => Promise<ThreadMetrics>;
 }
 
 /** Seconds: GraphQL operations and subgraph fetches take from under a millisecond to seconds. */
@@ -63,23 +70,34 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * ingest are read from the counters their owners keep anyway, when Prometheus scrapes.
  */
 export function createHubMetrics(options: HubMetricsOptions = {}): HubMetrics {
-  const { maxOperationNames = 200, defaultMetrics = true } = options;
-  const registry = new Registry();
+  const { maxOperationNames = 200, defaultMetrics = true, mainThread } = options;
+  // Which thread observes which family, for a registry whose gateway runs in another thread.
+  const gatewayFamilies = new Set<string>();
+  const mainFamilies = new Set<string>();
+  const registry = mainThread ? new GatewayThreadRegistry(mainThread, { gatewayFamilies, mainFamilies }) : new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const gatewayFamily = (name: string): string => {
+    gatewayFamilies.add(name);
+    return name;
+  };
+  const mainFamily = (name: string): string => {
+    mainFamilies.add(name);
+    return name;
+  };
   let readIngest: (() => IngestCounts) | undefined;
   let readSubscriptions: (() => SubscriptionCounts | Promise<SubscriptionCounts>) | undefined;
 
-  const operations = new Counter({ name: 'rtcc_graphql_operations_total', help: 'GraphQL operations answered by the gateway, by operation name and outcome.', labelNames: ['operation', 'outcome'], registers });
-  const operationSeconds = new Histogram({ name: 'rtcc_graphql_operation_duration_seconds', help: 'Time from a GraphQL operation arriving at the gateway to its answer.', labelNames: ['operation', 'outcome'], buckets: LATENCY_BUCKETS, registers });
-  const fetchSeconds = new Histogram({ name: 'rtcc_subgraph_fetch_duration_seconds', help: 'Time of one gateway fetch from a subgraph, by subgraph and outcome (error: unreachable).', labelNames: ['subgraph', 'outcome'], buckets: LATENCY_BUCKETS, registers });
-  const auditSeconds = new Histogram({ name: 'rtcc_audit_write_duration_seconds', help: 'Time of one write of audit records (one statement, chained).', buckets: LATENCY_BUCKETS, registers });
-  const auditRecords = new Counter({ name: 'rtcc_audit_records_written_total', help: 'Audit records written.', registers });
+  const operations = new Counter({ name: gatewayFamily('rtcc_graphql_operations_total'), help: 'GraphQL operations answered by the gateway, by operation name and outcome.', labelNames: ['operation', 'outcome'], registers });
+  const operationSeconds = new Histogram({ name: gatewayFamily('rtcc_graphql_operation_duration_seconds'), help: 'Time from a GraphQL operation arriving at the gateway to its answer.', labelNames: ['operation', 'outcome'], buckets: LATENCY_BUCKETS, registers });
+  const fetchSeconds = new Histogram({ name: gatewayFamily('rtcc_subgraph_fetch_duration_seconds'), help: 'Time of one gateway fetch from a subgraph, by subgraph and outcome (error: unreachable).', labelNames: ['subgraph', 'outcome'], buckets: LATENCY_BUCKETS, registers });
+  const auditSeconds = new Histogram({ name: mainFamily('rtcc_audit_write_duration_seconds'), help: 'Time of one write of audit records (one statement, chained).', buckets: LATENCY_BUCKETS, registers });
+  const auditRecords = new Counter({ name: mainFamily('rtcc_audit_records_written_total'), help: 'Audit records written.', registers });
 
   // Read at scrape time from the sink's own counters: nothing is added to the path of an event.
   const ingestFamily = (name: string, help: string, labelNames: string[], values: (source: string, counts: IngestSourceCounts) => [Record<string, string>, number][]) =>
     new Counter({
-      name,
+      name: mainFamily(name),
       help,
       labelNames,
       registers,
@@ -105,7 +123,7 @@ export function createHubMetrics(options: HubMetricsOptions = {}): HubMetrics {
   };
   const subscriptionGauge = (name: string, help: string, value: (counts: SubscriptionCounts) => number | undefined) =>
     new Gauge({
-      name,
+      name: gatewayFamily(name),
       help,
       registers,
       async collect() {
@@ -116,7 +134,7 @@ export function createHubMetrics(options: HubMetricsOptions = {}): HubMetrics {
     });
   const subscriptionCounter = (name: string, help: string, value: (counts: SubscriptionCounts) => number | undefined) =>
     new Counter({
-      name,
+      name: gatewayFamily(name),
       help,
       registers,
       async collect() {
@@ -158,4 +176,29 @@ export function createHubMetrics(options: HubMetricsOptions = {}): HubMetrics {
     readIngest: (read) => void (readIngest = read),
     readSubscriptions: (read) => void (readSubscriptions = read),
   };
+}
+
+/** The registry of the gateway's own thread: a scrape merges the main thread's families into its own. */
+class GatewayThreadRegistry extends Registry {
+  readonly #readMain: () => Promise<ThreadMetrics>;
+  readonly #owners: { readonly gatewayFamilies: ReadonlySet<string>; readonly mainFamilies: ReadonlySet<string> };
+
+  constructor(readMain: () => Promise<ThreadMetrics>, owners: { readonly gatewayFamilies: ReadonlySet<string>; readonly mainFamilies: ReadonlySet<string> }) {
+    super();
+    this.#readMain = readMain;
+    this.#owners = owners;
+  }
+
+  async #merged(): Promise<Registry> {
+    const [main, gateway] = await Promise.all([this.#readMain(), super.getMetricsAsJSON()]);
+    return mergeThreadMetrics({ main, gateway, ...this.#owners });
+  }
+
+  override async metrics(): Promise<string> {
+    return (await this.#merged()).metrics();
+  }
+
+  override async getMetricsAsJSON(): Promise<ThreadMetrics> {
+    return (await this.#merged()).getMetricsAsJSON();
+  }
 }

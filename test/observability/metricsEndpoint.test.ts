@@ -1,3 +1,4 @@
+import { createHubMetrics } from '../../observability/createHubMetrics';
 import { ringingCall, loadCityFixture } from '../support/cityFixture';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
@@ -23,7 +24,10 @@ const EXPECTED_FAMILIES: Readonly<Record<string, string>> = {
   nodejs_eventloop_lag_p99_seconds: 'gauge',
 };
 
-describe.each(STORAGE_TARGETS)('/metrics of a running hub ($name)', (target) => {
+/** Every storage target, with the gateway in the main thread and in its own (GATEWAY_THREAD). */
+const MODES = STORAGE_TARGETS.flatMap((target) => (['main', 'worker'] as const).map((thread) => ({ target, name: target.name, thread })));
+
+describe.each(MODES)('/metrics of a running hub ($name, gateway thread: $thread)', ({ target, thread }) => {
   let hub: TestHub;
   const metricsUrl = () => new URL('/metrics', hub.gatewayUrl);
   const scrape = async (): Promise<Map<string, PrometheusFamily>> => {
@@ -34,16 +38,29 @@ describe.each(STORAGE_TARGETS)('/metrics of a running hub ($name)', (target) => 
   };
 
   beforeAll(async () => {
-    hub = await startTestHub(target);
+    hub = await startTestHub(target, { env: { GATEWAY_THREAD: thread } });
+    expect(hub.gateway.thread).toBe(thread);
     await loadCityFixture(hub.sink);
   });
   afterAll(() => hub?.close());
 
-  it('parses as Prometheus text and has every family the issue names', async () => {
+  it('parses as Prometheus text and has every family the issue names, each declared once', async () => {
+    // The parser refuses a family declared twice and a series given twice.
     const families = await scrape();
     for (const [name, type] of Object.entries(EXPECTED_FAMILIES)) {
       expect({ name, type: families.get(name)?.type }).toEqual({ name, type });
     }
+    // And every family a hub's registry defines (the hub's and Node's), wherever the gateway runs.
+    const defined = (await createHubMetrics().registry.getMetricsAsJSON()).map((family) => family.name);
+    expect(defined.filter((name) => !families.has(name))).toEqual([]);
+    // The fixture's events were counted by the main thread's sink, wherever the gateway runs.
+    expect(sampleValue(families, 'rtcc_ingest_events_accepted_total')).toBeGreaterThan(0);
+  });
+
+  it('shows the event-loop delay of each thread the hub runs', async () => {
+    const lag = (await scrape()).get('nodejs_eventloop_lag_p99_seconds')?.samples ?? [];
+    // One thread: unlabelled. Two: one series each, labelled with the thread.
+    expect(lag.map((sample) => sample.labels.thread ?? '(none)').sort()).toEqual(thread === 'worker' ? ['gateway', 'main'] : ['(none)']);
   });
 
   it('counts an operation by name and outcome, times it, and times its subgraph fetch', async () => {

@@ -17,10 +17,13 @@ const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*(?:,|$)/y;
 
 /**
  * Parses Prometheus text format 0.0.4 strictly: every line is a comment, `# HELP`, `# TYPE` or a
- * sample of a family declared before it; anything else throws, naming the line.
+ * sample of a family declared before it; anything else throws, naming the line. So does a
+ * family declared twice or a series (name and labels) given twice, which Prometheus refuses.
  */
 export function parsePrometheusText(text: string): Map<string, PrometheusFamily> {
   const families = new Map<string, PrometheusFamily & { help: string | undefined }>();
+  const declared = new Set<string>();
+  const series = new Set<string>();
   const familyOf = (sampleName: string) =>
     families.get(sampleName) ?? families.get(sampleName.replace(/_(bucket|sum|count|total|created)$/, '')) ?? families.get(sampleName.replace(/_(bucket|sum|count)$/, ''));
   for (const [index, line] of text.split('\n').entries()) {
@@ -28,6 +31,8 @@ export function parsePrometheusText(text: string): Map<string, PrometheusFamily>
     const meta = /^# (HELP|TYPE) (\S+) ?(.*)$/.exec(line);
     if (meta) {
       const [, kind, name = '', rest = ''] = meta;
+      if (declared.has(`${kind} ${name}`)) throw new Error(`line ${index + 1}: ${kind} of ${name} given twice`);
+      declared.add(`${kind} ${name}`);
       const family = families.get(name) ?? { type: 'untyped', help: undefined, samples: [] };
       if (kind === 'TYPE') {
         if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(rest)) throw new Error(`line ${index + 1}: unknown type ${rest}`);
@@ -51,6 +56,9 @@ export function parsePrometheusText(text: string): Map<string, PrometheusFamily>
     }
     const family = familyOf(name);
     if (!family) throw new Error(`line ${index + 1}: sample ${name} of no declared family`);
+    const key = `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
+    if (series.has(key)) throw new Error(`line ${index + 1}: series ${name}{${labelText}} given twice`);
+    series.add(key);
     family.samples.push({ name, labels, value });
   }
   return families;

@@ -2,10 +2,19 @@ import { checkReadiness } from '../../observability/createReadiness';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 
-describe.each(STORAGE_TARGETS)('/ready of a running hub ($name)', (target) => {
+/** Every storage target, with the gateway in the main thread and in its own (GATEWAY_THREAD). */
+const MODES = STORAGE_TARGETS.flatMap((target) => (['main', 'worker'] as const).map((thread) => ({ target, name: target.name, thread })));
+
+interface NotReadyBody {
+  status: string;
+  notReady: { name: string; reason: string }[];
+}
+
+describe.each(MODES)('/ready of a running hub ($name, gateway thread: $thread)', ({ target, thread }) => {
   let hub: TestHub;
   beforeAll(async () => {
-    hub = await startTestHub(target);
+    hub = await startTestHub(target, { env: { GATEWAY_THREAD: thread } });
+    expect(hub.gateway.thread).toBe(thread);
   });
   afterAll(() => hub?.close());
 
@@ -17,13 +26,30 @@ describe.each(STORAGE_TARGETS)('/ready of a running hub ($name)', (target) => {
     await hub.stopSubgraph('cad');
     const notReady = await fetch(readyUrl);
     expect(notReady.status).toBe(503);
-    const body = (await notReady.json()) as { status: string; notReady: { name: string; reason: string }[] };
+    const body = (await notReady.json()) as NotReadyBody;
     expect(body.status).toBe('not-ready');
     expect(body.notReady.map((check) => check.name)).toEqual(['subgraph cad']);
     // /health says only that the gateway is alive.
     expect((await fetch(new URL('/health', hub.gatewayUrl))).status).toBe(200);
 
     await hub.startSubgraph('cad');
+    expect((await fetch(readyUrl)).status).toBe(200);
+  });
+
+  it('is 503 naming a database that does not answer, checked in the main thread that holds it', async () => {
+    const readyUrl = new URL('/ready', hub.gatewayUrl);
+    // The cameras subgraph's connection pool, closed: its `select 1` cannot get a connection.
+    const { knex } = hub.subgraphs.cameras.db;
+    await knex.destroy();
+    try {
+      const notReady = await fetch(readyUrl);
+      expect(notReady.status).toBe(503);
+      const body = (await notReady.json()) as NotReadyBody;
+      expect(body.notReady.map((check) => check.name)).toEqual(['database cameras']);
+      expect(body.notReady[0]?.reason).not.toBe('');
+    } finally {
+      knex.initialize();
+    }
     expect((await fetch(readyUrl)).status).toBe(200);
   });
 });
