@@ -17,8 +17,7 @@ import {
 } from './map/liveEntities';
 import { createIncidentPanel } from './panel/createIncidentPanel';
 import { askPurpose } from './session/askPurpose';
-import { createDevSignIn } from './session/createDevSignIn';
-import { createOidcSignIn } from './session/createOidcSignIn';
+import { createSession } from './session/createSession';
 import { type ConsoleView, consoleViewOf, readTokenRoles } from './session/readTokenRoles';
 import { createLayerSwitch } from './ui/createLayerSwitch';
 import { renderActiveList } from './ui/renderActiveList';
@@ -45,27 +44,16 @@ declare global {
   }
 }
 
-const TOKEN_KEY = 'rtcc-console-token';
 const PURPOSE_KEY = 'rtcc-console-purpose';
 
 const element = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-
-async function signIn(settings: ConsoleSettings, dialog: HTMLElement): Promise<string> {
-  const kept = sessionStorage.getItem(TOKEN_KEY);
-  if (kept) return kept;
-  const token =
-    settings.auth.mode === 'development'
-      ? await createDevSignIn(dialog, settings.auth)
-      : await createOidcSignIn({ issuer: settings.auth.issuer, clientId: settings.auth.clientId, audience: settings.auth.audience });
-  sessionStorage.setItem(TOKEN_KEY, token);
-  return token;
-}
 
 async function main(): Promise<void> {
   const settings = (await (await fetch('/console/config.json')).json()) as ConsoleSettings;
   setWorkerUrl(new URL('/console/assets/maplibre-gl-worker.mjs', window.location.href).href);
   const dialog = element('dialog');
-  const token = await signIn(settings, dialog);
+  const session = createSession({ auth: settings.auth, dialog });
+  const token = await session.signIn();
   const view = consoleViewOf(readTokenRoles(token, settings.auth.rolesClaim));
   const entities: LiveEntities = { calls: new Map(), incidents: new Map(), units: new Map(), cameras: new Map() };
   const probe = { ready: false, connection: 'connecting', stateQueries: 0, view };
@@ -87,9 +75,8 @@ async function main(): Promise<void> {
   const signOut = element<HTMLButtonElement>('sign-out');
   signOut.hidden = false;
   signOut.addEventListener('click', () => {
-    sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(PURPOSE_KEY);
-    window.location.reload();
+    void session.signOut();
   });
   if (!view) {
     dialog.textContent = 'This role has no console view (the console shows calls, incidents, units and cameras).';
@@ -188,12 +175,12 @@ async function main(): Promise<void> {
   async function loadState(): Promise<void> {
     probe.stateQueries += 1;
     if (view!.partner) {
-      const result = await api.request<{ incidents: Connection<LiveIncident> | null }>('PartnerState');
+      const result = await session.accepted(await api.request<{ incidents: Connection<LiveIncident> | null }>('PartnerState'));
       entities.incidents.clear();
       for (const { node } of result.data?.incidents?.edges ?? []) putIncident(node);
     } else {
       type State = { calls: Connection<LiveCall> | null; incidents: Connection<LiveIncident> | null; units: Connection<LiveUnit> | null; cameras: Connection<LiveCamera> | null };
-      const result = await api.request<State>('ConsoleState');
+      const result = await session.accepted(await api.request<State>('ConsoleState'));
       for (const map of Object.values(entities) as Map<string, unknown>[]) map.clear();
       for (const { node } of result.data?.calls?.edges ?? []) putCall(node);
       for (const { node } of result.data?.incidents?.edges ?? []) putIncident(node);
