@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { HubConfig } from '../config/hubConfig';
@@ -69,23 +69,53 @@ export function consoleSettingsOf(config: HubConfig): ConsoleSettings {
  * The operator console's routes, a fastify plugin for the gateway: `/` (the page), the bundle
  * and style sheets under `/console/assets/`, `/console/config.json`, and the default basemap at
  * `/console/basemap/style.json`. The bundle is built by buildConsole before the hub listens.
+ * Assets are sent whole (`accept-ranges: none`: a Range header is ignored, never answered in parts).
  */
 export function serveConsole(options: ServeConsoleOptions): (app: FastifyInstance) => void {
   const { config, buildDir = CONSOLE_BUILD_DIR } = options;
   const settings = consoleSettingsOf(config);
-  const basemap = createBasemapStyle(createStreetGrid());
+  // Serialised once: the street grid's GeoJSON is the same for every request.
+  const basemap = JSON.stringify(createBasemapStyle(createStreetGrid()));
+  const readAsset = createAssetReader(buildDir);
   return (app) => {
     app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(INDEX_HTML));
     app.get('/console/config.json', async () => settings);
-    app.get('/console/basemap/style.json', async () => basemap);
+    app.get('/console/basemap/style.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(basemap));
     app.get<{ Params: { name: string } }>('/console/assets/:name', async (request, reply) => {
-      const type = ASSETS[request.params.name];
+      const { name } = request.params;
+      const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
       if (!type) return reply.code(404).send({ error: 'not found' });
+      let body: Buffer;
       try {
-        return reply.type(type).header('cache-control', 'no-cache').send(await readFile(join(buildDir, request.params.name)));
+        body = await readAsset(name);
       } catch {
         return reply.code(503).type('text/plain').send('The console is not built: run `npm run console:build` (npm start builds it).');
       }
+      return reply.type(type).header('cache-control', 'no-cache').header('accept-ranges', 'none').send(body);
     });
+  };
+}
+
+/**
+ * Reads a file of the build folder once and keeps it while the file stays the same (inode, size,
+ * modification time: the build renames new files into place), so that any number of concurrent
+ * downloads share one copy in memory. Read per request, a flood of downloads of the 6 MB source
+ * map held one copy per download.
+ */
+function createAssetReader(buildDir: string): (name: string) => Promise<Buffer> {
+  const files = new Map<string, { readonly version: string; readonly body: Promise<Buffer> }>();
+  return async (name) => {
+    const path = join(buildDir, name);
+    const { ino, size, mtimeMs } = await stat(path);
+    const version = `${ino}:${size}:${mtimeMs}`;
+    const kept = files.get(name);
+    if (kept?.version === version) return kept.body;
+    const entry = { version, body: readFile(path) };
+    // A failed read is not kept: the next request tries again.
+    entry.body.catch(() => {
+      if (files.get(name) === entry) files.delete(name);
+    });
+    files.set(name, entry);
+    return entry.body;
   };
 }

@@ -1,0 +1,176 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONSOLE_BUILD_DIR, buildConsole } from '../../console/buildConsole';
+import { expectHubHealthy } from '../support/hostileInput';
+import { type TestHub, startTestHub } from '../support/startTestHub';
+import { STORAGE_TARGETS } from '../support/storageTargets';
+import { expectRefusedWithReason, openStalledDownloads, rawRequest, sendRaw } from './rawHttp';
+
+/**
+ * The operator console's routes on a running hub (`/`, `/console/assets/*`, `/console/config.json`,
+ * `/console/basemap/style.json`) against path and header hostility and floods: nothing outside
+ * the build's named assets is ever served, every refusal is a 4xx with a reason, and a flood of
+ * downloads shares one copy of each asset in memory.
+ */
+
+const target = STORAGE_TARGETS[0]!;
+/** Text of the repository's package.json and of the persisted-operation manifest: neither may leave the hub by these routes. */
+const FOREIGN_MARKERS = ['"devDependencies"', 'apollo-persisted-query-manifest', 'root:x:0:0'];
+
+describe('hostile requests to the operator console\'s routes', () => {
+  let hub: TestHub;
+  let origin: string;
+  beforeAll(async () => {
+    await buildConsole();
+    hub = await startTestHub(target);
+    origin = new URL(hub.gatewayUrl).origin;
+  }, 180_000);
+  afterAll(() => hub?.close());
+
+  const get = (path: string, headers: readonly string[] = []) => sendRaw(origin, rawRequest(`GET ${path} HTTP/1.1`, ['Connection: close', ...headers]));
+
+  it('serves no file but the named assets: traversal, NUL, odd encodings, prototype names and long paths are refused with a reason', async () => {
+    const paths = [
+      '/console/assets/../../package.json',
+      '/console/assets/..%2F..%2Fpackage.json',
+      '/console/assets/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/console/assets/%2E%2E/%2E%2E/package.json',
+      '/console/assets/..%5C..%5Cpackage.json',
+      '/console/assets/..\\..\\package.json',
+      '/console/assets/%252e%252e%252fpackage.json',
+      '/console/assets/%C0%AE%C0%AE%2Fpackage.json',
+      '/console/assets/..%c0%afpackage.json',
+      '/console/assets/%2F%2Fetc%2Fpasswd',
+      '/console/assets/console.js%00',
+      '/console/assets/console.js%00.map',
+      '/console/assets/%00',
+      '/console/assets/console.css%0a',
+      '/console/assets/console%E2%80%AE.css',
+      '/console/assets/CONSOLE.CSS',
+      '/console/assets/console.css/',
+      '/console/assets/.',
+      '/console/assets/..',
+      '/console/assets/',
+      '/console/assets/constructor',
+      '/console/assets/__proto__',
+      '/console/assets/toString',
+      '/console/assets/hasOwnProperty',
+      '/console/assets/persisted-operations.json',
+      '/console/persisted-operations.json',
+      '/.rtcc/console/persisted-operations.json',
+      '/console/assets/%ff',
+      '/console/assets/%E0%A4%A',
+      `/console/assets/${'a'.repeat(200)}.css`,
+      `/console/${'deep/'.repeat(2000)}console.css`,
+      '//console/assets/console.css',
+      '/console/./assets/console.css',
+      '/console//assets/console.css',
+      '/console/basemap/../../package.json',
+      '/console/basemap/style.json/..',
+      '/console/config.json%00',
+      '/index.html',
+    ];
+    for (const path of paths) {
+      const answer = await get(path);
+      expectRefusedWithReason(path, answer);
+      const text = answer.body.toString('latin1');
+      expect({ path, leaked: FOREIGN_MARKERS.filter((marker) => text.includes(marker)) }).toEqual({ path, leaked: [] });
+    }
+    await expectHubHealthy(hub);
+    expect((await get('/console/assets/console.css')).status).toBe(200);
+  });
+
+  it('answers methods it does not serve, and malformed requests, with a reason', async () => {
+    const cases: [string, string, (readonly string[])?][] = [
+      ['BREW', 'BREW / HTTP/1.1'],
+      ['PROPFIND', 'PROPFIND /console/assets/console.css HTTP/1.1'],
+      ['DELETE', 'DELETE /console/config.json HTTP/1.1'],
+      ['PUT', 'PUT /console/basemap/style.json HTTP/1.1', ['Content-Type: application/json', 'Content-Length: 2']],
+      ['TRACE', 'TRACE / HTTP/1.1'],
+      ['OPTIONS *', 'OPTIONS * HTTP/1.1'],
+      ['CONNECT', 'CONNECT 127.0.0.1:22 HTTP/1.1'],
+      ['an absolute target with no host', 'GET http://[::1/console/config.json HTTP/1.1'],
+      ['a control character in a header', 'GET / HTTP/1.1', ['Referer: x\u0007y']],
+      ['two Host headers', 'GET / HTTP/1.1', ['Host: evil.example']],
+      ['an HTTP version that does not exist', 'GET / HTTP/9.9'],
+      ['16 KiB of headers', 'GET / HTTP/1.1', Array.from({ length: 400 }, (_, index) => `X-Junk-${index}: ${'j'.repeat(40)}`)],
+    ];
+    for (const [label, line, headers = []] of cases) {
+      const request = line.startsWith('PUT') ? Buffer.concat([rawRequest(line, ['Connection: close', ...headers]), Buffer.from('{}')]) : rawRequest(line, ['Connection: close', ...headers]);
+      expectRefusedWithReason(label, await sendRaw(origin, request));
+    }
+    await expectHubHealthy(hub);
+  });
+
+  it('serves its pages whatever junk the query string and headers carry, and reflects none of it', async () => {
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    const junk = '?%00=%ff&__proto__[admin]=1&constructor[prototype][x]=1&q=%3Cscript%3Ealert(1)%3C/script%3E&a=1&a=2';
+    const junkPage = await get(`/${junk}`, ['Accept-Language: \u00ff\u00fe', 'X-Forwarded-Host: evil.example', 'Cookie: a=%00']);
+    expect(junkPage.status).toBe(200);
+    expect(junkPage.body.equals(page.body)).toBe(true);
+    const settings = await get('/console/config.json');
+    const junkSettings = await get(`/console/config.json${junk}`, ['X-Forwarded-Proto: gopher', 'X-Forwarded-Host: evil.example']);
+    expect(junkSettings.status).toBe(200);
+    expect(junkSettings.body.toString()).toBe(settings.body.toString());
+    expect(junkSettings.body.toString()).not.toMatch(/evil|script|admin/);
+    const style = await get(`/console/basemap/style.json${junk}`);
+    expect(style.status).toBe(200);
+    expect(JSON.parse(style.body.toString()).version).toBe(8);
+  });
+
+  it('sends an asset whole whatever Range header asks, never in parts and never larger', async () => {
+    const size = statSync(join(CONSOLE_BUILD_DIR, 'console.css')).size;
+    const whole = readFileSync(join(CONSOLE_BUILD_DIR, 'console.css'));
+    const ranges = [
+      'bytes=0-0',
+      'bytes=0-10,20-30',
+      `bytes=${Array.from({ length: 1500 }, () => '0-').join(',')}`,
+      'bytes=-1',
+      'bytes=99999999999999999999999-',
+      'bytes=10-5',
+      'bytes=-0',
+      'bytes=0-\u00ff',
+      'lines=1-2',
+      'bytes',
+    ];
+    for (const range of ranges) {
+      const answer = await get('/console/assets/console.css', [`Range: ${range}`, 'If-Range: "x"']);
+      expect({ range: range.slice(0, 40), status: answer.status, acceptRanges: answer.headers['accept-ranges'], length: answer.body.length }).toEqual({
+        range: range.slice(0, 40),
+        status: 200,
+        acceptRanges: 'none',
+        length: size,
+      });
+      expect(answer.body.equals(whole)).toBe(true);
+    }
+    const head = await sendRaw(origin, rawRequest('HEAD /console/assets/console.css HTTP/1.1', ['Connection: close', 'Range: bytes=0-0']));
+    expect({ status: head.status, length: head.headers['content-length'], body: head.body.length }).toEqual({ status: 200, length: String(size), body: 0 });
+  });
+
+  it('keeps one copy of an asset in memory however many downloads stall on it, and finishes every one', async () => {
+    const name = 'console.js.map';
+    const size = statSync(join(CONSOLE_BUILD_DIR, name)).size;
+    const request = rawRequest(`GET /console/assets/${name} HTTP/1.1`, ['Connection: close']);
+    // One download first, so that what stays in memory afterwards is the cached copy, not the flood's.
+    expect((await sendRaw(origin, request)).body.length).toBe(size);
+    const downloads = 150;
+    const before = process.memoryUsage().arrayBuffers;
+    const stalled = await openStalledDownloads(origin, request, downloads);
+    const grown = process.memoryUsage().arrayBuffers - before;
+    // Read per request, each download held its own copy (150 × 6 MiB); shared, the flood adds the sockets' first chunks.
+    expect(grown).toBeLessThan(3 * size + downloads * 256 * 1024);
+    const received = await stalled.drain();
+    expect(received.filter((bytes) => bytes < size)).toEqual([]);
+    await expectHubHealthy(hub);
+  }, 120_000);
+
+  it('answers 300 requests for the basemap style, the settings and the page at once, each whole', async () => {
+    const paths = ['/console/basemap/style.json', '/console/config.json', '/'];
+    const expected = await Promise.all(paths.map(async (path) => (await get(path)).body));
+    const answers = await Promise.all(Array.from({ length: 300 }, (_, index) => get(paths[index % 3]!)));
+    expect(answers.map((answer) => answer.status).filter((status) => status !== 200)).toEqual([]);
+    expect(answers.filter((answer, index) => !answer.body.equals(expected[index % 3]!))).toHaveLength(0);
+    await expectHubHealthy(hub);
+  });
+});
