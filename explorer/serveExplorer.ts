@@ -25,6 +25,21 @@ const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 const gzipped = promisify(gzip);
 
+/**
+ * Whether Accept-Encoding takes gzip (RFC 9110 §12.5.3): gzip named with a weight above 0, or
+ * not named and `*` with a weight above 0. A header of junk takes nothing but the plain file.
+ */
+export function acceptsGzip(header: string | undefined): boolean {
+  const weights = new Map<string, number>();
+  for (const entry of (header ?? '').split(',')) {
+    const [coding = '', ...parameters] = entry.split(';').map((part) => part.trim().toLowerCase());
+    const weight = parameters.find((parameter) => parameter.startsWith('q='));
+    weights.set(coding, weight === undefined ? 1 : Number(weight.slice(2)));
+  }
+  const gzipWeight = weights.get('gzip') ?? weights.get('x-gzip') ?? weights.get('*') ?? 0;
+  return gzipWeight > 0;
+}
+
 /** The page: GraphiQL's bundle fills `#explorer`; its settings travel in the page, nothing else is asked before it runs. */
 function explorerPage(settings: ExplorerSettings): string {
   // `<` escaped so that no value can close the script element.
@@ -86,8 +101,9 @@ export function serveExplorer(options: ServeExplorerOptions): (app: FastifyInsta
       } catch {
         return reply.code(404).send({ error: 'not found' });
       }
-      const takesGzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
-      reply.type(type).header('cache-control', 'no-cache').header('vary', 'accept-encoding');
+      const takesGzip = acceptsGzip(request.headers['accept-encoding']);
+      // Sent whole: a Range header is ignored, never answered in parts.
+      reply.type(type).header('cache-control', 'no-cache').header('vary', 'accept-encoding').header('accept-ranges', 'none');
       if (takesGzip) reply.header('content-encoding', 'gzip');
       return reply.send(takesGzip ? file.gzip : file.plain);
     });
