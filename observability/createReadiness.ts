@@ -41,12 +41,21 @@ export async function checkReadiness(checks: readonly ReadinessCheck[], timeoutM
 
 /**
  * `GET /ready`, for load balancers: 200 `{ status: 'ready' }` when every check passes, else 503
- * with the checks that did not (`/health` says only that the process is alive).
+ * with the checks that did not (`/health` says only that the process is alive). Requests that
+ * arrive while a round of checks is running share its answer: a flood of `/ready` (it needs no
+ * token) never has more than one request per subgraph and database in flight.
  */
 export function createReadyRoute(checks: () => readonly ReadinessCheck[], timeoutMs: number): (app: FastifyInstance) => void {
+  let running: Promise<ReadinessReport> | undefined;
+  const currentReport = (): Promise<ReadinessReport> => {
+    running ??= checkReadiness(checks(), timeoutMs).finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
   return (app) => {
     app.get('/ready', async (_request, reply) => {
-      const report = await checkReadiness(checks(), timeoutMs);
+      const report = await currentReport();
       if (report.ready) return reply.send({ status: 'ready' });
       return reply.code(503).send({ status: 'not-ready', notReady: report.notReady });
     });
