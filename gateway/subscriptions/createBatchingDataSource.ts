@@ -1,10 +1,15 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { type Attributes, type Context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { hubTracer } from '../../observability/hubTracer';
+import { operationTraceOf, setOperationTrace } from '../operationTrace';
 
 type Response = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
 interface Pending {
   readonly options: GraphQLDataSourceProcessOptions;
   readonly representations: unknown[];
+  /** The trace context the fetch was asked for in (its event's span). */
+  readonly trace: Context;
   resolve(response: Response): void;
   reject(error: unknown): void;
 }
@@ -27,8 +32,13 @@ interface Lane {
  * load (500 position fixes/s) the requests grow instead of multiplying. When the gateway is
  * idle nothing waits beyond the turn. The answer is split back by position; errors are routed
  * by their `_entities` index.
+ *
+ * A fetch that leaves alone is its event's fetch span. A merged request answers several events,
+ * so each of them gets a span `subgraph <name> batch` for it; the request's own span (and the
+ * `traceparent` it carries) is a child of the first one, and the others link to that one.
  */
-export function createBatchingDataSource(inner: GraphQLDataSource): GraphQLDataSource & { batchesSent(): number } {
+export function createBatchingDataSource(inner: GraphQLDataSource, options: { readonly name?: string } = {}): GraphQLDataSource & { batchesSent(): number } {
+  const { name = 'subgraph' } = options;
   const lanes = new Map<string, Lane>();
   let batches = 0;
 
@@ -56,14 +66,23 @@ export function createBatchingDataSource(inner: GraphQLDataSource): GraphQLDataS
     }
     batches += 1;
     const representations = group.flatMap((pending) => pending.representations);
+    const spans = startBatchSpans(group, { 'rtcc.subgraph': name, 'rtcc.batch.events': group.length, 'rtcc.batch.representations': representations.length }, `subgraph ${name} batch`);
+    let context = first.options.context;
+    if (spans) {
+      context = { ...context };
+      setOperationTrace(context, spans.lead);
+    }
     try {
       const merged = await inner.process({
         ...first.options,
+        context,
         request: {
           ...first.options.request,
           variables: { ...first.options.request.variables, representations },
         },
       });
+      // Errors the subgraph answered with belong to single entities, routed below; only a failed request fails the spans.
+      spans?.end(false);
       const entities = (merged.data?._entities as unknown[] | undefined) ?? null;
       let offset = 0;
       for (const pending of group) {
@@ -82,6 +101,7 @@ export function createBatchingDataSource(inner: GraphQLDataSource): GraphQLDataS
         });
       }
     } catch (error) {
+      spans?.end(true);
       for (const pending of group) pending.reject(error);
     }
   };
@@ -100,7 +120,7 @@ export function createBatchingDataSource(inner: GraphQLDataSource): GraphQLDataS
           lane = { gathering: [], inFlight: false, scheduled: false };
           lanes.set(key, lane);
         }
-        lane.gathering.push({ options, representations, resolve, reject });
+        lane.gathering.push({ options, representations, trace: operationTraceOf(options.context), resolve, reject });
         if (lane.inFlight || lane.scheduled) return;
         // Entity fetches of concurrently executing plans are issued within a few microtasks
         // of each other; setImmediate waits until they all have been.
@@ -108,6 +128,29 @@ export function createBatchingDataSource(inner: GraphQLDataSource): GraphQLDataS
         const ready = lane;
         setImmediate(() => send(key, ready));
       });
+    },
+  };
+}
+
+/**
+ * One span per event of a merged request, each a child of its event's span; the first is the
+ * request's parent (`lead`), the others link to it. Null when no event's span records (tracing
+ * off or not sampled): nothing is made then.
+ */
+function startBatchSpans(group: readonly Pending[], attributes: Attributes, name: string): { readonly lead: Context; end(failed: boolean): void } | null {
+  const recording = group.filter((pending) => trace.getSpan(pending.trace)?.isRecording());
+  const [leader, ...others] = recording;
+  if (!leader) return null;
+  const tracer = hubTracer();
+  const leadSpan = tracer.startSpan(name, { attributes }, leader.trace);
+  const spans: Span[] = [leadSpan, ...others.map((pending) => tracer.startSpan(name, { attributes, links: [{ context: leadSpan.spanContext() }] }, pending.trace))];
+  return {
+    lead: trace.setSpan(leader.trace, leadSpan),
+    end(failed) {
+      for (const span of spans) {
+        if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      }
     },
   };
 }

@@ -1,8 +1,10 @@
+import { type Link, ROOT_CONTEXT, type Span, SpanKind, type SpanContext, SpanStatusCode, trace } from '@opentelemetry/api';
 import stableStringify from 'fast-json-stable-stringify';
-import { type DocumentNode, type ExecutionResult, GraphQLError, print } from 'graphql';
+import { type DocumentNode, type ExecutionResult, GraphQLError, Kind, getOperationAST, print } from 'graphql';
 import type { Logger } from 'pino';
 import type { SubscriptionPlanner } from './createSubscriptionPlanner';
 import { HubError } from '../../errors/hubErrors';
+import { hubTracer } from '../../observability/hubTracer';
 import type { UpstreamSubscriber } from './createUpstreamSubscriber';
 import { coalescedFieldsOf } from './readSubscriptionTraits';
 
@@ -34,6 +36,8 @@ export interface EventView extends TransformedEvent {
 
 /** One client's end of a shared subscription. */
 export interface SubscriptionListener {
+  /** The client's subscription span (its start): the span of each event the client receives links to it. */
+  readonly link?: SpanContext | undefined;
   next(event: SharedEvent): void;
   error(errors: readonly GraphQLError[]): void;
   complete(): void;
@@ -66,11 +70,20 @@ interface Stream {
   stop(): void;
 }
 
+/** Links an event's span keeps to its listeners' subscriptions (a stream may have hundreds of listeners). */
+const MAX_EVENT_LINKS = 32;
+
 /**
  * Shares one upstream subscription, and one completion of each event through the query plan,
  * among every client that subscribed with the same document, operation name and variables.
  * Events are delivered in upstream order even though their completions run concurrently.
  * The upstream subscription ends when the last client leaves.
+ *
+ * Each event is a span (`subscription event <field>`) from its arrival until it is handed to
+ * the listeners, with the completion's subgraph fetches as its children. It starts a trace of
+ * its own, linked to the subscription of each listener (up to MAX_EVENT_LINKS): one completion
+ * serves every client of the stream, and a stream lives for hours, so a child of one client's
+ * trace would belong to that client alone and grow it without end.
  */
 export function createSharedSubscriptions(options: SharedSubscriptionsOptions): SharedSubscriptions {
   const { planner, upstream, logger, coalescedFields = coalescedFieldsOf(planner.traits) } = options;
@@ -78,6 +91,7 @@ export function createSharedSubscriptions(options: SharedSubscriptionsOptions): 
 
   const open = (key: string, request: SubscriptionRequest): Stream => {
     const planned = planner.plan(request.document, request.operationName, request.variables);
+    const spanName = `subscription event ${rootFieldOf(request)}`;
     const listeners = new Set<SubscriptionListener>();
     let delivered: Promise<void> = Promise.resolve();
     const close = () => {
@@ -87,16 +101,21 @@ export function createSharedSubscriptions(options: SharedSubscriptionsOptions): 
     const stopUpstream = upstream.subscribe(planned.service, planned.operation, planned.variables, {
       next: (event) => {
         const coalesceKey = coalesceKeyOf(event, coalescedFields);
-        const completed = planned.complete(event).catch((error: unknown): ExecutionResult => {
+        const span = startEventSpan(spanName, planned.service, listeners);
+        const completed = planned.complete(event, trace.setSpan(ROOT_CONTEXT, span)).catch((error: unknown): ExecutionResult => {
           logger.error({ err: error, service: planned.service }, 'completing a subscription event failed');
           return { errors: [new HubError('INTERNAL_SERVER_ERROR', 'Internal server error')] };
         });
         delivered = delivered
           .then(() => completed)
           .then((result) => {
-            if (listeners.size === 0) return;
-            const shared = sharedEvent(result, coalesceKey);
-            for (const listener of listeners) listener.next(shared);
+            try {
+              if (listeners.size === 0) return;
+              const shared = sharedEvent(result, coalesceKey);
+              for (const listener of listeners) listener.next(shared);
+            } finally {
+              endEventSpan(span, result);
+            }
           });
       },
       error: (error) => {
@@ -143,6 +162,41 @@ export function createSharedSubscriptions(options: SharedSubscriptionsOptions): 
       streams.clear();
     },
   };
+}
+
+/** The span of one event of a stream, linked to its listeners' subscriptions. */
+function startEventSpan(name: string, service: string, listeners: ReadonlySet<SubscriptionListener>): Span {
+  const span = hubTracer().startSpan(name, {
+    kind: SpanKind.CONSUMER,
+    root: true,
+    attributes: { 'rtcc.subgraph': service, 'rtcc.subscription.listeners': listeners.size },
+  });
+  // Links are gathered only for a span that records (tracing on, sampled): events are the bulk of the traffic.
+  if (span.isRecording()) {
+    const links: Link[] = [];
+    for (const { link } of listeners) {
+      if (links.length >= MAX_EVENT_LINKS) break;
+      if (link && trace.isSpanContextValid(link)) links.push({ context: link });
+    }
+    span.addLinks(links);
+  }
+  return span;
+}
+
+/** Ends an event's span, as an error when its completion answered with errors (a subgraph down, say). */
+function endEventSpan(span: Span, result: ExecutionResult): void {
+  const [first] = result.errors ?? [];
+  if (first) {
+    const code = first.extensions?.code;
+    span.setStatus({ code: SpanStatusCode.ERROR, message: typeof code === 'string' ? code : first.message });
+  }
+  span.end();
+}
+
+/** The subscription's root field (its response key), to name its events' spans. */
+function rootFieldOf(request: SubscriptionRequest): string {
+  const [first] = getOperationAST(request.document, request.operationName ?? undefined)?.selectionSet.selections ?? [];
+  return first?.kind === Kind.FIELD ? first.name.value : 'subscription';
 }
 
 /** The event as clients receive it; the JSON is made on first use and then reused. */

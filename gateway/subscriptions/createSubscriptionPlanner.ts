@@ -1,8 +1,10 @@
 import { type GraphQLDataSource, type ServiceMap, buildOperationContext, executeQueryPlan } from '@apollo/gateway';
+import { type Context, context as otelContext } from '@opentelemetry/api';
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
 import { type FetchNode, type PlanNode, type QueryPlan, QueryPlanner } from '@apollo/query-planner';
 import { type DocumentNode, type ExecutionResult, type FieldNode, type GraphQLSchema, Kind, parse, print } from 'graphql';
 import type { Logger } from 'pino';
+import { setOperationTrace } from '../operationTrace';
 import { createBatchingDataSource } from './createBatchingDataSource';
 import { type SubscriptionTraits, coalescedFieldsOf, readSubscriptionTraits } from './readSubscriptionTraits';
 
@@ -13,8 +15,11 @@ export interface PlannedSubscription {
   /** The operation to subscribe to on that subgraph, and its variables. */
   readonly operation: string;
   readonly variables: Record<string, unknown>;
-  /** Completes one upstream event through the rest of the plan (entity fetches to other subgraphs). */
-  complete(event: ExecutionResult): Promise<ExecutionResult>;
+  /**
+   * Completes one upstream event through the rest of the plan (entity fetches to other
+   * subgraphs). The fetches are spans under `trace` (the event's), by default the active context.
+   */
+  complete(event: ExecutionResult, trace?: Context): Promise<ExecutionResult>;
 }
 
 export interface SubscriptionPlanner {
@@ -51,7 +56,7 @@ export function createSubscriptionPlanner(options: SubscriptionPlannerOptions): 
   const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
   const planner = new QueryPlanner(supergraph);
   const batched: ServiceMap = Object.fromEntries(
-    Object.entries(dataSources).map(([name, source]) => [name, createBatchingDataSource(source)]),
+    Object.entries(dataSources).map(([name, source]) => [name, createBatchingDataSource(source, { name })]),
   );
 
   return {
@@ -75,16 +80,23 @@ export function createSubscriptionPlanner(options: SubscriptionPlannerOptions): 
         service: primary.serviceName,
         operation: withKeyFields(primary.operation, keyFields),
         variables: upstreamVariables,
-        complete: (event) =>
-          executeQueryPlan(
-            executable,
-            answerPrimaryWith(batched, primary, event),
-            requestContextFor(variables, logger) as unknown as Parameters<typeof executeQueryPlan>[2],
-            operationContext,
-            supergraphSchema,
-            apiSchema,
-            undefined,
-          ) as Promise<ExecutionResult>,
+        complete: (event, trace = otelContext.active()) => {
+          const requestContext = requestContextFor(variables, logger);
+          // Each fetch's span is a child of the event's (as a query's are of its operation's);
+          // active too, so that the executor's own spans (gateway.execute, …) fall under it.
+          setOperationTrace(requestContext.context, trace);
+          return otelContext.with(trace, () =>
+            executeQueryPlan(
+              executable,
+              answerPrimaryWith(batched, primary, event),
+              requestContext as unknown as Parameters<typeof executeQueryPlan>[2],
+              operationContext,
+              supergraphSchema,
+              apiSchema,
+              undefined,
+            ),
+          ) as Promise<ExecutionResult>;
+        },
       };
     },
   };

@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import { type Context, context as otelContext } from '@opentelemetry/api';
 import { type ExecutionResult, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, print } from 'graphql';
 import { type Server, makeServer } from 'graphql-ws';
 import type { GatewayContext } from '../gatewayContext';
 import type { SubscriptionAdmission } from './admitSubscription';
 import type { ConnectionAuthentication } from './authenticateConnection';
+import { readClientTrace } from './readClientTrace';
 import type { ClientConnection } from './openClientConnection';
 import type { SubscriptionStarter } from './startSubscription';
 
@@ -21,6 +23,8 @@ interface OperationContext {
   /** The client's id of this operation (graphql-transport-ws `subscribe` message). */
   readonly id: string;
   readonly caller: GatewayContext;
+  /** The client's trace context for this operation (see readClientTrace). */
+  readonly trace: Context;
 }
 
 export interface SubscriptionProtocolOptions {
@@ -60,18 +64,26 @@ export function createSubscriptionProtocol(options: SubscriptionProtocolOptions)
     // subgraphs arrive formatted (plain objects), so they are forwarded as they are.
     onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(formattedError) } : undefined),
     onError: (_ctx, _id, _payload, errors) => errors.map(formattedError),
-    context: (ctx, id): OperationContext => ({ connection: ctx.extra.connection, id, caller: ctx.extra.caller as GatewayContext }),
+    context: (ctx, id, payload): OperationContext => ({
+      connection: ctx.extra.connection,
+      id,
+      caller: ctx.extra.caller as GatewayContext,
+      trace: readClientTrace({ extensions: payload.extensions, connectionParams: ctx.connectionParams, headers: ctx.extra.request.headers }),
+    }),
+    // Active while it runs, so that the operation's span continues the client's trace.
     execute: (args) =>
-      executeOperation(
-        {
-          query: print(args.document),
-          variables: (args.variableValues ?? {}) as Record<string, unknown>,
-          ...(args.operationName ? { operationName: args.operationName } : {}),
-        },
-        { ...(args.contextValue as OperationContext).caller },
+      otelContext.with((args.contextValue as OperationContext).trace, () =>
+        executeOperation(
+          {
+            query: print(args.document),
+            variables: (args.variableValues ?? {}) as Record<string, unknown>,
+            ...(args.operationName ? { operationName: args.operationName } : {}),
+          },
+          { ...(args.contextValue as OperationContext).caller },
+        ),
       ),
     subscribe: (args) => {
-      const { connection, id, caller } = args.contextValue as OperationContext;
+      const { connection, id, caller, trace } = args.contextValue as OperationContext;
       return start({
         connection,
         id,
@@ -79,6 +91,7 @@ export function createSubscriptionProtocol(options: SubscriptionProtocolOptions)
         document: args.document,
         operationName: args.operationName,
         variables: args.variableValues as Record<string, unknown> | null | undefined,
+        trace,
       });
     },
   });

@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type { ExecutionResult } from 'graphql';
 import type { DeliveryAudit, DeliveryRecipient } from '../audit/createDeliveryAudit';
 import type { AccessControl, CheckedOperation } from '../authorization/createAccessControl';
@@ -19,6 +20,8 @@ export interface JoinOptions {
   readonly deliveryAudit: DeliveryAudit<EventView>;
   readonly recipient: DeliveryRecipient<EventView>;
   readonly delivery: SubscriptionDelivery;
+  /** The subscription's start span: each event's span links to it. */
+  readonly link?: SpanContext | undefined;
 }
 
 /**
@@ -29,10 +32,11 @@ export interface JoinOptions {
  * cannot be planned.
  */
 export function joinSharedStream(options: JoinOptions): () => void {
-  const { shared, request, access, checked, expiresAt, onExpired, deliveryAudit, recipient, delivery } = options;
+  const { shared, request, access, checked, expiresAt, onExpired, deliveryAudit, recipient, delivery, link } = options;
   const filter = (result: ExecutionResult) => access.apply(result, checked);
   const auditsEvents = checked.decision.needToKnow.length > 0;
   return shared.subscribe(request, {
+    link,
     next: (event) => {
       // Checked on every event: a subscription lives no longer than the token it was opened with.
       if (event.at >= expiresAt) {

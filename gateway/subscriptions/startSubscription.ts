@@ -1,7 +1,9 @@
+import { type Context, ROOT_CONTEXT, type Span, type SpanContext, SpanKind, SpanStatusCode, context as otelContext, trace } from '@opentelemetry/api';
 import { type DocumentNode, type ExecutionResult, GraphQLError, getOperationAST, print } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { HubError } from '../../errors/hubErrors';
+import { hubTracer } from '../../observability/hubTracer';
 import { AUDIT_UNAVAILABLE_ERROR, type AuditSink } from '../audit/createAuditPlugin';
 import type { Deliveries, DeliveryAudit, DeliveryRecipient } from '../audit/createDeliveryAudit';
 import type { RefusalAudit } from '../audit/createRefusalAudit';
@@ -38,6 +40,8 @@ export interface SubscriptionStart {
   readonly document: DocumentNode;
   readonly operationName: string | null | undefined;
   readonly variables: Record<string, unknown> | null | undefined;
+  /** The client's trace context (readClientTrace); by default the subscription starts a trace of its own. */
+  readonly trace?: Context | undefined;
 }
 
 /** Starts a subscription: the stream graphql-ws drives, or the errors that refused it. */
@@ -47,13 +51,56 @@ export type SubscriptionStarter = (start: SubscriptionStart) => Promise<AsyncIte
  * Runs the phases of one subscription after admission: authorize → confine → its start record
  * (no record, no subscription) → join the shared stream → deliver. Each refusal answers the
  * subscription alone, never the connection.
+ *
+ * The start is a span (`graphql subscription <name>`) continuing the client's trace; it ends
+ * once the subscription has started or was refused, for a span that lasted as long as the
+ * subscription would be exported only when it ends, hours later. The span of each event the
+ * subscription then receives links to it (see createSharedSubscriptions).
  */
 export function createSubscriptionStarter(options: SubscriptionStarterOptions): SubscriptionStarter {
-  const { authorize, confine, shared, access, audit, refusals, deliveryAudit, logger } = options;
-  return async ({ connection, id, caller, document: sent, operationName: sentName, variables }) => {
-    const source = print(sent);
+  const runPhases = createStartPhases(options);
+  return async (start) => {
     // As Apollo Server records queries: the operation's own name when the client sent none.
-    const operationName = getOperationAST(sent, sentName ?? undefined)?.name?.value ?? sentName ?? null;
+    const operationName = getOperationAST(start.document, start.operationName ?? undefined)?.name?.value ?? start.operationName ?? null;
+    const parent = start.trace ?? ROOT_CONTEXT;
+    const span = hubTracer().startSpan(`graphql subscription${operationName ? ` ${operationName}` : ''}`, {
+      kind: SpanKind.SERVER,
+      attributes: { 'graphql.operation.type': 'subscription', ...(operationName ? { 'graphql.operation.name': operationName } : {}) },
+    }, parent);
+    try {
+      // Active while the phases run, so that their log lines carry the trace.
+      const started = await otelContext.with(trace.setSpan(parent, span), () => runPhases(start, operationName, span.spanContext()));
+      endStartSpan(span, started);
+      return started;
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      throw error;
+    }
+  };
+}
+
+/** Ends the start's span: `ok`, or an error with the code the subscription was refused with. */
+function endStartSpan(span: Span, started: AsyncIterableIterator<ExecutionResult> | ExecutionResult): void {
+  const errors = Symbol.asyncIterator in started ? undefined : (started as ExecutionResult).errors;
+  const [first] = errors ?? [];
+  if (first) {
+    const code = first.extensions?.code;
+    span.setStatus({ code: SpanStatusCode.ERROR, message: typeof code === 'string' ? code : first.message });
+  }
+  span.setAttribute('rtcc.outcome', first ? 'error' : 'ok');
+  span.end();
+}
+
+/** The phases themselves, given the operation's name and the start span each event's span links to. */
+function createStartPhases(options: SubscriptionStarterOptions) {
+  const { authorize, confine, shared, access, audit, refusals, deliveryAudit, logger } = options;
+  return async (
+    { connection, id, caller, document: sent, operationName: sentName, variables }: SubscriptionStart,
+    operationName: string | null,
+    link: SpanContext,
+  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    const source = print(sent);
     let checked: CheckedOperation | undefined;
     const auditOf = (kind: 'subscription-start' | 'subscription-stop' | 'subscription-event', result: ExecutionResult | null, restrictedReturned: readonly string[] = [], deliveries?: Deliveries) =>
       describeOperationForAudit({ kind, context: caller, source, operationName, variables: variables ?? null, checked, result, restrictedReturned, ...(deliveries ? { deliveries } : {}) });
@@ -95,6 +142,7 @@ export function createSubscriptionStarter(options: SubscriptionStarterOptions): 
         deliveryAudit,
         recipient,
         delivery,
+        link,
       });
     } catch (error) {
       logger.warn({ err: error }, 'subscription could not be planned');
