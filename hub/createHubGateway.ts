@@ -26,8 +26,8 @@ export interface HubGatewayOptions {
    */
   readonly devIssuer: DevIssuerForGateway | undefined;
   /**
-   * The hub's metrics registry, in the main thread; the gateway's own thread makes its own
-   * (only the gateway's metrics appear there).
+   * The hub's metrics registry, in the main thread; the gateway's own thread makes its own and
+   * merges this one's families into each scrape through the thread protocol.
    */
   readonly metrics?: HubMetrics;
   /** What `/ready` checks beside the subgraphs (the databases and the bus, in the main thread). */
