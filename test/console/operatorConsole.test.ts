@@ -1,53 +1,77 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { buildConsole } from '../../console/buildConsole';
-import { destinationPoint } from '../../geo/geodesy';
-import { type ConfiguredHub, createConfiguredHub } from '../../hub/createConfiguredHub';
-import { readHubConfig } from '../../config/hubConfig';
-import type { SimulatedOnvifDevices } from '../../simulator/devices';
+import type { HeadlessChromium } from '../../console/launchHeadlessChromium';
+import type { IncidentCreated } from '../../contract';
+import { type Area, areaContains, parseArea } from '../../geo/area';
+import { type LatLon, destinationPoint } from '../../geo/geodesy';
+import type { ConfiguredHub } from '../../hub/createConfiguredHub';
+import { SCREENSHOTS, describeWithChromium, startChromium } from '../support/browser';
+import { ringingCall } from '../support/cityFixture';
+import {
+  TEST_PURPOSE,
+  type ConsoleProbe,
+  consoleStatus,
+  freePort,
+  layerCounts,
+  layerIds,
+  queryAsSupervisor,
+  signInToConsole,
+  startConsoleHub,
+} from '../support/consoleHub';
 import type { GraphQLBody } from '../support/startTestHub';
 import { eventually } from '../support/subscribeThroughGateway';
-import { type TcpProxy, startTcpProxy } from './startTcpProxy';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(__dirname, '..', '..', '.rtcc', 'screenshots');
-const PURPOSE = 'TEST-0001';
 const CAMERAS = 150;
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`test/console skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-const describeWithChromium = hasChromium ? describe : describe.skip;
+declare const window: { __console?: ConsoleProbe };
 
-/** What the page exposes for tests (console/app/main.ts ConsoleProbe). */
-interface Probe {
-  ready: boolean;
-  connection: string;
-  stateQueries: number;
-  layerCounts(): Record<'calls' | 'incidents' | 'units' | 'cameras', number>;
-  ids(kind: 'calls' | 'incidents' | 'units' | 'cameras'): string[];
-}
-declare const window: { __console?: Probe };
+/** An incident reported now at `point`, as a CAD would send it. */
+const incidentAt = (incidentId: string, point: LatLon): IncidentCreated => ({
+  type: 'incident.created',
+  eventId: `${incidentId}-created`,
+  source: 'console-test',
+  occurredAt: new Date().toISOString(),
+  incidentId,
+  number: incidentId.toUpperCase(),
+  typeCode: 'TRAFFIC',
+  typeText: 'Traffic collision',
+  priority: 2,
+  status: 'PENDING',
+  location: { point, uncertaintyMeters: 10 },
+  reportedAt: new Date().toISOString(),
+  narrative: null,
+  callIds: [],
+});
 
 /**
  * The operator console in Debian's headless Chromium against a whole hub as `npm start` runs
- * it (simulated city in protocol mode, ONVIF PTZ cameras among the rest), reached through a TCP
- * relay that the test cuts to look like a gateway restart.
+ * it (simulated city in protocol mode, ONVIF PTZ cameras among the rest). The hub keeps its
+ * database and issuer key in a temporary directory and its gateway on a fixed port, so that it
+ * can be stopped and started again under the open page, as a restarted `npm start` would be.
  */
 describeWithChromium('the operator console in a browser', () => {
   let running: ConfiguredHub;
-  let onvif: SimulatedOnvifDevices;
-  let proxy: TcpProxy;
+  let hubEnv: Record<string, string>;
+  let keptDir: string;
+  let chromium: HeadlessChromium;
   let context: BrowserContext;
-  let userDataDir: string;
   let operator: Page;
   let origin: string;
+  /** Signed in by the officer test, with the geofence it was given. */
+  let officer: Page | undefined;
+  let fence: { area: Area; centre: LatLon; outside: LatLon } | undefined;
 
   beforeAll(async () => {
     await buildConsole();
-    const config = readHubConfig({
-      ...Object.fromEntries(['PORT', 'CALLS_PORT', 'CAD_PORT', 'AVL_PORT', 'CAMERAS_PORT', 'INGEST_PORT', 'AUDIT_PORT', 'AVL_UDP_PORT', 'EIDO_HTTP_PORT'].map((name) => [name, '0'])),
+    keptDir = mkdtempSync(join(tmpdir(), 'rtcc-console-hub-'));
+    const port = await freePort();
+    hubEnv = {
+      PORT: String(port),
+      // Kept across the restart: the data, and the key the console's token was signed with.
+      PGLITE_DATA_DIR: join(keptDir, 'data'),
+      AUTH_DEV_KEY_FILE: join(keptDir, 'dev-issuer-key.json'),
       SIM_MODE: 'protocols',
       SIM_SEED: '1',
       SIM_UNITS: '12',
@@ -56,39 +80,19 @@ describeWithChromium('the operator console in a browser', () => {
       // A new call every few seconds, so that one arrives well inside the 30 s the issue allows.
       SIM_CALLS_PER_MINUTE: '12',
       ONVIF_POLL_INTERVAL_MS: '500',
-      AUTH_DEV_KEY_FILE: 'memory',
-      PGLITE_DATA_DIR: 'memory',
-      RATE_LIMIT_PER_MINUTE: '0',
-    });
-    running = await createConfiguredHub({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
-    onvif = running.city!.onvif!;
-    proxy = await startTcpProxy(Number(new URL(running.hub.gatewayUrl).port));
-    origin = `http://127.0.0.1:${proxy.port}`;
-    userDataDir = mkdtempSync(join(tmpdir(), 'rtcc-console-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    };
+    running = await startConsoleHub(hubEnv);
+    origin = `http://127.0.0.1:${port}`;
+    chromium = await startChromium();
+    context = chromium.context;
   }, 180_000);
   afterAll(async () => {
-    await context?.close();
-    await proxy?.close();
+    await chromium?.close();
     await running?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    if (keptDir) rmSync(keptDir, { recursive: true, force: true });
   });
 
-  const api = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLBody<T>> => {
-    const token = await running.hub.issueToken!({ subject: 'test-supervisor', roles: ['supervisor'] });
-    const response = await fetch(running.hub.gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': PURPOSE },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GraphQLBody<T>;
-  };
+  const api = <T>(query: string, variables: Record<string, unknown> = {}) => queryAsSupervisor<T>(running.hub, query, variables);
   /** Every camera the API lists, page by page. */
   const cameraIds = async () => {
     const found: string[] = [];
@@ -103,22 +107,15 @@ describeWithChromium('the operator console in a browser', () => {
     } while (after);
     return found;
   };
-  const counts = (page: Page) => page.evaluate(() => window.__console!.layerCounts());
-  const ids = (page: Page, kind: 'calls' | 'incidents' | 'units' | 'cameras') => page.evaluate((which) => window.__console!.ids(which), kind);
-
-  /** Opens the console and signs in through its own dialogs (POST /auth/dev/token, then the purpose). */
-  const signIn = async (role: string, purpose: string | null) => {
-    const page = await context.newPage();
-    await page.goto(`${origin}/`);
-    await page.selectOption('#sign-in-role', role);
-    await page.click('#sign-in-submit');
-    if (purpose) {
-      await page.fill('#purpose-number', purpose);
-      await page.click('#purpose-submit');
-    }
-    await page.waitForFunction(() => window.__console?.ready === true, undefined, { timeout: 60_000 });
-    return page;
-  };
+  const signIn = async (role: string, purpose: string | null, tokenRequest?: Record<string, unknown>) =>
+    signInToConsole(await context.newPage(), { origin, role, purpose, ...(tokenRequest ? { tokenRequest } : {}) });
+  const callPoint = async (id: string) =>
+    (await api<{ call: { location: { point: LatLon } | null } | null }>('query ($id: ID!) { call(id: $id) { location { point { lat lon } } } }', { id })).data?.call?.location?.point;
+  const incidentPoint = async (id: string) =>
+    (await api<{ incident: { location: { point: LatLon } } | null }>('query ($id: ID!) { incident(id: $id) { location { point { lat lon } } } }', { id })).data?.incident?.location.point;
+  /** Waits until the page holds every one of `wanted` on a layer. */
+  const waitForIds = (page: Page, kind: 'calls' | 'incidents', wanted: readonly string[]) =>
+    page.waitForFunction(([which, ids]) => ids.every((id) => window.__console!.ids(which).includes(id)), [kind, wanted] as const, { timeout: 30_000 });
 
   it('signs an operator in and draws calls, units and cameras from the first query', async () => {
     // Wait for the city to have at least one active call, and every camera imported.
@@ -126,44 +123,31 @@ describeWithChromium('the operator console in a browser', () => {
       const state = await api<{ calls: { edges: unknown[] } }>('{ calls(filter: { state: [RINGING, ACTIVE, ON_HOLD] }, first: 5) { edges { node { id } } } }');
       return (state.data?.calls.edges.length ?? 0) > 0 && (await cameraIds()).length === CAMERAS;
     }, 60_000, 'an active call and the camera directory');
-    operator = await signIn('operator', PURPOSE);
-    const drawn = await counts(operator);
+    operator = await signIn('operator', TEST_PURPOSE);
+    const drawn = await layerCounts(operator);
     expect(drawn.calls).toBeGreaterThan(0);
     expect(drawn.units).toBeGreaterThan(0);
-    expect((await ids(operator, 'cameras')).sort()).toEqual((await cameraIds()).sort());
+    expect((await layerIds(operator, 'cameras')).sort()).toEqual((await cameraIds()).sort());
     expect(drawn.cameras).toBe(CAMERAS);
-    // What the map's sources hold, as MapLibre has them.
-    const onMap = await operator.evaluate(() => {
-      const map = document.querySelector('#map canvas');
-      return map !== null;
-    });
-    expect(onMap).toBe(true);
+    expect(await operator.evaluate(() => document.querySelector('#map canvas') !== null)).toBe(true);
     await operator.waitForTimeout(1500);
     await operator.screenshot({ path: join(SCREENSHOTS, 'console-operator.png') });
   }, 120_000);
 
   it('shows a new simulated 911 call with no reload', async () => {
-    const before = new Set(await ids(operator, 'calls'));
-    const queries = await operator.evaluate(() => window.__console!.stateQueries);
+    const before = new Set(await layerIds(operator, 'calls'));
+    const queries = (await consoleStatus(operator)).stateQueries;
     await operator.waitForFunction((known) => window.__console!.ids('calls').some((id) => !known.includes(id)), [...before], { timeout: 30_000 });
-    expect(await operator.evaluate(() => window.__console!.stateQueries)).toBe(queries);
+    expect((await consoleStatus(operator)).stateQueries).toBe(queries);
   }, 40_000);
 
   it('docks the cameras nearbyCameras(orderBy: VIEW_FIRST) names for a selected call, lists its nearby units, and points a PTZ camera', async () => {
     // A call 15 m from an ONVIF camera, so that this PTZ camera is among the docked ones.
+    const onvif = running.city!.onvif!;
     const device = onvif.devices()[0]!;
-    const at = destinationPoint(device.config.location, 90, 15);
     const callId = `console-test-${Date.now()}`;
     await running.hub.sink.emit({
-      type: 'call.received',
-      eventId: `${callId}-received`,
-      source: 'console-test',
-      occurredAt: new Date().toISOString(),
-      callId,
-      state: 'RINGING',
-      location: { point: at, uncertaintyMeters: 25, address: null },
-      classOfService: 'WPH2',
-      callbackNumber: '4805550199',
+      ...ringingCall(callId, { point: destinationPoint(device.config.location, 90, 15), callbackNumber: '4805550199' }),
       callerName: 'Pat Testcaller',
     });
     await operator.waitForSelector(`[data-call-id="${callId}"]`, { timeout: 15_000 });
@@ -204,11 +188,11 @@ describeWithChromium('the operator console in a browser', () => {
     await operator.$eval('#panel', (panel) => panel.scrollIntoView());
     await operator.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.camera-tile img')].every((image) => image.complete), undefined, { timeout: 10_000 });
     await operator.screenshot({ path: join(SCREENSHOTS, 'console-call-panel.png') });
-  }, 60_000);
+  }, 120_000);
 
   it('shows a city partner no camera layer and no caller identity', async () => {
     const partner = await signIn('partner', null);
-    const drawn = await counts(partner);
+    const drawn = await layerCounts(partner);
     expect(drawn.cameras).toBe(0);
     expect(drawn.calls).toBe(0);
     expect(await partner.evaluate(() => document.querySelector('input[name="layer-cameras"]') !== null)).toBe(false);
@@ -230,39 +214,96 @@ describeWithChromium('the operator console in a browser', () => {
     await partner.close();
   }, 90_000);
 
-  it('says it is offline while the gateway is gone, and recovers by itself', async () => {
-    const queriesBefore = await operator.evaluate(() => window.__console!.stateQueries);
-    await proxy.cut();
+  it('shows an officer only the calls and incidents inside its geofence', async () => {
+    // A 1.5 km geofence at the middle of the city the console watches, and a corner outside it.
+    const { bounds } = (await (await fetch(`${origin}/console/config.json`)).json()) as { bounds: [number, number, number, number] };
+    const [west, south, east, north] = bounds;
+    const centre = { lat: (south + north) / 2, lon: (west + east) / 2 };
+    const geofence = { circle: { center: centre, radiusMeters: 1500 } };
+    fence = { area: parseArea(geofence, 'geofence'), centre, outside: { lat: south + (north - south) * 0.9, lon: west + (east - west) * 0.9 } };
+    const inside = destinationPoint(centre, 45, 300);
+    expect([areaContains(fence.area, inside), areaContains(fence.area, fence.outside)]).toEqual([true, false]);
+    const sent = { inside: [`officer-call-in-${Date.now()}`, `officer-inc-in-${Date.now()}`], outside: [`officer-call-out-${Date.now()}`, `officer-inc-out-${Date.now()}`] } as const;
+    for (const [callId, incidentId, point] of [[...sent.inside, inside], [...sent.outside, fence.outside]] as const) {
+      await running.hub.sink.emit(ringingCall(callId, { point }));
+      await running.hub.sink.emit(incidentAt(incidentId, point));
+    }
+    // The operator, who has no geofence, has all four on the map.
+    await waitForIds(operator, 'calls', [sent.inside[0], sent.outside[0]]);
+    await waitForIds(operator, 'incidents', [sent.inside[1], sent.outside[1]]);
+
+    // Signed in through the console's dialog; the hub's development issuer puts the geofence in the token.
+    officer = await signIn('officer', TEST_PURPOSE, { geofence });
+    const calls = await layerIds(officer, 'calls');
+    const incidents = await layerIds(officer, 'incidents');
+    expect(calls).toContain(sent.inside[0]);
+    expect(incidents).toContain(sent.inside[1]);
+    expect(calls).not.toContain(sent.outside[0]);
+    expect(incidents).not.toContain(sent.outside[1]);
+    // Every call and incident it holds lies inside the geofence, by the API's own locations (asked as a supervisor) ...
+    const located = await Promise.all([...calls.map(callPoint), ...incidents.map(incidentPoint)]);
+    expect(located.filter((point) => !point || !areaContains(fence!.area, point))).toEqual([]);
+    // ... while the operator's map holds active incidents outside it, the simulated city's among them.
+    const operatorIncidents = await Promise.all((await layerIds(operator, 'incidents')).map(incidentPoint));
+    expect(operatorIncidents.filter((point) => point && !areaContains(fence!.area, point)).length).toBeGreaterThan(1);
+    // Units are not confined by a geofence (an officer sees the fleet, auth/roles.ts): the operator's units.
+    expect((await layerIds(officer, 'units')).sort()).toEqual((await layerIds(operator, 'units')).sort());
+    await officer.screenshot({ path: join(SCREENSHOTS, 'console-officer.png') });
+  }, 120_000);
+
+  // KNOWN BUG, kept failing on purpose (seen over graphql-ws with an officer's token): the console
+  // subscribes with the whole city as `area`, and the gateway refuses a geofenced subscription
+  // (callReceived, callUpdated, incidentChanged) whose area is not inside the geofence: FORBIDDEN
+  // "confined to your geofence" (gateway/authorization/confineToGeofence.ts). Sending the document
+  // with `$area` unset does not help either: the gateway reads the absent variable as an area and
+  // answers BAD_USER_INPUT instead of putting the geofence in. So an officer with a geofence gets
+  // no live calls or incidents. Once both are mended, this passes: make it an `it`.
+  it.failing('brings an officer with a geofence the new calls inside it, live, and never one outside', async () => {
+    if (!officer || !fence) throw new Error('the officer test above did not sign one in');
+    const later = { outside: `officer-live-out-${Date.now()}`, inside: `officer-live-in-${Date.now()}` };
+    // Rung outside first, then inside: once the inside one is on the officer's map, the outside one would have been too.
+    await running.hub.sink.emit(ringingCall(later.outside, { point: fence.outside }));
+    await running.hub.sink.emit(ringingCall(later.inside, { point: destinationPoint(fence.centre, 200, 250) }));
+    try {
+      await waitForIds(operator, 'calls', [later.outside, later.inside]);
+      await waitForIds(officer, 'calls', [later.inside]);
+      expect(await layerIds(officer, 'calls')).not.toContain(later.outside);
+    } finally {
+      await officer.close();
+    }
+  }, 90_000);
+
+  it('says it is offline while the gateway is down, and recovers by itself once it is back on its port', async () => {
+    const before = await consoleStatus(operator);
+    expect(before.connection).toBe('online');
+    await running.close();
+    // Really gone: nothing listens on the gateway's port.
+    await expect(fetch(`${origin}/health`)).rejects.toThrow();
     await operator.waitForFunction(() => window.__console!.connection !== 'online', undefined, { timeout: 30_000 });
     expect(await operator.isVisible('#offline-banner')).toBe(true);
-    await proxy.restore();
-    await operator.waitForFunction(() => window.__console!.connection === 'online', undefined, { timeout: 30_000 });
+
+    // A new hub on the same port, data directory and issuer key: the page's token is still good.
+    running = await startConsoleHub(hubEnv);
+    expect(new URL(running.hub.gatewayUrl).port).toBe(new URL(origin).port);
+    await operator.waitForFunction(() => window.__console!.connection === 'online', undefined, { timeout: 60_000 });
     expect(await operator.isVisible('#offline-banner')).toBe(false);
-    // Back, it reloads the current state once (events may have been missed) ...
-    await operator.waitForFunction((before) => window.__console!.stateQueries > before, queriesBefore, { timeout: 15_000 });
+    // Back, it reloads the current state (events may have been missed) ...
+    await operator.waitForFunction((queries) => window.__console!.stateQueries > queries, before.stateQueries, { timeout: 30_000 });
     // ... and is live again: a call emitted after that reaches the map over the new connection. The
     // re-sent subscriptions take a moment to reach the subgraphs, so a call goes out every few seconds until one arrives.
-    const device = onvif.devices()[1]!;
+    const device = running.city!.onvif!.devices()[1]!;
     const emitted: string[] = [];
     await eventually(async () => {
       const callId = `console-after-restart-${emitted.length}`;
       emitted.push(callId);
-      await running.hub.sink.emit({
-        type: 'call.received',
-        eventId: `${callId}-received`,
-        source: 'console-test',
-        occurredAt: new Date().toISOString(),
-        callId,
-        state: 'RINGING',
-        location: { point: destinationPoint(device.config.location, 0, 30 + emitted.length), uncertaintyMeters: 10, address: null },
-        classOfService: 'VOIP',
-        callbackNumber: '4805550123',
-      });
+      await running.hub.sink.emit(ringingCall(callId, { point: destinationPoint(device.config.location, 0, 30 + emitted.length), callbackNumber: '4805550123' }));
       return operator
         .waitForFunction((sent) => window.__console!.ids('calls').some((id) => sent.includes(id)), emitted, { timeout: 3000 })
         .then(() => true, () => false);
-    }, 30_000, 'a call emitted after the reconnection on the map');
-  }, 90_000);
+    }, 60_000, 'a call emitted after the restart on the map');
+    // The current state was loaded once for the one reconnection.
+    expect((await consoleStatus(operator)).stateQueries).toBe(before.stateQueries + 1);
+  }, 180_000);
 
   it('has no critical axe-core violations and can be worked from the keyboard', async () => {
     await operator.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });

@@ -1,22 +1,26 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, type Page, type Request, chromium } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { HeadlessChromium } from '../../console/launchHeadlessChromium';
 import { buildExplorer } from '../../explorer/buildExplorer';
+import { SCREENSHOTS, describeWithChromium, startChromium } from '../support/browser';
 import { loadCityFixture, ringingCall } from '../support/cityFixture';
 import { type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { eventually } from '../support/subscribeThroughGateway';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(__dirname, '..', '..', '.rtcc', 'screenshots');
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`test/explorer skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-const describeWithChromium = hasChromium ? describe : describe.skip;
 const target = STORAGE_TARGETS[0]!;
 
 /** Text shown in a Monaco editor of GraphiQL (its rendered lines; Monaco draws spaces as U+00A0). */
 const editorText = (page: Page, selector: string) => page.locator(`${selector} .view-lines`).innerText().then((text) => text.replace(/\u00a0/g, ' '));
+
+/** Types `document` over what the query editor holds and runs it (Ctrl-Enter), as a user would. */
+async function typeAndRun(page: Page, document: string): Promise<void> {
+  await page.click('.graphiql-query-editor .monaco-editor .view-lines');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(document);
+  await page.keyboard.press('Control+Enter');
+}
 
 /**
  * Signs in through the development sign-in panel, opening it first if GraphiQL remembered another
@@ -38,8 +42,8 @@ async function signIn(page: Page, role: string): Promise<void> {
  */
 describeWithChromium('the explorer (GraphiQL at /graphiql) in a browser', () => {
   let hub: TestHub;
+  let chromium: HeadlessChromium;
   let context: BrowserContext;
-  let userDataDir: string;
   let origin: string;
   let incidentId: string;
 
@@ -50,19 +54,12 @@ describeWithChromium('the explorer (GraphiQL at /graphiql) in a browser', () => 
     const first = await hub.query<{ incidents: { edges: { node: { id: string } }[] } }>('{ incidents(first: 1) { edges { node { id } } } }');
     incidentId = first.data!.incidents.edges[0]!.node.id;
     origin = new URL(hub.gatewayUrl).origin;
-    userDataDir = mkdtempSync(join(tmpdir(), 'rtcc-explorer-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    chromium = await startChromium();
+    context = chromium.context;
   }, 180_000);
   afterAll(async () => {
-    await context?.close();
+    await chromium?.close();
     await hub?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it('loads from the hub alone, signs in as an operator and runs a typed query', async () => {
@@ -80,12 +77,8 @@ describeWithChromium('the explorer (GraphiQL at /graphiql) in a browser', () => 
     await signIn(page, 'operator');
     expect(await editorText(page, '.graphiql-editor-tool .graphiql-editor:not(.hidden)')).toContain('"Authorization": "Bearer ey');
 
-    // Type a query over the default one and run it (Ctrl-Enter, as a user would).
-    await page.click('.graphiql-query-editor .monaco-editor .view-lines');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText('{ incidents(first: 1) { edges { node { id } } } }');
-    await page.keyboard.press('Control+Enter');
+    // A query typed over the default one.
+    await typeAndRun(page, '{ incidents(first: 1) { edges { node { id } } } }');
     await page.locator('.graphiql-response .view-lines', { hasText: incidentId }).waitFor({ timeout: 30_000 });
     expect(await editorText(page, '.graphiql-response')).toMatch(/"incidents"/);
     await page.screenshot({ path: join(SCREENSHOTS, 'explorer.png') });
@@ -122,11 +115,7 @@ describeWithChromium('the explorer (GraphiQL at /graphiql) in a browser', () => 
     await page.goto(`${origin}/graphiql`);
     await signIn(page, 'operator');
     const streamsBefore = (await hub.gateway.subscriptionStats()).sharedStreams;
-    await page.click('.graphiql-query-editor .monaco-editor .view-lines');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText('subscription { callReceived { id } }');
-    await page.keyboard.press('Control+Enter');
+    await typeAndRun(page, 'subscription { callReceived { id } }');
     await eventually(async () => (await hub.gateway.subscriptionStats()).sharedStreams > streamsBefore, 30_000, 'the explorer\'s subscription');
     // The gateway counts the stream before its subgraph subscription is up; a call rung before
     // then is not delivered (no replay), so calls ring until one shows.
