@@ -3,7 +3,7 @@ import type { DomainEvent } from '../../../contract';
 import { destinationPoint } from '../../../geo/geodesy';
 import { FIXTURE_TIME, INCIDENT_POINT, loadCityFixture } from '../../support/cityFixture';
 import { type TestHub, startTestHub } from '../../support/startTestHub';
-import { STORAGE_TARGETS } from '../../support/storageTargets';
+import { STORAGE_TARGETS, type StorageTarget } from '../../support/storageTargets';
 import { createGatewayClient, record, waitUntil } from '../../support/subscribeThroughGateway';
 
 const AREA = { circle: { center: { lat: 33.415, lon: -111.831 }, radiusMeters: 3000 } };
@@ -24,19 +24,33 @@ function callReceived(callId: string, point: { lat: number; lon: number }, secon
   };
 }
 
+/** A test hub on `target` with the city fixture loaded, and a graphql-ws client of its gateway; `close` stops both. */
+async function startHubWithClient(target: StorageTarget): Promise<{ hub: TestHub; client: Client; close(): Promise<void> }> {
+  const hub = await startTestHub(target);
+  try {
+    await loadCityFixture(hub.sink);
+  } catch (error) {
+    await hub.close();
+    throw error;
+  }
+  const client = createGatewayClient(hub.gatewayUrl);
+  return {
+    hub,
+    client,
+    close: async () => {
+      await client.dispose();
+      await hub.close();
+    },
+  };
+}
+
 describe.each(STORAGE_TARGETS)('subscriptions through the gateway ($name)', (target) => {
   let hub: TestHub;
   let client: Client;
+  let close: (() => Promise<void>) | undefined;
 
-  beforeAll(async () => {
-    hub = await startTestHub(target);
-    await loadCityFixture(hub.sink);
-    client = createGatewayClient(hub.gatewayUrl);
-  });
-  afterAll(async () => {
-    await client?.dispose();
-    await hub?.close();
-  });
+  beforeAll(async () => ({ hub, client, close } = await startHubWithClient(target)));
+  afterAll(() => close?.());
 
   it('pushes each new 911 call in the area with its cameras and units already resolved', async () => {
     const subscription = record<{
@@ -93,16 +107,10 @@ describe.each(STORAGE_TARGETS)('subscriptions through the gateway ($name)', (tar
 describe.each(STORAGE_TARGETS)('each subscription field, filtered by area ($name)', (target) => {
   let hub: TestHub;
   let client: Client;
+  let close: (() => Promise<void>) | undefined;
 
-  beforeAll(async () => {
-    hub = await startTestHub(target);
-    await loadCityFixture(hub.sink);
-    client = createGatewayClient(hub.gatewayUrl);
-  });
-  afterAll(async () => {
-    await client?.dispose();
-    await hub?.close();
-  });
+  beforeAll(async () => ({ hub, client, close } = await startHubWithClient(target)));
+  afterAll(() => close?.());
 
   const ready = (subgraph: keyof TestHub['subgraphs'], count: number) =>
     waitUntil(() => hub.subgraphs[subgraph].subgraph.activeSubscriptions() === count);
