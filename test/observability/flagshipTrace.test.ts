@@ -1,47 +1,19 @@
+import type { PlanNode } from '@apollo/query-planner';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { PlanNode } from '@apollo/query-planner';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { planQuery } from '../../bench/planQuery';
 import { FLAGSHIP_QUERY } from '../../schema/flagshipQuery';
-import { type Tracing, startTracing } from '../../observability/startTracing';
 import { loadCityFixture } from '../support/cityFixture';
 import { type TestHub, startTestHub } from '../support/startTestHub';
+import { fetchesOf, useInMemoryTracing } from '../support/inMemoryTracing';
 import { STORAGE_TARGETS } from '../support/storageTargets';
-
-/** The fetches a query plan makes, by subgraph (each Fetch node is one request when it has representations). */
-function fetchesOf(node: PlanNode | undefined, into: string[] = []): string[] {
-  if (!node) return into;
-  switch (node.kind) {
-    case 'Fetch':
-      into.push(node.serviceName);
-      break;
-    case 'Flatten':
-      fetchesOf(node.node, into);
-      break;
-    case 'Sequence':
-    case 'Parallel':
-      for (const child of node.nodes) fetchesOf(child, into);
-      break;
-    default:
-      throw new Error(`the flagship plan has a ${node.kind} node this test does not count`);
-  }
-  return into;
-}
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN_ID = '00f067aa0ba902b7';
 
-// One SDK for the file: OpenTelemetry's global tracer provider is set once per process.
-const exporter = new InMemorySpanExporter();
-let tracing: Tracing | undefined;
-beforeAll(async () => {
-  tracing = await startTracing({ endpoint: undefined, serviceName: 'rtcc-hub-test', spanProcessors: [new SimpleSpanProcessor(exporter)] });
-});
-afterAll(async () => {
-  await tracing?.shutdown();
-});
+const exporter = useInMemoryTracing();
 
 describe.each(STORAGE_TARGETS)('traces of the flagship query ($name)', (target) => {
   let hub: TestHub;

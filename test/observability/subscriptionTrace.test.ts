@@ -6,17 +6,16 @@ import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { PlanNode } from '@apollo/query-planner';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { planQuery } from '../../bench/planQuery';
 import { createSubgraphDataSource } from '../../gateway/createSubgraphDataSource';
 import { setOperationTrace } from '../../gateway/operationTrace';
 import { createBatchingDataSource } from '../../gateway/subscriptions/createBatchingDataSource';
 import { hubTracer } from '../../observability/hubTracer';
-import { type Tracing, startTracing } from '../../observability/startTracing';
 import { createGatewaySigner } from '../../wire/gatewaySignature';
 import { loadCityFixture, ringingCall } from '../support/cityFixture';
 import { DEFAULT_TEST_CALLER, type TestHub, startTestHub } from '../support/startTestHub';
+import { fetchesOf, useInMemoryTracing } from '../support/inMemoryTracing';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 import { createGatewayClient, eventually, waitUntil } from '../support/subscribeThroughGateway';
 
@@ -28,35 +27,7 @@ const SUBSCRIBE_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const CLIENT_SPAN_ID = '00f067aa0ba902b7';
 const traceparent = (traceId: string) => `00-${traceId}-${CLIENT_SPAN_ID}-01`;
 
-/** The subgraphs a plan node fetches from (each Fetch node is one request per event here). */
-function fetchesOf(node: PlanNode | undefined, into: string[] = []): string[] {
-  if (!node) return into;
-  switch (node.kind) {
-    case 'Fetch':
-      into.push(node.serviceName);
-      break;
-    case 'Flatten':
-      fetchesOf(node.node, into);
-      break;
-    case 'Sequence':
-    case 'Parallel':
-      for (const child of node.nodes) fetchesOf(child, into);
-      break;
-    default:
-      throw new Error(`the plan has a ${node.kind} node this test does not count`);
-  }
-  return into;
-}
-
-// One SDK for the file: OpenTelemetry's global tracer provider is set once per process.
-const exporter = new InMemorySpanExporter();
-let tracing: Tracing | undefined;
-beforeAll(async () => {
-  tracing = await startTracing({ endpoint: undefined, serviceName: 'rtcc-hub-test', spanProcessors: [new SimpleSpanProcessor(exporter)] });
-});
-afterAll(async () => {
-  await tracing?.shutdown();
-});
+const exporter = useInMemoryTracing();
 
 const spans = () => exporter.getFinishedSpans();
 const idOf = (span: ReadableSpan) => span.spanContext().spanId;
