@@ -111,10 +111,14 @@ export function bindWebSocketServer(options: WebSocketBindingOptions): WebSocket
   };
 
   const onUpgrade = (request: IncomingMessage, raw: Duplex, head: Buffer) => {
-    const pathname = new URL(request.url ?? '/', 'http://gateway.invalid').pathname;
-    if (pathname !== path) {
-      raw.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+    // Anything not a WebSocket upgrade of `path` is refused with its reason, and never throws:
+    // a target such as `http://[::1` is no URL at all, and an exception here would end the process.
+    const target = request.url ?? '/';
+    const url = URL.canParse(target, 'http://gateway.invalid') ? new URL(target, 'http://gateway.invalid') : null;
+    if (url === null) return refuseUpgrade(raw, 400, 'Bad Request', 'the request target is not a URL');
+    if (url.pathname !== path) return refuseUpgrade(raw, 404, 'Not Found', `WebSocket connections are served at ${path} only`);
+    if ((request.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      return refuseUpgrade(raw, 400, 'Bad Request', `only Upgrade: websocket is offered at ${path}`);
     }
     wss.handleUpgrade(request, raw, head, (socket) => open(socket, raw, request));
   };
@@ -128,4 +132,10 @@ export function bindWebSocketServer(options: WebSocketBindingOptions): WebSocket
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** Answers an upgrade request the gateway does not take, with the reason in a JSON body, and closes the connection. */
+function refuseUpgrade(raw: Duplex, status: number, statusText: string, reason: string): void {
+  const body = JSON.stringify({ errors: [{ message: `Upgrade refused: ${reason}`, extensions: { code: 'BAD_REQUEST', status } }] });
+  raw.end(`HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }

@@ -1,5 +1,5 @@
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import WebSocket from 'ws';
 import { type ClientSocket, type WebSocketBinding, bindWebSocketServer } from '../../../gateway/subscriptions/bindWebSocketServer';
 import { silentLogger, until } from './subscriptionFixtures';
@@ -57,7 +57,38 @@ function closeOf(socket: WebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 }
 
+/** Sends `request` as raw bytes and resolves with the whole answer once the server closes the connection. */
+function rawExchange(url: string, request: string): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+    socket.once('close', () => resolve(answer));
+    socket.once('error', reject);
+  });
+}
+
 describe('bindWebSocketServer', () => {
+  it('refuses, with a reason and without throwing, an upgrade whose target is no URL or which asks for another protocol', async () => {
+    const bound = await startBinding();
+    try {
+      const upgrade = (target: string, protocol: string) =>
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: ${protocol}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+      const noUrl = await rawExchange(bound.url, upgrade('http://[::1', 'websocket'));
+      expect(noUrl).toMatch(/^HTTP\/1\.1 400 /);
+      expect(noUrl).toContain('not a URL');
+      const h2c = await rawExchange(bound.url, upgrade('/graphql', 'h2c'));
+      expect(h2c).toMatch(/^HTTP\/1\.1 400 /);
+      expect(h2c).toContain('only Upgrade: websocket');
+      // The server is still there and still takes a WebSocket.
+      const client = await open(`${bound.url}/graphql`);
+      client.close();
+    } finally {
+      await bound.close();
+    }
+  });
+
   it('answers upgrades on other paths 404 and negotiates graphql-transport-ws on its path', async () => {
     const bound = await startBinding();
     try {
