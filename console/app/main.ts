@@ -18,7 +18,7 @@ import {
 import { createIncidentPanel } from './panel/createIncidentPanel';
 import { askPurpose } from './session/askPurpose';
 import { createSession } from './session/createSession';
-import { type ConsoleView, consoleViewOf, readTokenRoles } from './session/readTokenRoles';
+import { type ConsoleView, consoleViewOf, isGeofenced, readTokenRoles } from './session/readTokenRoles';
 import { createLayerSwitch } from './ui/createLayerSwitch';
 import { renderActiveList } from './ui/renderActiveList';
 
@@ -199,8 +199,10 @@ async function main(): Promise<void> {
   await cityMap.loaded;
   await loadState();
   const area = { boundingBox: { southWest: { lat: settings.bounds[1], lon: settings.bounds[0] }, northEast: { lat: settings.bounds[3], lon: settings.bounds[2] } } };
+  // A geofenced officer's streams watch the geofence, which the hub puts in for a missing area.
+  const streamVariables = isGeofenced(token) ? {} : { area };
   const live = <T>(operation: ConsoleOperationName, apply: (data: T) => boolean) =>
-    api.subscribe<T>(operation, { area }, (result: ApiResult<T>) => {
+    api.subscribe<T>(operation, streamVariables, (result: ApiResult<T>) => {
       if (result.data) redraw(apply(result.data));
     });
   live<{ incidentChanged: LiveIncident }>('IncidentChanged', (data) => (putIncident(data.incidentChanged), true));

@@ -15,8 +15,8 @@ import { type Area, areaBounds, areaContains, parseArea } from '../../geo/area';
 /**
  * A field officer's subscription to a geofenced field (one its subgraph declares `@geofenced`,
  * given here as field name → area argument), confined to their geofence the way the subgraphs
- * filter any subscription: through its area argument. Without an area, the geofence becomes the
- * area; with one, the area must lie inside the geofence (every corner of its bounding box), or
+ * filter any subscription: through its area argument. Without an area (absent, null, or a
+ * variable given no value), the geofence becomes the area; with one, the area must lie inside the geofence (every corner of its bounding box), or
  * the subscription is refused with FORBIDDEN. Since events are filtered by area before they leave
  * the owning subgraph, an officer's console never receives an event outside the geofence, and
  * still gets the one event when something it showed leaves.
@@ -37,7 +37,9 @@ export function confineToGeofence(
   if (!field || field.kind !== Kind.FIELD || !argumentName) return document;
   const areaArgument = root.getFields()[field.name.value]?.args.find((arg) => arg.name === argumentName);
   if (!areaArgument) return document;
-  const given = field.arguments?.find((arg) => arg.name.value === argumentName);
+  const stated = field.arguments?.find((arg) => arg.name.value === argumentName);
+  // A variable with no value, or null, states no area (GraphQL: as if the argument were absent).
+  const given = stated && !(stated.value.kind === Kind.VARIABLE && variables[stated.value.name.value] == null) && stated.value.kind !== Kind.NULL ? stated : undefined;
   if (given) {
     const value = valueFromAST(given.value, areaArgument.type as GraphQLInputType, variables);
     const area = parseArea(value, argumentName);
@@ -63,7 +65,8 @@ export function confineToGeofence(
   return visit(document, {
     Field(node) {
       if (node !== field) return undefined;
-      return { ...node, arguments: [...(node.arguments ?? []), { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: argumentName }, value: literal }] };
+      const others = (node.arguments ?? []).filter((arg) => arg.name.value !== argumentName);
+      return { ...node, arguments: [...others, { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: argumentName }, value: literal }] };
     },
   });
 }

@@ -251,14 +251,9 @@ describeWithChromium('the operator console in a browser', () => {
     await officer.screenshot({ path: join(SCREENSHOTS, 'console-officer.png') });
   }, 120_000);
 
-  // KNOWN BUG, kept failing on purpose (seen over graphql-ws with an officer's token): the console
-  // subscribes with the whole city as `area`, and the gateway refuses a geofenced subscription
-  // (callReceived, callUpdated, incidentChanged) whose area is not inside the geofence: FORBIDDEN
-  // "confined to your geofence" (gateway/authorization/confineToGeofence.ts). Sending the document
-  // with `$area` unset does not help either: the gateway reads the absent variable as an area and
-  // answers BAD_USER_INPUT instead of putting the geofence in. So an officer with a geofence gets
-  // no live calls or incidents. Once both are mended, this passes: make it an `it`.
-  it.failing('brings an officer with a geofence the new calls inside it, live, and never one outside', async () => {
+  // Its streams go without an area: the gateway watches the officer's geofence for it
+  // (gateway/authorization/confineToGeofence.ts), and refuses an area beyond it.
+  it('brings an officer with a geofence the new calls inside it, live, and never one outside', async () => {
     if (!officer || !fence) throw new Error('the officer test above did not sign one in');
     const later = { outside: `officer-live-out-${Date.now()}`, inside: `officer-live-in-${Date.now()}` };
     // Rung outside first, then inside: once the inside one is on the officer's map, the outside one would have been too.

@@ -1,19 +1,34 @@
+/** A token's payload, decoded without checking it (the hub checks it); empty when it is no JWT. */
+function readTokenClaims(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1];
+  if (!payload) return {};
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const claims: unknown = JSON.parse(json);
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 /**
  * The roles a token carries, read from its payload (`rolesClaim`, a list or a space-separated
  * string). Only to decide what the screen offers: the hub checks the token on every request.
  */
 export function readTokenRoles(token: string, rolesClaim: string): string[] {
-  const payload = token.split('.')[1];
-  if (!payload) return [];
-  try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
-    const claims = JSON.parse(json) as Record<string, unknown>;
-    const roles = claims[rolesClaim];
-    if (Array.isArray(roles)) return roles.filter((role): role is string => typeof role === 'string');
-    return typeof roles === 'string' ? roles.split(' ').filter(Boolean) : [];
-  } catch {
-    return [];
-  }
+  const roles = readTokenClaims(token)[rolesClaim];
+  if (Array.isArray(roles)) return roles.filter((role): role is string => typeof role === 'string');
+  return typeof roles === 'string' ? roles.split(' ').filter(Boolean) : [];
+}
+
+/**
+ * Whether the token confines its holder to a geofence (a field officer's `geofence` claim): then
+ * the console asks for its streams without an area, and the hub watches the geofence for it
+ * (an area beyond the geofence is refused).
+ */
+export function isGeofenced(token: string): boolean {
+  const geofence = readTokenClaims(token).geofence;
+  return typeof geofence === 'object' && geofence !== null;
 }
 
 /** What the console shows a caller, from its roles (the hub enforces the same by scope). */

@@ -20,6 +20,14 @@ describe('createSubscriptionConfinement', () => {
     );
   });
 
+  it('puts the geofence in for an area variable given no value or null, and for a null area', () => {
+    const fenced = print(parse('subscription ($area: AreaInput) { incidentChanged(area: {circle: {center: {lat: 33.415, lon: -111.831}, radiusMeters: 2000}}) { id } }'));
+    const withVariable = 'subscription ($area: AreaInput) { incidentChanged(area: $area) { id } }';
+    expect(confined(withVariable)).toBe(fenced);
+    expect(confined(withVariable, officer, undefined, { area: null })).toBe(fenced);
+    expect(confined('subscription ($area: AreaInput) { incidentChanged(area: null) { id } }')).toBe(fenced);
+  });
+
   it('keeps an area inside the geofence, and refuses one outside it', () => {
     const inside = 'subscription ($area: AreaInput) { incidentChanged(area: $area) { id } }';
     const area = { circle: { center: { lat: 33.415, lon: -111.831 }, radiusMeters: 500 } };
