@@ -30,6 +30,8 @@ import { createSubscriptionPlanner } from './subscriptions/createSubscriptionPla
 import { createUpstreamSubscriber } from './subscriptions/createUpstreamSubscriber';
 
 export interface GatewayOptions {
+  /** How long a request may take to arrive in full before a 408 (HTTP_REQUEST_TIMEOUT_MS); default `REQUEST_TIMEOUT_MS`. */
+  readonly requestTimeoutMs?: number;
   /** The composed supergraph SDL (schema/supergraph.graphql). */
   readonly supergraphSdl: string;
   /** Where each subgraph listens, by subgraph name; overrides the URLs in the supergraph. */
@@ -136,7 +138,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const planner = createSubscriptionPlanner({ supergraphSdl: plannedSdl, dataSources, logger });
   const access = createAccessControl({ supergraphSdl, apiSchema: planner.schema, cad: dataSources.cad, ...(options.purposeRules ? { purposeRules: options.purposeRules } : {}) });
-  const app = createHttpApp(logger.child({ component: 'gateway' }));
+  const app = createHttpApp(logger.child({ component: 'gateway' }), options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs });
   // A server span per HTTP request, continuing the client's `traceparent` (the operation's span is its child).
   traceHttpRequests(app, { name: 'gateway', paths: ['/graphql'] });
   const refusals = createRefusalAudit({

@@ -299,6 +299,7 @@ function serveSubgraph(
     logger,
     host: config.host,
     port,
+    requestTimeoutMs: config.httpRequestTimeoutMs,
   });
 }
 

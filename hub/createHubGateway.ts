@@ -63,6 +63,7 @@ export async function createHubGateway(options: HubGatewayOptions): Promise<Gate
     logger,
     host: config.host,
     port: config.gatewayPort,
+    requestTimeoutMs: config.httpRequestTimeoutMs,
     subscriptionQueueLimit: config.subscriptionQueueLimit,
     subscriptionFlushIntervalMs: config.subscriptionFlushIntervalMs,
     subscriptionKeepAliveMs: config.subscriptionKeepAliveMs,

@@ -10,6 +10,8 @@ import { refuseControlCharacters } from './refuseControlCharacters';
 import { traceHttpRequests } from '../observability/traceHttpRequests';
 
 export interface SubgraphServerOptions {
+  /** How long a request may take to arrive in full before a 408 (HTTP_REQUEST_TIMEOUT_MS); default `REQUEST_TIMEOUT_MS`. */
+  readonly requestTimeoutMs?: number;
   /** Subgraph name, for logs. */
   readonly name: string;
   /** Federation subgraph schema (from `buildSubgraphSchema`). */
@@ -51,9 +53,9 @@ const GRAPHQL_PATH = '/graphql';
  * ({@link CallerContext}).
  */
 export async function createSubgraphServer(options: SubgraphServerOptions): Promise<SubgraphServer> {
-  const { name, schema, createContext, gatewaySignature, logger, host = '127.0.0.1', port = 0 } = options;
+  const { name, schema, createContext, gatewaySignature, logger, host = '127.0.0.1', port = 0, requestTimeoutMs } = options;
   const log = logger.child({ subgraph: name });
-  const app = createHttpApp(log);
+  const app = createHttpApp(log, requestTimeoutMs === undefined ? {} : { requestTimeoutMs });
   // A span per operation, under the gateway's fetch span (its `traceparent`).
   traceHttpRequests(app, { name: `subgraph ${name}`, paths: [GRAPHQL_PATH] });
   const guard = createGatewayGuard({ verifier: createGatewayVerifier(gatewaySignature), path: GRAPHQL_PATH, logger: log });
