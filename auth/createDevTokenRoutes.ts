@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { assertNever } from '../errors/assertNever';
+import type { Area } from '../geo/areaContains';
 import { parseArea } from '../geo/parseArea';
 import type { DevIssuer, DevTokenClaims } from './createDevIssuer';
 import { ROLES } from './roles';
@@ -107,7 +109,12 @@ export function createDevTokenRoutes(options: DevTokenRoutesOptions): (app: Fast
   };
 }
 
-/** Validates a token request: `{ role, subject?, geofence? (officer), cameraOwner? (camera-owner), department? }`. */
+/**
+ * Validates a token request: `{ role, subject?, geofence? (officer), cameraOwner? (camera-owner), department? }`.
+ * A body that names a key twice is refused (JSON.parse would keep the last, so
+ * `{"role":"auditor","role":"operator"}` would read as an operator); the geofence signed is the
+ * area `parseArea` validated, rebuilt as an AreaInput, never the object as sent.
+ */
 export function readTokenRequest(body: unknown): DevTokenClaims & { readonly roles: readonly [string] } {
   if (typeof body !== 'string' || body.trim() === '') throw new DevTokenRefusal(400, 'send a JSON object, e.g. {"role":"operator"}');
   let parsed: unknown;
@@ -117,24 +124,20 @@ export function readTokenRequest(body: unknown): DevTokenClaims & { readonly rol
     throw new DevTokenRefusal(400, 'the body is not well-formed JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new DevTokenRefusal(400, 'the body must be a JSON object, e.g. {"role":"operator"}');
+  const repeated = findRepeatedKey(body);
+  if (repeated !== undefined) throw new DevTokenRefusal(400, `the key ${quoteUntrusted(repeated)} appears more than once: name each field once`);
   const fields = parsed as Record<string, unknown>;
   const unknownField = Object.keys(fields).find((key) => !(BODY_FIELDS as readonly string[]).includes(key));
-  if (unknownField !== undefined) throw new DevTokenRefusal(400, `unknown field ${JSON.stringify(unknownField)}: the fields are ${BODY_FIELDS.join(', ')}`);
+  if (unknownField !== undefined) throw new DevTokenRefusal(400, `unknown field ${quoteUntrusted(unknownField)}: the fields are ${BODY_FIELDS.join(', ')}`);
   const { role, subject, geofence, cameraOwner, department } = fields;
   if (typeof role !== 'string' || !ROLES.includes(role)) {
-    throw new DevTokenRefusal(400, `${role === undefined ? 'role is required' : `unknown role ${JSON.stringify(role)}`}: one of ${ROLES.join(', ')}`);
+    throw new DevTokenRefusal(400, `${role === undefined ? 'role is required' : `unknown role ${describeUntrusted(role)}`}: one of ${ROLES.join(', ')}`);
   }
   if (subject !== undefined && (typeof subject !== 'string' || !SUBJECT.test(subject))) {
     throw new DevTokenRefusal(400, 'subject must be 1 to 64 letters, digits and . _ @ -, starting with a letter or digit');
   }
   if (geofence !== undefined && role !== 'officer') throw new DevTokenRefusal(400, 'geofence is for the officer role only');
-  if (geofence !== undefined) {
-    try {
-      parseArea(geofence, 'geofence');
-    } catch (error) {
-      throw new DevTokenRefusal(400, (error as Error).message);
-    }
-  }
+  const area = geofence === undefined ? undefined : readGeofence(geofence);
   if (cameraOwner !== undefined && role !== 'camera-owner') throw new DevTokenRefusal(400, 'cameraOwner is for the camera-owner role only');
   for (const [name, value] of [['cameraOwner', cameraOwner], ['department', department]] as const) {
     if (value !== undefined && (typeof value !== 'string' || !LABEL.test(value))) throw new DevTokenRefusal(400, `${name} must be 1 to 64 letters, digits, spaces and . _ @ -`);
@@ -142,10 +145,120 @@ export function readTokenRequest(body: unknown): DevTokenClaims & { readonly rol
   return {
     subject: typeof subject === 'string' ? subject : `dev-${role}`,
     roles: [role],
-    ...(geofence !== undefined ? { geofence } : {}),
+    ...(area !== undefined ? { geofence: areaInputOf(area) } : {}),
     ...(typeof cameraOwner === 'string' ? { cameraOwner } : {}),
     ...(typeof department === 'string' ? { department } : {}),
   };
+}
+
+/** The fields of an AreaInput and of the inputs inside it (schema `AreaInput`); `null` marks a leaf. */
+interface InputShape {
+  readonly [field: string]: InputShape | null;
+}
+const GEO_POINT_INPUT: InputShape = { lat: null, lon: null };
+const AREA_INPUT: InputShape = {
+  circle: { center: GEO_POINT_INPUT, radiusMeters: null },
+  boundingBox: { southWest: GEO_POINT_INPUT, northEast: GEO_POINT_INPUT },
+  polygon: { type: null, coordinates: null },
+};
+
+/** A geofence with only the AreaInput's fields, validated by `parseArea`. */
+function readGeofence(geofence: unknown): Area {
+  const unknownKey = findUnknownKey(geofence, AREA_INPUT, 'geofence');
+  if (unknownKey) {
+    throw new DevTokenRefusal(400, `unknown field ${quoteUntrusted(unknownKey.key)} in ${unknownKey.path}: the fields there are ${Object.keys(unknownKey.shape).join(', ')}`);
+  }
+  try {
+    return parseArea(geofence, 'geofence');
+  } catch (error) {
+    // parseArea quotes short strings as sent; its message must not carry their invisible characters.
+    throw new DevTokenRefusal(400, escapeInvisible((error as Error).message));
+  }
+}
+
+/** The first key of `value` (or of the objects inside it) that `shape` does not name. Values that are no object are left to `parseArea`. */
+function findUnknownKey(value: unknown, shape: InputShape, path: string): { key: string; path: string; shape: InputShape } | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (!Object.hasOwn(shape, key)) return { key, path, shape };
+    const innerShape = shape[key];
+    const found = innerShape ? findUnknownKey(inner, innerShape, `${path}.${key}`) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `area` as the AreaInput the gateway hands to subscriptions (polygon altitudes, which `parseArea` drops, stay dropped). */
+function areaInputOf(area: Area): Record<string, unknown> {
+  switch (area.kind) {
+    case 'circle':
+      return { circle: { center: { lat: area.center.lat, lon: area.center.lon }, radiusMeters: area.radiusMeters } };
+    case 'boundingBox':
+      return { boundingBox: { southWest: { lat: area.south, lon: area.west }, northEast: { lat: area.north, lon: area.east } } };
+    case 'polygon':
+      return { polygon: { type: 'Polygon', coordinates: [area.outer, ...area.holes].map((ring) => ring.map(({ lat, lon }) => [lon, lat])) } };
+    default:
+      return assertNever(area);
+  }
+}
+
+/**
+ * The first object key that `text` (well-formed JSON) names twice in one object, decoded
+ * (`"role"` and `"r\u006fle"` are one key), or undefined. JSON.parse keeps the last silently, and
+ * a reviver sees only the survivor, so the text's tokens are scanned: a string followed by `:` is
+ * a key of the innermost open object.
+ */
+function findRepeatedKey(text: string): string | undefined {
+  const open: (Set<string> | null)[] = [];
+  for (let at = 0; at < text.length; at += 1) {
+    const char = text[at];
+    if (char === '{') open.push(new Set());
+    else if (char === '[') open.push(null);
+    else if (char === '}' || char === ']') open.pop();
+    else if (char === '"') {
+      const start = at;
+      for (at += 1; at < text.length && text[at] !== '"'; at += 1) if (text[at] === '\\') at += 1;
+      let next = at + 1;
+      while (/\s/.test(text[next] ?? '')) next += 1;
+      const keys = open[open.length - 1];
+      if (text[next] !== ':' || !keys) continue;
+      const key = JSON.parse(text.slice(start, at + 1)) as string;
+      if (keys.has(key)) return key;
+      keys.add(key);
+    }
+  }
+  return undefined;
+}
+
+/** Longest stretch of a caller's text a refusal repeats, in characters. */
+const ECHO_LIMIT = 64;
+
+/** Controls, format characters (bidi overrides, zero-width joiners, BOM), line and paragraph separators. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/**
+ * A caller's text as a refusal may repeat it: quoted, cut to {@link ECHO_LIMIT} characters, with
+ * every invisible character written as a `\u` escape, so that a message shows what was sent and
+ * cannot reorder or hide the text around it on the reader's screen.
+ */
+function quoteUntrusted(text: string): string {
+  const characters = Array.from(text);
+  const shown = characters.length > ECHO_LIMIT ? `${characters.slice(0, ECHO_LIMIT).join('')}…` : text;
+  const quoted = escapeInvisible(JSON.stringify(shown));
+  return characters.length > ECHO_LIMIT ? `${quoted} (${characters.length} characters)` : quoted;
+}
+
+/** `text` with each invisible character as `\uXXXX` (both halves of one beyond U+FFFF). */
+function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE, (found) => Array.from({ length: found.length }, (_, index) => `\\u${found.charCodeAt(index).toString(16).padStart(4, '0')}`).join(''));
+}
+
+/** A value of any JSON type as a refusal may repeat it: strings quoted, lists and objects only named. */
+function describeUntrusted(value: unknown): string {
+  if (typeof value === 'string') return quoteUntrusted(value);
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
 }
 
 async function refuse(reply: FastifyReply, status: number, reason: string): Promise<FastifyReply> {

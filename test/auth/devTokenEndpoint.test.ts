@@ -82,6 +82,32 @@ describe('the development sign-in endpoint (POST /auth/dev/token) of a hub that 
     expect(claimsOf(String(owner.body.token))).toMatchObject({ roles: ['camera-owner'], camera_owner: 'owner-17' });
   });
 
+  it('signs the geofence it validated, rebuilt: a null beside the area and polygon altitudes do not reach the token', async () => {
+    const circle = { center: { lat: 33.415, lon: -111.831 }, radiusMeters: 3000 };
+    const withNull = await postToken(hub, JSON.stringify({ role: 'officer', geofence: { circle, polygon: null, boundingBox: null } }));
+    expect(withNull.status).toBe(200);
+    expect(claimsOf(String(withNull.body.token)).geofence).toEqual({ circle });
+    const ring = [[-111.9, 33.4, 350], [-111.8, 33.4], [-111.8, 33.5], [-111.9, 33.4, 350]];
+    const polygon = await postToken(hub, JSON.stringify({ role: 'officer', geofence: { polygon: { type: 'Polygon', coordinates: [ring] } } }));
+    expect(polygon.status).toBe(200);
+    expect(claimsOf(String(polygon.body.token)).geofence).toEqual({ polygon: { type: 'Polygon', coordinates: [ring.map(([lon, lat]) => [lon, lat])] } });
+    const box = { southWest: { lat: 33.4, lon: -111.9 }, northEast: { lat: 33.5, lon: -111.8 } };
+    const boxed = await postToken(hub, JSON.stringify({ role: 'officer', geofence: { boundingBox: box } }));
+    expect(claimsOf(String(boxed.body.token)).geofence).toEqual({ boundingBox: box });
+  });
+
+  it('repeats a caller\'s text in a refusal cut short, with invisible characters escaped', async () => {
+    const role = `\u202e${'x'.repeat(3000)}`;
+    const long = await postToken(hub, JSON.stringify({ role }));
+    expect(long.status).toBe(400);
+    expect(long.body.error).toBe(`unknown role "\\u202e${'x'.repeat(63)}…" (3001 characters): one of ${ROLES.join(', ')}`);
+    const field = 'ro\u0085le\u2028\u200b\u{e0001}';
+    const unknown = await postToken(hub, `{"role":"operator",${JSON.stringify(field)}:1}`);
+    expect(unknown.body.error).toBe('unknown field "ro\\u0085le\\u2028\\u200b\\udb40\\udc01": the fields are role, subject, geofence, cameraOwner, department');
+    const polygonType = await postToken(hub, JSON.stringify({ role: 'officer', geofence: { polygon: { type: 'Poly\u202egon', coordinates: [] } } }));
+    expect(polygonType.body.error).toMatch(/^Argument "geofence\.polygon\.type" must be "Polygon"; got "Poly\\u202egon"$/);
+  });
+
   it('writes an audit record for every token it hands out, naming the token', async () => {
     const before = await tokenRecords(hub);
     const tokens = [];
@@ -105,6 +131,12 @@ describe('the development sign-in endpoint (POST /auth/dev/token) of a hub that 
     ['a bad subject', JSON.stringify({ role: 'operator', subject: 'a b\nc' }), /subject must be/],
     ['a geofence for an operator', JSON.stringify({ role: 'operator', geofence: { circle: { center: { lat: 1, lon: 1 }, radiusMeters: 10 } } }), /officer role only/],
     ['a malformed geofence', JSON.stringify({ role: 'officer', geofence: { circle: { center: { lat: 100, lon: 1 }, radiusMeters: 10 } } }), /geofence\.circle/],
+    ['a repeated role', '{"role":"auditor","role":"operator"}', /^the key "role" appears more than once/],
+    ['a role repeated in an escaped spelling', '{"role":"auditor","r\\u006fle":"operator"}', /^the key "role" appears more than once/],
+    ['a key repeated inside the geofence', '{"role":"officer","geofence":{"circle":{"center":{"lat":1,"lon":1},"radiusMeters":10,"radiusMeters":99999}}}', /^the key "radiusMeters" appears more than once/],
+    ['an unknown key beside the geofence\'s area', JSON.stringify({ role: 'officer', geofence: { circle: { center: { lat: 1, lon: 1 }, radiusMeters: 10 }, extra: 1 } }), /^unknown field "extra" in geofence: the fields there are circle, boundingBox, polygon$/],
+    ['an unknown key in the geofence\'s centre', JSON.stringify({ role: 'officer', geofence: { circle: { center: { lat: 1, lon: 1, alt: 3 }, radiusMeters: 10 } } }), /^unknown field "alt" in geofence\.circle\.center: /],
+    ['a prototype key in the geofence\'s polygon', '{"role":"officer","geofence":{"polygon":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]],"__proto__":{"x":1}}}}', /^unknown field "__proto__" in geofence\.polygon: /],
     ['an oversize body', JSON.stringify({ role: 'operator', subject: 'x'.repeat(DEV_TOKEN_BODY_LIMIT) }), new RegExp(`larger than ${DEV_TOKEN_BODY_LIMIT} bytes`)],
   ])('refuses %s with 400 and the reason, and hands out nothing', async (_case, body, reason) => {
     const before = (await tokenRecords(hub)).length;

@@ -48,7 +48,7 @@ const hostileTokenRequest: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.constantFrom(...ROLES), hostileValue).map(([role, department]) => JSON.stringify({ role, department })),
   hostileValue.map((cameraOwner) => JSON.stringify({ role: 'camera-owner', cameraOwner })),
   // A role that only looks like one: padded, cased, joined, bidi-wrapped.
-  fc.constantFrom(' operator', 'operator ', 'Operator', 'OPERATOR', 'operator\u0000', '\u202eoperator', 'opera\u200btor', 'operator,supervisor', 'supervisor\n').map((role) => JSON.stringify({ role })),
+  fc.constantFrom(' operator', 'operator ', 'Operator', 'OPERATOR', 'operator\u0000', '\u202eoperator', 'opera\u200btor', 'operator,supervisor', 'supervisor\n', `\u202e${'operator'.repeat(400)}`).map((role) => JSON.stringify({ role })),
   fc.constantFrom(...ROLES).map((role) => JSON.stringify({ role: [role] })),
   // Deep nesting: the whole body, a field, a geofence.
   hostileDepth.map((depth) => deeplyNestedJson(Math.min(depth, 2000))),
@@ -64,12 +64,35 @@ const hostileTokenRequest: fc.Arbitrary<string> = fc.oneof(
     '{"circle":{"center":{"lat":33.4,"lon":-111.8},"radiusMeters":10},"polygon":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}',
     '{"boundingBox":{"southWest":{"lat":"33","lon":0},"northEast":{"lat":34,"lon":1}}}',
   ).map((geofence) => `{"role":"officer","geofence":${geofence}}`),
+  // A key named twice, the last a stronger role or a wider area, also in an escaped spelling.
+  fc.constantFrom(
+    '{"role":"auditor","role":"operator"}',
+    '{"role":"partner","subject":"p","role":"supervisor"}',
+    '{"r\\u006fle":"auditor","role":"operator"}',
+    '{"role":"officer","geofence":{"circle":{"center":{"lat":33.4,"lon":-111.8},"radiusMeters":10,"radiusMeters":99999}}}',
+    '{"role":"officer","geofence":{"circle":{"center":{"lat":33.4,"lon":-111.8,"lat":0},"radiusMeters":10}}}',
+  ),
+  // Keys an AreaInput does not have, at each level of a geofence.
+  fc.constantFrom('', '.circle', '.circle.center').map((at) => {
+    const geofence = { circle: { center: { lat: 33.4, lon: -111.8 }, radiusMeters: 500 } };
+    const target = at.split('.').slice(1).reduce<Record<string, unknown>>((inner, key) => inner[key] as Record<string, unknown>, geofence);
+    target.extra = 1;
+    return JSON.stringify({ role: 'officer', geofence });
+  }),
   // Fields the endpoint does not know, prototype keys among them.
   fc.constantFrom('__proto__', 'constructor', 'prototype', 'roles', 'scope', 'exp', 'iss', 'ttlSeconds', 'Role').map((field) => `{"role":"operator",${JSON.stringify(field)}:{"admin":true}}`),
   // Not an object; truncated; empty.
   fc.constantFrom('null', 'true', '0', '"operator"', '[]', '[{"role":"operator"}]', '', ' ', '\u0000', '\ufeff{"role":"operator"}'),
   truncated(JSON.stringify({ role: 'officer', subject: 'officer.1', geofence: { circle: { center: { lat: 33.4, lon: -111.8 }, radiusMeters: 500 } } })).filter((text) => text.length > 0),
 );
+
+/** Controls, format characters (bidi overrides among them) and line or paragraph separators. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** A refusal a person may read: nothing in it reorders or hides text on screen, and it echoes no kilobytes back. */
+const expectSafeToShow = (reason: string) => {
+  expect({ reason: reason.slice(0, 120), invisible: INVISIBLE.test(reason), long: reason.length > 1024 }).toEqual({ reason: reason.slice(0, 120), invisible: false, long: false });
+};
 
 describe.each(STORAGE_TARGETS)('hostile requests to the development sign-in endpoints, on $name', (target) => {
   let hub: TestHub;
@@ -96,6 +119,7 @@ describe.each(STORAGE_TARGETS)('hostile requests to the development sign-in endp
         expect({ body: body.slice(0, 80), status: answer.status }).toEqual({ body: body.slice(0, 80), status: 400 });
         expect(answer.body).toEqual({ error: expect.stringMatching(/\w{3}/) });
         expect(answer.text).not.toMatch(/eyJ/);
+        expectSafeToShow(String(answer.body.error));
         refused += 1;
       }),
       { seed: HOSTILE_SEED, numRuns: 120 },
