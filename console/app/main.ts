@@ -33,7 +33,7 @@ export interface ConsoleProbe {
   readonly connection: string;
   readonly stateQueries: number;
   readonly view: ConsoleView | null;
-  /** Features drawn per layer, as last handed to the map. */
+  /** What each layer draws (active, located entities), counted when asked. */
   layerCounts(): Record<LayerKind, number>;
   ids(kind: LayerKind): string[];
 }
@@ -57,7 +57,13 @@ async function main(): Promise<void> {
   const view = consoleViewOf(readTokenRoles(token, settings.auth.rolesClaim));
   const entities: LiveEntities = { calls: new Map(), incidents: new Map(), units: new Map(), cameras: new Map() };
   const probe = { ready: false, connection: 'connecting', stateQueries: 0, view };
-  let drawnCounts: Record<LayerKind, number> = { calls: 0, incidents: 0, units: 0, cameras: 0 };
+  // Counted when asked, not per event: 2,000 position events a second would each walk every unit.
+  const drawnCounts = (): Record<LayerKind, number> => ({
+    calls: [...entities.calls.values()].filter((call) => isActiveCall(call) && call.location).length,
+    incidents: [...entities.incidents.values()].filter(isActiveIncident).length,
+    units: [...entities.units.values()].filter((unit) => unit.position).length,
+    cameras: entities.cameras.size,
+  });
   window.__console = {
     get ready() {
       return probe.ready;
@@ -69,7 +75,7 @@ async function main(): Promise<void> {
       return probe.stateQueries;
     },
     view,
-    layerCounts: () => ({ ...drawnCounts }),
+    layerCounts: drawnCounts,
     ids: (kind) => [...entities[kind].keys()],
   };
   const signOut = element<HTMLButtonElement>('sign-out');
@@ -143,12 +149,6 @@ async function main(): Promise<void> {
 
   const redraw = (listChanged: boolean) => {
     cityMap.draw(entities);
-    drawnCounts = {
-      calls: [...entities.calls.values()].filter((call) => isActiveCall(call) && call.location).length,
-      incidents: [...entities.incidents.values()].filter(isActiveIncident).length,
-      units: [...entities.units.values()].filter((unit) => unit.position).length,
-      cameras: entities.cameras.size,
-    };
     if (listChanged) renderActiveList(listElement, entities, select);
   };
   const within = (point: { lat: number; lon: number } | null | undefined) => isInside(settings.bounds, point);
@@ -186,6 +186,13 @@ async function main(): Promise<void> {
       for (const { node } of result.data?.incidents?.edges ?? []) putIncident(node);
       for (const { node } of result.data?.units?.edges ?? []) putUnit(node);
       for (const { node } of result.data?.cameras?.edges ?? []) putCamera(node);
+      // A city has more units and cameras than a page holds (100): the rest, page by page.
+      let unitPage = result.data?.units?.pageInfo;
+      while (unitPage?.hasNextPage && unitPage.endCursor) {
+        const next = await api.request<{ units: Connection<LiveUnit> | null }>('UnitPage', { after: unitPage.endCursor });
+        for (const { node } of next.data?.units?.edges ?? []) putUnit(node);
+        unitPage = next.data?.units?.pageInfo;
+      }
       let page = result.data?.cameras?.pageInfo;
       while (page?.hasNextPage && page.endCursor) {
         const next = await api.request<{ cameras: Connection<LiveCamera> | null }>('CameraPage', { after: page.endCursor });

@@ -16,8 +16,12 @@ export const CONSOLE_OPERATIONS = {
   ConsoleState: `query ConsoleState {
   calls(filter: { state: [RINGING, ACTIVE, ON_HOLD] }, first: 100) { edges { node { ${CALL_FIELDS} } } }
   incidents(filter: { status: [PENDING, DISPATCHED, ENROUTE, ON_SCENE] }, first: 100) { edges { node { ${INCIDENT_FIELDS} } } }
-  units(first: 100) { edges { node { ${UNIT_FIELDS} } } }
+  units(first: 100) { edges { node { ${UNIT_FIELDS} } } pageInfo { hasNextPage endCursor } }
   cameras(first: 100) { edges { node { ${CAMERA_FIELDS} } } pageInfo { hasNextPage endCursor } }
+}`,
+  /** Further pages of the fleet (a city may have more units than a page holds). */
+  UnitPage: `query UnitPage($after: String) {
+  units(first: 100, after: $after) { edges { node { ${UNIT_FIELDS} } } pageInfo { hasNextPage endCursor } }
 }`,
   /** Further pages of the camera directory (a city has thousands). */
   CameraPage: `query CameraPage($after: String) {

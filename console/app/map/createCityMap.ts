@@ -1,6 +1,7 @@
 import { Map as MapLibreMap, type MapLayerMouseEvent, NavigationControl } from 'maplibre-gl';
 import { LAYER_KINDS, type LayerKind, type LiveEntities } from './liveEntities';
 import type { MapLayer } from './layers/mapLayer';
+import { createChangeTracker } from './createChangeTracker';
 import { callsLayer } from './layers/callsLayer';
 import { incidentsLayer } from './layers/incidentsLayer';
 import { unitsLayer } from './layers/unitsLayer';
@@ -23,7 +24,7 @@ export interface CityMap {
   readonly map: MapLibreMap;
   /** Resolves once the style and the live layers are in place. */
   readonly loaded: Promise<void>;
-  /** Redraws every layer from the live entities (at most once a frame). */
+  /** Redraws from the live entities: at most once a frame, only the layers whose entities changed, each no more often than its layer allows. */
   draw(entities: LiveEntities): void;
   /** Shows or hides one layer (the layer switch). */
   setVisible(kind: LayerKind, visible: boolean): void;
@@ -40,6 +41,9 @@ export function createCityMap(options: CityMapOptions): CityMap {
     bounds: [bounds[0], bounds[1], bounds[2], bounds[3]],
     fitBoundsOptions: { padding: 20 },
     attributionControl: false,
+    // Labels appear at once instead of fading in: a fade repaints the whole map every frame for
+    // 300 ms after each data change, which without a GPU is most of a core while events arrive.
+    fadeDuration: 0,
     // The test browser and screenshots read the canvas back.
     canvasContextAttributes: { preserveDrawingBuffer: true },
   });
@@ -58,27 +62,60 @@ export function createCityMap(options: CityMapOptions): CityMap {
     map.on('mouseenter', layerId, () => (map.getCanvas().style.cursor = 'pointer'));
     map.on('mouseleave', layerId, () => (map.getCanvas().style.cursor = ''));
   }
-  let pending: LiveEntities | null = null;
+  // At most one redraw a frame, only of the layers whose entities changed since they were last
+  // drawn, and a layer no more often than its `minRedrawIntervalMs`: 2,000 fixes a second must
+  // neither re-send 2,000 cameras to MapLibre's worker (which re-clusters them and re-tiles
+  // their cones) nor have the whole map repainted sixty times a second.
+  const changes = createChangeTracker();
+  const drawnAt = new Map<LayerKind, number>();
+  let latest: LiveEntities | null = null;
+  let ready = false;
+  let frameRequested = false;
+  let retry: number | null = null;
+  const requestFrame = () => {
+    if (frameRequested || !ready) return;
+    frameRequested = true;
+    requestAnimationFrame(drawChanged);
+  };
+  const drawChanged = () => {
+    frameRequested = false;
+    const entities = latest;
+    if (!entities) return;
+    const now = performance.now();
+    let retryInMs = Number.POSITIVE_INFINITY;
+    for (const kind of kinds) {
+      if (!changes.isChanged(kind, entities)) continue;
+      const dueAt = (drawnAt.get(kind) ?? Number.NEGATIVE_INFINITY) + (LAYERS[kind].minRedrawIntervalMs ?? 0);
+      if (now < dueAt) {
+        retryInMs = Math.min(retryInMs, dueAt - now);
+        continue;
+      }
+      LAYERS[kind].update(map, entities);
+      changes.remember(kind, entities);
+      drawnAt.set(kind, now);
+    }
+    if (retryInMs !== Number.POSITIVE_INFINITY && retry === null) {
+      retry = window.setTimeout(() => {
+        retry = null;
+        requestFrame();
+      }, retryInMs);
+    }
+  };
+  void loaded.then(() => {
+    ready = true;
+    requestFrame();
+  });
   return {
     map,
     loaded,
     draw(entities) {
-      if (pending) {
-        pending = entities;
-        return;
-      }
-      pending = entities;
-      requestAnimationFrame(() => {
-        const latest = pending!;
-        pending = null;
-        void loaded.then(() => {
-          for (const kind of kinds) LAYERS[kind].update(map, latest);
-        });
-      });
+      latest = entities;
+      requestFrame();
     },
     setVisible(kind, visible) {
       void loaded.then(() => {
         for (const layerId of LAYERS[kind].layerIds) map.setLayoutProperty(layerId, 'visibility', visible ? 'visible' : 'none');
+        LAYERS[kind].setVisible?.(map, visible);
       });
     },
     flyTo(point) {

@@ -4,12 +4,16 @@ import type { LiveEntities } from '../liveEntities';
 
 /** One switchable layer of the map: its sources and MapLibre layers, drawn from the live entities. */
 export interface MapLayer {
-  /** MapLibre layer ids, toggled together by the layer switch. */
+  /** MapLibre layer ids, toggled together by the layer switch (none for a layer of DOM markers). */
   readonly layerIds: readonly string[];
   /** Adds sources and layers to a map whose style has loaded. */
   add(map: MapLibreMap): void;
   /** Replaces the layer's data with the current entities. */
   update(map: MapLibreMap, entities: LiveEntities): void;
+  /** Least time between two updates, ms; changes in between are drawn together. Default: every frame. */
+  readonly minRedrawIntervalMs?: number;
+  /** Shows or hides what the layer draws outside MapLibre's layers (DOM markers); `layerIds` are toggled either way. */
+  setVisible?(map: MapLibreMap, visible: boolean): void;
 }
 
 /** A FeatureCollection of `features`. */
