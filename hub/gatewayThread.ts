@@ -103,6 +103,9 @@ async function main(): Promise<void> {
       case 'metrics':
         answer(message.id, 'error' in message ? message.error : undefined, 'families' in message ? message.families : undefined);
         return;
+      case 'signed':
+        answer(message.id, 'error' in message ? message.error : undefined, 'token' in message ? message.token : undefined);
+        return;
       case 'checked':
         answer(message.id, message.error);
         return;
@@ -141,7 +144,8 @@ async function main(): Promise<void> {
     audit,
     subgraphUrls: data.subgraphUrls,
     subgraphSigningSecret: data.subgraphSigningSecret,
-    devIssuer: data.devIssuer,
+    // The key stays in the main thread: development tokens are signed there, one message each.
+    devIssuer: data.devIssuer && (data.devIssuerSigns ? { ...data.devIssuer, sign: (claims) => ask<string>((id) => ({ type: 'sign', id, claims })) } : data.devIssuer),
     metrics,
     readinessChecks,
   });

@@ -3,6 +3,7 @@
  * No implementation here.
  */
 import type { AuditRecordInput } from '../audit/auditRecord';
+import type { DevTokenClaims } from '../auth/createDevIssuer';
 import type { SubscriptionStats } from '../gateway/createGateway';
 import type { DevIssuerKeys } from './createHubAuth';
 import type { HubConfig } from '../config/hubConfig';
@@ -16,6 +17,8 @@ export interface GatewayThreadData {
   readonly subgraphUrls: Readonly<Record<string, string>>;
   readonly subgraphSigningSecret: string;
   readonly devIssuer: DevIssuerKeys | undefined;
+  /** The development issuer's key is in the main thread: the thread's sign-in endpoint signs through `sign` messages. */
+  readonly devIssuerSigns: boolean;
   /**
    * The names of the main thread's readiness checks (each database, the bus), in order: the
    * thread's `/ready` runs each through a `check` message.
@@ -36,6 +39,8 @@ export type FromGatewayThread =
   | { readonly type: 'heap'; readonly requestId: number; readonly heapUsed: number }
   /** Send the main thread's metric families (`/metrics` was scraped); answered by `metrics` with the same id. */
   | { readonly type: 'metrics'; readonly id: number }
+  /** Sign a development token (`POST /auth/dev/token`) with the issuer's key, which stays in the main thread; answered by `signed`. */
+  | { readonly type: 'sign'; readonly id: number; readonly claims: DevTokenClaims }
   /** Run the main thread's readiness check `name`; answered by `checked` with the same id. */
   | { readonly type: 'check'; readonly id: number; readonly name: string }
   /**
@@ -52,6 +57,9 @@ export type ToGatewayThread =
   /** The main thread's families (as `Registry.getMetricsAsJSON()`), or why they could not be read. */
   | { readonly type: 'metrics'; readonly id: number; readonly families: ThreadMetrics }
   | { readonly type: 'metrics'; readonly id: number; readonly error: string }
+  /** The token `sign` `id` asked for, or why it could not be signed. */
+  | { readonly type: 'signed'; readonly id: number; readonly token: string }
+  | { readonly type: 'signed'; readonly id: number; readonly error: string }
   /** Check `id` passed, or failed with `error` (the reason `/ready` names). */
   | { readonly type: 'checked'; readonly id: number; readonly error?: string | undefined }
   | { readonly type: 'stats'; readonly requestId: number }

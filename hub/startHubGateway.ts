@@ -2,6 +2,7 @@ import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { DevTokenClaims } from '../auth/createDevIssuer';
 import type { AuditSink } from '../gateway/audit/createAuditPlugin';
 import type { SubscriptionStats } from '../gateway/createGateway';
 import type { HubMetrics } from '../observability/createHubMetrics';
@@ -68,6 +69,7 @@ async function startGatewayThread(options: HubGatewayOptions): Promise<HubGatewa
     subgraphUrls: options.subgraphUrls,
     subgraphSigningSecret: options.subgraphSigningSecret,
     devIssuer: options.devIssuer && { issuer: options.devIssuer.issuer, jwks: options.devIssuer.jwks },
+    devIssuerSigns: options.devIssuer?.sign !== undefined,
     readinessChecks: [...checks.keys()],
   };
   // The hub runs from TypeScript sources through tsx (npm start, jest): the thread registers it first.
@@ -139,6 +141,9 @@ async function startGatewayThread(options: HubGatewayOptions): Promise<HubGatewa
         return;
       case 'check':
         readiness.check(message.id, message.name);
+        return;
+      case 'sign':
+        signFor(options.devIssuer, message.id, message.claims, send);
         return;
       case 'abandon':
         readiness.abort(message.id);
@@ -248,4 +253,17 @@ function answerReadiness(checks: ReadonlyMap<string, ReadinessCheck>, send: (mes
       running.delete(id);
     },
   };
+}
+
+/** Signs a development token the gateway's thread asked for with the issuer's key, which never leaves this thread. */
+function signFor(devIssuer: HubGatewayOptions['devIssuer'], id: number, claims: DevTokenClaims, send: (message: ToGatewayThread) => void): void {
+  const sign = devIssuer?.sign;
+  if (!sign) {
+    send({ type: 'signed', id, error: 'the hub holds no development issuer key' });
+    return;
+  }
+  sign(claims).then(
+    (token) => send({ type: 'signed', id, token }),
+    (error: unknown) => send({ type: 'signed', id, error: error instanceof Error ? error.message : String(error) }),
+  );
 }

@@ -153,9 +153,12 @@ describe('the development sign-in endpoint (POST /auth/dev/token) of a hub that 
 });
 
 describe('the endpoint when the gateway runs in its own thread (GATEWAY_THREAD=worker)', () => {
-  it('signs with the issuer\'s key read again from AUTH_DEV_KEY_FILE, and audits through the hub\'s thread', async () => {
+  it.each([
+    ['a key file', true],
+    ['the key in memory (AUTH_DEV_KEY_FILE=memory)', false],
+  ])('signs in the hub\'s thread, which keeps the issuer\'s key (%s), and audits there', async (_keyKind, inFile) => {
     const keyDirectory = mkdtempSync(join(tmpdir(), 'rtcc-dev-key-'));
-    const hub = await startTestHub(target, { env: { GATEWAY_THREAD: 'worker', AUTH_DEV_KEY_FILE: join(keyDirectory, 'dev-issuer-key.json') } });
+    const hub = await startTestHub(target, { env: { GATEWAY_THREAD: 'worker', AUTH_DEV_KEY_FILE: inFile ? join(keyDirectory, 'dev-issuer-key.json') : 'memory' } });
     try {
       const before = (await tokenRecords(hub)).length;
       const { status, body } = await postToken(hub, JSON.stringify({ role: 'operator', subject: 'threaded-operator' }));
