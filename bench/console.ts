@@ -13,6 +13,7 @@ import { hasChromium } from '../console/launchHeadlessChromium';
 import { formatConsoleReport } from './console/formatConsoleReport';
 import { type ConsoleBenchSettings, SMALL_CITY, readConsoleBenchSettings } from './console/readConsoleBenchSettings';
 import { type ScenarioPlan, type ScenarioResult, runConsoleScenario } from './console/runConsoleScenario';
+import { runBenchmark } from './runBenchmark';
 
 const began = Date.now();
 const log = (line: string) => console.log(`[bench +${((Date.now() - began) / 1000).toFixed(1)}s] ${line}`);
@@ -58,10 +59,4 @@ async function main(): Promise<void> {
   clearTimeout(watchdog);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error('[bench] failed:', error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

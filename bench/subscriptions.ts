@@ -15,6 +15,7 @@ import { readSubscriptionBenchSettings } from './subscriptions/readSubscriptionB
 import { type PathResult, runPath } from './subscriptions/runPath';
 import { type ClientProcess, startClientProcess } from './subscriptions/startClientProcess';
 import { type SubscriptionHub, startSubscriptionHub } from './subscriptions/startSubscriptionHub';
+import { runBenchmark } from './runBenchmark';
 
 const began = Date.now();
 const log = (line: string) => console.log(`[bench +${((Date.now() - began) / 1000).toFixed(1)}s] ${line}`);
@@ -61,10 +62,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error('[bench] failed:', error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

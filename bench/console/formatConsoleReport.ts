@@ -3,6 +3,7 @@ import type { ConsoleWindow, PageMetrics } from './measureConsoleWindow';
 import { FLAT_HEAP_MB_PER_MINUTE, FRAME_BUDGET_MS, type ConsoleBenchSettings } from './readConsoleBenchSettings';
 import type { ScenarioResult } from './runConsoleScenario';
 import { slope, summariseFrames } from './summariseSeries';
+import { mb, ms, table } from '../reportTable';
 
 /** A measured window with the city it ran on, for the tables. */
 interface Row {
@@ -223,13 +224,4 @@ function busyShare(window: ConsoleWindow, field: 'taskSeconds' | 'scriptSeconds'
 
 const describe = (counts: Record<string, number>) => Object.entries(counts).map(([kind, count]) => `${count} ${kind}`).join(', ');
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const format = (cells: readonly string[]) =>
-    `  ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ')}`;
-  return [format(header), format(widths.map((width) => '-'.repeat(width))), ...rows.map(format)];
-}
-
-const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const signedMb = (bytes: number) => `${bytes >= 0 ? '+' : ''}${(bytes / 2 ** 20).toFixed(2)} MB`;

@@ -6,6 +6,7 @@ import type { FleetFeed, FleetFeedCounts } from './createFleetFeed';
 import type { ConsolePage } from './openConsolePage';
 import type { PageProbeReading } from './pageProbeScript';
 import { type ChromiumProcesses, chromiumLoadBetween, readChromiumProcesses } from './readChromiumProcesses';
+import { mb } from '../reportTable';
 
 /** The page's DevTools Performance metrics the report uses, at one moment. */
 export interface PageMetrics {
@@ -163,4 +164,3 @@ function diffCounts(before: FleetFeedCounts | undefined, after: FleetFeedCounts 
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;

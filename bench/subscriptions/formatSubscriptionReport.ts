@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { KindSummary, ProcessLoad, SubscriptionKind } from './clientProtocol';
 import type { SubscriptionBenchSettings } from './readSubscriptionBenchSettings';
 import { type PathResult, describeState } from './runPath';
+import { mb, ms, table } from '../reportTable';
 
 const KIND_LABEL: Readonly<Record<SubscriptionKind, string>> = { position: 'unitPositions', call: 'callReceived' };
 
@@ -179,13 +180,4 @@ function formatOthers(hub: ProcessLoad | null, clients: ProcessLoad | null): str
   return others === null ? 'n/a' : `${others.toFixed(2)} cores`;
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const format = (cells: readonly string[]) =>
-    `  ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ')}`;
-  return [format(header), format(widths.map((width) => '-'.repeat(width))), ...rows.map(format)];
-}
-
-const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;

@@ -14,6 +14,7 @@ import type { SubscriptionBenchSettings } from './readSubscriptionBenchSettings'
 import type { ClientProcess } from './startClientProcess';
 import { GATEWAY_SIGNATURE_HEADER, GATEWAY_SIGNATURE_PARAM, createGatewaySigner, signHttpRequest } from '../../wire/gatewaySignature';
 import type { SubscriptionHub } from './startSubscriptionHub';
+import { mb } from '../reportTable';
 
 /** The hub's view of its subscriptions at one moment. */
 export interface HubSubscriptionState {
@@ -223,7 +224,6 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Pr
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The gateway wants a stated purpose (the enriched call selects stream URLs, restricted); the rest is per console. */
