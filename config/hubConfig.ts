@@ -374,7 +374,7 @@ export const HUB_SETTINGS = {
   simCallsPerMinute: define('SIM_CALLS_PER_MINUTE', '4', 'Mean rate of simulated 911 calls.', positiveNumber),
   simHistoryMinutes: define('SIM_HISTORY_MINUTES', '60', 'How much of its past the simulated city brings when it starts, in minutes: that hour\'s calls, incidents in every state and unit positions (a trail of one fix a minute) are played through the same adapters, each at its own time, before the hub reports ready, and the first new call rings within 20 s. On kept data (a restart) the city goes on from the hub\'s latest call, incident or fix when that is more recent, so only the time in between is played. A busy city goes back no further than 500 calls (at SIM_CALLS_PER_MINUTE) and keeps at most 5,000 fixes in its trails. 0: the city starts empty, as of now.', count),
   simTickMs: define('SIM_TICK_MS', '1000', 'How often the simulator advances and emits, in milliseconds.', positiveInteger),
-  simPositionIntervalMs: define('SIM_POSITION_INTERVAL_MS', '2000', 'How often each simulated unit reports a position fix, in milliseconds.', positiveInteger),
+  simPositionIntervalMs: define('SIM_POSITION_INTERVAL_MS', '2000', 'How often each simulated unit reports a position fix, in milliseconds; the simulation steps once a simulated second, so below 1000 a unit still reports once a second (`npm run bench:console` sends its own 10 Hz fleet for that).', positiveInteger),
   retentionPurgeIntervalMs: define(
     'RETENTION_PURGE_INTERVAL_MS',
     '3600000',
