@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { CloseCode, handleProtocols } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
+import { formattedHubError } from '../../errors/hubErrors';
 import { type TextParts, encodeTextFrames } from './encodeTextFrames';
 
 /** Largest WebSocket message a client may send by default (a subscribe message carries the document). */
@@ -136,6 +137,6 @@ export function bindWebSocketServer(options: WebSocketBindingOptions): WebSocket
 
 /** Answers an upgrade request the gateway does not take, with the reason in a JSON body, and closes the connection. */
 function refuseUpgrade(raw: Duplex, status: number, statusText: string, reason: string): void {
-  const body = JSON.stringify({ errors: [{ message: `Upgrade refused: ${reason}`, extensions: { code: 'BAD_REQUEST', status } }] });
+  const body = JSON.stringify({ errors: [formattedHubError('BAD_REQUEST', `Upgrade refused: ${reason}`, { status })] });
   raw.end(`HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
