@@ -4,6 +4,7 @@ import type { Area } from '../geo/areaContains';
 import { parseArea } from '../geo/parseArea';
 import type { DevIssuer, DevTokenClaims } from './createDevIssuer';
 import { ROLES } from './roles';
+import { escapeInvisible, quoteUntrusted } from '../errors/quoteUntrusted';
 
 /** Who may ask the development issuer for a token over HTTP (AUTH_DEV_TOKEN_ENDPOINT). */
 export type DevTokenEndpointAccess = 'loopback' | 'any' | 'off';
@@ -228,29 +229,6 @@ function findRepeatedKey(text: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Longest stretch of a caller's text a refusal repeats, in characters. */
-const ECHO_LIMIT = 64;
-
-/** Controls, format characters (bidi overrides, zero-width joiners, BOM), line and paragraph separators. */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
-
-/**
- * A caller's text as a refusal may repeat it: quoted, cut to {@link ECHO_LIMIT} characters, with
- * every invisible character written as a `\u` escape, so that a message shows what was sent and
- * cannot reorder or hide the text around it on the reader's screen.
- */
-function quoteUntrusted(text: string): string {
-  const characters = Array.from(text);
-  const shown = characters.length > ECHO_LIMIT ? `${characters.slice(0, ECHO_LIMIT).join('')}…` : text;
-  const quoted = escapeInvisible(JSON.stringify(shown));
-  return characters.length > ECHO_LIMIT ? `${quoted} (${characters.length} characters)` : quoted;
-}
-
-/** `text` with each invisible character as `\uXXXX` (both halves of one beyond U+FFFF). */
-function escapeInvisible(text: string): string {
-  return text.replace(INVISIBLE, (found) => Array.from({ length: found.length }, (_, index) => `\\u${found.charCodeAt(index).toString(16).padStart(4, '0')}`).join(''));
 }
 
 /** A value of any JSON type as a refusal may repeat it: strings quoted, lists and objects only named. */

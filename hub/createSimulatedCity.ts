@@ -90,7 +90,8 @@ const everyMs = (ms: number, fn: () => void) => {
  * With SIM_HISTORY_MINUTES, the city starts that long ago: `start` plays its past through the
  * same road as live events (the adapter's sink, or the vendor protocols), each event at its own
  * time, before the hub reports ready; until then the simulation's clock is held where it is, so
- * that no tick runs ahead of the history.
+ * that no tick runs ahead of the history. On a hub that kept its data, the past begins where that
+ * data ends when that is later (`CitySimulation.beginLater`): a restart lives only the gap.
  */
 export async function createSimulatedCity(config: HubConfig, logger: Logger, clock: SimulatedCityClock = {}): Promise<SimulatedCity> {
   const { now = () => new Date(), schedule = everyMs } = clock;
