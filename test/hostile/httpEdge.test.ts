@@ -87,6 +87,23 @@ describe('hostile HTTP at the hub\'s edge', () => {
     expect({ status: once.status, body: JSON.parse(once.body.toString()) }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
   });
 
+  it('refuses hostile WebSocket upgrades with a reason and stays up: a target that is no URL, NUL in it, a huge one, another protocol, a flood', async () => {
+    const upgrade = (target: string, protocol = 'websocket') =>
+      rawRequest(`GET ${target} HTTP/1.1`, ['Connection: Upgrade', `Upgrade: ${protocol}`, 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==']);
+    const cases: [string, Buffer][] = [
+      ['no URL', upgrade('http://[::1')],
+      ['NUL in the target', upgrade('/graphql%00/x')],
+      // Past Node's 16 KiB of head: 431 before any upgrade handler runs (a long but smaller one is a valid upgrade).
+      ['a 20 KB target', upgrade(`/graphql?${'a'.repeat(20_000)}`)],
+      ['h2c', upgrade('/graphql', 'h2c')],
+      ['another path', upgrade('/elsewhere')],
+    ];
+    for (const [label, request] of cases) expectRefusedWithReason(label, await sendRaw(origin, request));
+    const flood = await Promise.all(Array.from({ length: 200 }, () => sendRaw(origin, upgrade('http://[::1'))));
+    expect(new Set(flood.map((answer) => answer.status))).toEqual(new Set([400]));
+    await expectHubHealthy(hub);
+  });
+
   it(`answers requests that stop arriving with 408 and the reason within the request timeout (${REQUEST_TIMEOUT_MS / 1000} s), serving others meanwhile`, async () => {
     const stalled = [
       // Headers that never end.
