@@ -82,7 +82,10 @@ export interface ProtocolSimulatorStatus {
 }
 
 export interface ProtocolSimulator {
-  /** Opens the call feed server and the ONVIF devices (if any), so that their URLs are known before the hub starts. Idempotent. */
+  /**
+   * Opens the call feed server and the ONVIF devices (if any), so that their URLs are known before
+   * the hub starts, and writes the first camera inventory file. Idempotent.
+   */
   listen(): Promise<void>;
   /** `ws://host:port/` of the call feed; throws before `listen` or when the feed is off. */
   callFeedUrl(): string;
@@ -244,6 +247,17 @@ export function createProtocolSimulator(options: ProtocolSimulatorOptions): Prot
     listen: async () => {
       await callFeed?.listen();
       await onvif?.listen();
+      // The VMS's export is on disk before the hub starts, as a real one would be, so that the
+      // camera-csv adapter imports the cameras when it starts: a hub that reports ready has them.
+      if (cameraCsv && cameras.size === 0) {
+        for (const event of simulation.initialEvents()) {
+          if (event.type !== 'camera.discovered' || onvif?.carries(event.cameraId)) continue;
+          const { eventId: _id, source: _source, occurredAt: _at, type: _type, ...row } = event;
+          cameras.set(event.cameraId, row);
+        }
+        if (cameras.size > 0) cameraCsv.write(() => [...cameras.values()]);
+        await cameraCsv.idle();
+      }
     },
     callFeedUrl() {
       const url = callFeed?.url() ?? '';

@@ -1,0 +1,46 @@
+import pino from 'pino';
+import { readHubConfig } from '../../config/hubConfig';
+import { type ConfiguredHub, createConfiguredHub } from '../../hub/createConfiguredHub';
+import { queryAsSupervisor } from '../support/consoleHub';
+
+const CAMERAS = 30;
+const ONVIF_CAMERAS = 2;
+
+/**
+ * A hub that reports ready in protocol mode already holds the simulated city's cameras, those of
+ * the camera CSV file and the ONVIF devices alike: the first query a console sends has them. No
+ * history is played, so nothing but the start itself could bring the cameras in time (the CSV
+ * adapter polls its file every two seconds after it started).
+ */
+describe('the simulated city in protocol mode, the moment the hub is ready', () => {
+  let running: ConfiguredHub;
+
+  beforeAll(async () => {
+    running = await createConfiguredHub({
+      config: readHubConfig({
+        ...Object.fromEntries(['PORT', 'CALLS_PORT', 'CAD_PORT', 'AVL_PORT', 'CAMERAS_PORT', 'INGEST_PORT', 'AUDIT_PORT', 'AVL_UDP_PORT', 'EIDO_HTTP_PORT'].map((name) => [name, '0'])),
+        SIM_MODE: 'protocols',
+        SIM_SEED: '5',
+        SIM_UNITS: '3',
+        SIM_CAMERAS: String(CAMERAS),
+        SIM_ONVIF_CAMERAS: String(ONVIF_CAMERAS),
+        SIM_HISTORY_MINUTES: '0',
+        AUTH_DEV_KEY_FILE: 'memory',
+        PGLITE_DATA_DIR: 'memory',
+        RATE_LIMIT_PER_MINUTE: '0',
+      }),
+      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await running?.close();
+  });
+
+  it('lists every camera in its first answer, from the CSV file and the ONVIF devices', async () => {
+    const body = await queryAsSupervisor<{ cameras: { edges: { node: { id: string } }[] } }>(running.hub, '{ cameras(first: 100) { edges { node { id } } } }');
+    expect(body.errors).toBeUndefined();
+    const ids = body.data!.cameras.edges.map(({ node }) => node.id);
+    expect(new Set(ids).size).toBe(CAMERAS);
+    expect(ids.every((id) => id.startsWith('sim-cameras:'))).toBe(true);
+  });
+});
