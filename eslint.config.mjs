@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
  * test/lint/layers.test.ts checks every pair of rooms against it.
  */
 const FOUNDATIONS = ['errors', 'geo', 'contract', 'config', 'storage', 'http', 'wire', 'schema', 'observability'];
-const SERVICES = ['auth', 'bus', 'retention', 'audit', 'ingest'];
+const SERVICES = ['auth', 'bus', 'retention', 'audit', 'ingest', 'notifications'];
 const PRODUCT = {
   // Foundations: shared vocabulary and plumbing; they know nothing of what is built on them.
   errors: [],
@@ -30,6 +30,8 @@ const PRODUCT = {
   retention: FOUNDATIONS,
   audit: [...FOUNDATIONS, 'retention'],
   ingest: [...FOUNDATIONS, 'bus', 'retention', 'audit'],
+  // How camera owners are told of footage requests: the port and its adapters (outbox, email, SMS).
+  notifications: FOUNDATIONS,
   // Parts: none imports another part (wire/ and schema/ are what the gateway and the subgraphs agree on).
   adapters: ['errors', 'geo', 'contract', 'config', 'storage', 'http', 'auth', 'audit'],
   simulator: ['errors', 'geo', 'contract', 'config', 'http'],
