@@ -44,6 +44,15 @@ const regularExpression = (raw: string) => {
     throw new Error(`is not a regular expression: ${(error as Error).message}`);
   }
 };
+/** An IANA time zone name the runtime knows (Intl). */
+const timeZone = (raw: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: raw });
+  } catch {
+    throw new Error('is not an IANA time zone this runtime knows (e.g. America/Chicago)');
+  }
+  return raw;
+};
 const logLevel = (raw: string) => {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw)) {
     throw new Error('must be one of fatal, error, warn, info, debug, trace, silent');
@@ -81,6 +90,7 @@ export const HUB_SETTINGS = {
   camerasPort: define('CAMERAS_PORT', '4004', 'Port of the cameras subgraph (0 picks a free one).', port),
   ingestPort: define('INGEST_PORT', '4005', 'Port of the ingest subgraph: adapter status and dead letters (0 picks a free one).', port),
   auditPort: define('AUDIT_PORT', '4006', 'Port of the audit subgraph: the audit trail, for auditors (0 picks a free one).', port),
+  communityPort: define('COMMUNITY_PORT', '4007', 'Port of the community subgraph: Community Connect\'s owners, registrations, sharing terms and footage requests (0 picks a free one). The gateway relays its public routes (`/community/…`) on PORT.', port),
   databaseUrl: define(
     'DATABASE_URL',
     undefined,
@@ -417,11 +427,46 @@ export const HUB_SETTINGS = {
   readyCheckTimeoutMs: define('READY_CHECK_TIMEOUT_MS', '2000', 'How long `/ready` waits for each of its checks (each database, the bus, each subgraph\'s `/health`) before it counts that one as not ready.', positiveInteger),
   otelExporterOtlpEndpoint: define('OTEL_EXPORTER_OTLP_ENDPOINT', undefined, 'OpenTelemetry collector base URL: traces are exported over OTLP/HTTP to `<url>/v1/traces`. Unset: tracing is off (no SDK started).', url),
   otelServiceName: define('OTEL_SERVICE_NAME', 'rtcc-hub', 'The `service.name` of the hub\'s trace spans.', text),
+  // Community Connect (#13)
+  hubPublicUrl: define(
+    'HUB_PUBLIC_URL',
+    undefined,
+    'The hub\'s address as browsers and owners\' alarm systems reach it (e.g. `https://rtcc.example.gov`): signed links and webhook URLs are absolute under it. Unset: they are paths on the hub\'s own origin (`/community/…`).',
+    (raw) => url(raw).replace(/\/+$/, ''),
+  ),
+  agencyTimeZone: define('AGENCY_TIME_ZONE', 'America/Chicago', 'IANA time zone of the agency: owners\' weekly sharing schedules are read in it.', timeZone),
+  communityLinkSecret: define(
+    'COMMUNITY_LINK_SECRET',
+    undefined,
+    'Secret (at least 32 characters) the hub signs its short-lived links with (live video, clip upload and download; HMAC-SHA256). Unset: a random secret per process (links die with the process; set one shared secret when several replicas serve links).',
+    signingSecret,
+  ),
+  communityLinkTtlSeconds: define('COMMUNITY_LINK_TTL_SECONDS', '60', 'How long a signed live-video link works (a fresh one comes with every query); sharing that ends cuts it sooner.', (raw) => integerIn(raw, 5, 3600)),
+  communityAlarmMinutes: define('COMMUNITY_ALARM_MINUTES', '30', 'Minutes an owner\'s alarm opens live sharing for, when their terms do not say (ALARM mode).', (raw) => integerIn(raw, 1, 1440)),
+  communityAccessSweepMs: define('COMMUNITY_ACCESS_SWEEP_MS', '1000', 'How often the community subgraph looks for live access that opened or closed by the clock (a schedule window, an alarm\'s end) and for footage requests that expired.', (raw) => integerIn(raw, 100, 60_000)),
+  communityRelayPrivateAddresses: define(
+    'COMMUNITY_RELAY_PRIVATE_ADDRESSES',
+    'auto',
+    'Let signed links relay video from owners\' cameras at private, loopback or link-local addresses. `auto`: only while the simulated city runs (its cameras are on this machine); off otherwise, so that an owner\'s URL cannot make the hub a proxy into the city\'s network.',
+    (raw) => (raw === 'auto' ? null : flag(raw)),
+  ),
+  communityFootageMaxWindowMinutes: define('COMMUNITY_FOOTAGE_MAX_WINDOW_MINUTES', '120', 'Longest time window one footage request may ask for, in minutes.', (raw) => integerIn(raw, 1, 24 * 60)),
+  communityFootageRequestTtlHours: define('COMMUNITY_FOOTAGE_REQUEST_TTL_HOURS', '72', 'Hours a footage request stays open for its owner to answer and upload; then it expires.', (raw) => integerIn(raw, 1, 24 * 90)),
+  communityFootageMaxBytes: define('COMMUNITY_FOOTAGE_MAX_BYTES', '52428800', 'Largest clip an owner may upload, in bytes (default 50 MiB).', (raw) => integerIn(raw, 1024, 2 ** 31 - 1)),
+  communityNotifier: define(
+    'COMMUNITY_NOTIFIER',
+    'outbox',
+    'How owners are told of footage requests: `outbox` (development: messages kept and shown at `/community/outbox`, to loopback callers), `log` (written to the log, ids only), `off`. Email and SMS adapters take a transport the agency supplies (README).',
+    (raw) => {
+      if (raw !== 'outbox' && raw !== 'log' && raw !== 'off') throw new Error('must be outbox, log or off');
+      return raw;
+    },
+  ),
   logLevel: define('LOG_LEVEL', 'info', 'pino log level: fatal, error, warn, info, debug, trace or silent.', logLevel),
 } as const;
 
 type Settings = typeof HUB_SETTINGS;
-type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'eidoSourceSecrets' | 'eidoPollAuthorization' | 'callFeedUrl' | 'callFeedApiKey' | 'onvifDevicesFile' | 'persistedOperationsFile' | 'subgraphSigningSecret' | 'metricsToken' | 'otelExporterOtlpEndpoint';
+type Optional = 'databaseUrl' | 'pgliteDataDir' | 'schemaPrefix' | 'natsUrl' | 'eidoPollUrl' | 'eidoCodeTable' | 'eidoSourceSecrets' | 'eidoPollAuthorization' | 'callFeedUrl' | 'callFeedApiKey' | 'onvifDevicesFile' | 'persistedOperationsFile' | 'subgraphSigningSecret' | 'metricsToken' | 'otelExporterOtlpEndpoint' | 'hubPublicUrl' | 'communityLinkSecret';
 
 /** The hub's configuration, parsed and validated. */
 export type HubConfig = {
@@ -449,5 +494,7 @@ export function readHubConfig(env: Readonly<Record<string, string | undefined>> 
   if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   // A development hub (its own issuer) shows its schema to the explorer; a production one does not.
   config.introspectionEnabled ??= config.authIssuer === undefined;
+  // The simulated city's cameras are on this machine; a real city's owners' cameras are not.
+  config.communityRelayPrivateAddresses ??= config.simulator;
   return config as HubConfig;
 }
