@@ -43,6 +43,11 @@ export interface ProgramDirectory {
   /** The approved (or withdrawn, kept) community camera, or null: unknown, pending, rejected, erased. */
   cameraOf(cameraId: string): Promise<ProgramCamera | null>;
   contactOf(ownerId: string): Promise<ProgramOwnerContact | null>;
+  /**
+   * Every registered camera that is not erased (pending, approved, rejected, withdrawn), for the
+   * program view (`communityProgram`): counts by level, area and status. Ids and points only are used.
+   */
+  programCameras(): Promise<readonly ProgramCamera[]>;
 }
 
 /** Signs and checks the hub's short-lived links (`/community/...`): media, uploads, downloads. */
