@@ -21,6 +21,14 @@ export const AUDIT_KINDS = [
   'request-refused',
   /** Vendor input refused at the door: an unauthenticated EIDO POST, an AVL datagram from an address not allowed. */
   'ingest-refused',
+  /** Community Connect: a signed live-video link used (relayed) or refused. */
+  'media-link',
+  /** Community Connect: an owner's alarm webhook called, accepted or refused. */
+  'alarm',
+  /** Community Connect: a footage clip stored (chain of custody) or downloaded. */
+  'evidence',
+  /** Community Connect: a message sent to a camera owner (or its failure). */
+  'notification',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -3,7 +3,7 @@ export * from './auditRecord';
 export { auditMigrations, AUDIT_MINIMUM_RETENTION_DAYS } from './auditMigrations';
 export { type AuditLog, type AuditLogOptions, type PurgeActor, createAuditLog } from './createAuditLog';
 export { verifyAuditChain } from './verifyAuditChain';
-export { REDACTED, redactVariables } from './redactVariables';
+export { REDACTED, redactKeysMatching, redactVariables } from './redactVariables';
 export { hashDocument } from './hashDocument';
 export { GENESIS_HASH, MAX_AUDIT_JSON_DEPTH, canonicalAuditRecord, hashAuditRecord } from './canonicalAuditRecord';
 export { type JsonBounds, type JsonMeasure, measureJson } from './measureJson';

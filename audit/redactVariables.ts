@@ -32,3 +32,20 @@ function redactAt(key: string, value: unknown, patterns: readonly string[][]): u
   if (value !== null && typeof value === 'object') return redactObject(value as Record<string, unknown>, rests);
   return value;
 }
+
+/**
+ * A copy of `variables` with the value of every key that `restricted` matches replaced by
+ * {@link REDACTED}, at any depth (`input.contact.phone` as well as `phone`), so that an input
+ * object cannot carry a restricted value past the name check. Arrays are walked element by element.
+ */
+export function redactKeysMatching(variables: Readonly<Record<string, unknown>> | null | undefined, restricted: RegExp): Record<string, unknown> | null {
+  if (variables === null || variables === undefined) return null;
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (value === null || typeof value !== 'object') return value;
+    const copy: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) copy[key] = restricted.test(key) ? REDACTED : walk(inner);
+    return copy;
+  };
+  return walk(variables) as Record<string, unknown>;
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertNever } from '../errors/assertNever';
 import type { Area } from '../geo/areaContains';
@@ -110,13 +111,18 @@ export function createDevTokenRoutes(options: DevTokenRoutesOptions): (app: Fast
   };
 }
 
+/** A fresh owner id for a development sign-up: `owner-` and 16 hex digits. */
+function randomOwnerId(): string {
+  return `owner-${randomBytes(8).toString('hex')}`;
+}
+
 /**
- * Validates a token request: `{ role, subject?, geofence? (officer), cameraOwner? (camera-owner), department? }`.
+ * Validates a token request (a `camera-owner` request without `cameraOwner` signs a new owner up, with a fresh id): `{ role, subject?, geofence? (officer), cameraOwner? (camera-owner), department? }`.
  * A body that names a key twice is refused (JSON.parse would keep the last, so
  * `{"role":"auditor","role":"operator"}` would read as an operator); the geofence signed is the
  * area `parseArea` validated, rebuilt as an AreaInput, never the object as sent.
  */
-export function readTokenRequest(body: unknown): DevTokenClaims & { readonly roles: readonly [string] } {
+export function readTokenRequest(body: unknown, newOwnerId: () => string = randomOwnerId): DevTokenClaims & { readonly roles: readonly [string] } {
   if (typeof body !== 'string' || body.trim() === '') throw new DevTokenRefusal(400, 'send a JSON object, e.g. {"role":"operator"}');
   let parsed: unknown;
   try {
@@ -143,11 +149,14 @@ export function readTokenRequest(body: unknown): DevTokenClaims & { readonly rol
   for (const [name, value] of [['cameraOwner', cameraOwner], ['department', department]] as const) {
     if (value !== undefined && (typeof value !== 'string' || !LABEL.test(value))) throw new DevTokenRefusal(400, `${name} must be 1 to 64 letters, digits, spaces and . _ @ -`);
   }
+  // A camera owner who names no owner id signs up: a new owner of the program, their own subject too.
+  const signingUp = role === 'camera-owner' && cameraOwner === undefined;
+  const owner = signingUp ? newOwnerId() : cameraOwner;
   return {
-    subject: typeof subject === 'string' ? subject : `dev-${role}`,
+    subject: typeof subject === 'string' ? subject : signingUp ? (owner as string) : `dev-${role}`,
     roles: [role],
     ...(area !== undefined ? { geofence: areaInputOf(area) } : {}),
-    ...(typeof cameraOwner === 'string' ? { cameraOwner } : {}),
+    ...(typeof owner === 'string' ? { cameraOwner: owner } : {}),
     ...(typeof department === 'string' ? { department } : {}),
   };
 }

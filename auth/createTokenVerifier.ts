@@ -98,7 +98,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       scopes,
       geofence,
       geofenceInput: payload.geofence ?? null,
-      cameraOwner: stringClaim(payload.camera_owner),
+      // A resident identity provider knows nothing of the program's owner ids: without the claim, a camera owner is their subject.
+      cameraOwner: stringClaim(payload.camera_owner) ?? (roles.includes('camera-owner') ? (payload.sub ?? null) : null),
       department: stringClaim(payload.department),
       tokenId: stringClaim(payload.jti) ?? createHash('sha256').update(token).digest('hex').slice(0, 32),
       expiresAt: (payload.exp ?? 0) * 1000,

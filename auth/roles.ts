@@ -34,6 +34,12 @@ export const SCOPES = {
   devicesAdmin: 'devices:admin',
   /** The audit log. */
   auditRead: 'audit:read',
+  /** Community Connect, as an owner: their profile, registrations, terms and the footage requests for their cameras (rows limited to the owner's). */
+  communityOwn: 'community:own',
+  /** Community Connect, as police staff: verifying and approving registrations, the program view. */
+  communityReview: 'community:review',
+  /** Asking community camera owners for footage, and downloading the clips they upload. */
+  footageRequest: 'footage:request',
 } as const;
 
 export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
@@ -49,6 +55,7 @@ const OPERATOR_SCOPES: readonly Scope[] = [
   SCOPES.cameraVideo,
   SCOPES.cameraControl,
   SCOPES.ingestRead,
+  SCOPES.footageRequest,
 ];
 
 /** The roles of the hub and their scopes (README "Who may see what"). */
@@ -63,15 +70,16 @@ export const ROLE_SCOPES: Readonly<Record<string, readonly Scope[]>> = {
     SCOPES.unitsRead,
     SCOPES.camerasRead,
     SCOPES.cameraVideo,
+    SCOPES.footageRequest,
   ],
-  /** Supervisor: an operator who also manages devices, dead letters and community contacts. */
-  supervisor: [...OPERATOR_SCOPES, SCOPES.ownerContacts, SCOPES.ingestReplay, SCOPES.devicesAdmin],
+  /** Supervisor: an operator who also manages devices, dead letters, community contacts and the Community Connect program. */
+  supervisor: [...OPERATOR_SCOPES, SCOPES.ownerContacts, SCOPES.ingestReplay, SCOPES.devicesAdmin, SCOPES.communityReview],
   /** Auditor: the audit log only. */
   auditor: [SCOPES.auditRead],
   /** City partner (other departments): minimised incidents only. */
   partner: [SCOPES.partnerIncidents],
-  /** Community camera owner: their own cameras (and their video) only. */
-  'camera-owner': [SCOPES.ownCameras, SCOPES.cameraVideo],
+  /** Community camera owner: their own cameras (and their video), registrations and footage requests only. */
+  'camera-owner': [SCOPES.ownCameras, SCOPES.cameraVideo, SCOPES.communityOwn],
   /** Adapter service account: ingest only. */
   adapter: [SCOPES.ingestRead],
 };

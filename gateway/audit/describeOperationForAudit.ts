@@ -2,7 +2,7 @@ import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import type { AuditKind, AuditOutcome, AuditRecordInput } from '../../audit/auditRecord';
 import { hashDocument } from '../../audit/hashDocument';
 import { measureJson } from '../../audit/measureJson';
-import { redactVariables } from '../../audit/redactVariables';
+import { redactKeysMatching } from '../../audit/redactVariables';
 import { visit } from '../authorization/applyFieldAccess';
 import type { CheckedOperation } from '../authorization/createAccessControl';
 import type { GatewayContext } from '../gatewayContext';
@@ -17,8 +17,12 @@ const MAX_RECORD_IDS = 1000;
  */
 const KEPT_VARIABLES = { maxDepth: 32, maxValues: 2000, maxTextLength: 64 * 1024 } as const;
 
-/** Variable names whose values are redacted in the audit log wherever they appear. */
-const RESTRICTED_VARIABLE = /callback|phone|caller|name|address|narrative|email|contact|ani/i;
+/**
+ * Variable and input field names whose values are redacted in the audit log wherever they
+ * appear, at any depth: identities and contacts, free text, and a community camera's own
+ * addresses (`streamUrl`, `snapshotUrl`: the hub hands out only signed links to them).
+ */
+const RESTRICTED_VARIABLE = /callback|phone|caller|name|address|narrative|email|contact|ani|url|note|message|secret/i;
 
 /** Error codes that mean the caller was refused rather than that something failed. */
 const DENIAL_CODES = new Set(['UNAUTHENTICATED', 'LOCKED_OUT', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'RATE_LIMITED', 'QUERY_TOO_DEEP', 'QUERY_TOO_COSTLY', 'DOCUMENT_TOO_LARGE', 'INTROSPECTION_DISABLED', 'OPERATION_NOT_ALLOWED', 'PERSISTED_OPERATION_NOT_FOUND', 'VARIABLES_REFUSED', 'PURPOSE_INVALID', 'PURPOSE_UNKNOWN_INCIDENT']);
@@ -56,7 +60,7 @@ export function describeOperationForAudit(input: {
   const measured = input.variables ? measureJson(input.variables, KEPT_VARIABLES) : null;
   const variables =
     input.variables && !measured?.exceeded
-      ? redactVariables(input.variables, Object.keys(input.variables).filter((name) => RESTRICTED_VARIABLE.test(name)))
+      ? redactKeysMatching(input.variables, RESTRICTED_VARIABLE)
       : null;
   const omitted = measured?.exceeded
     ? { variablesOmitted: `too large to keep: ${measured.depth}+ levels deep, ${measured.values}+ values, ${measured.textLength}+ characters` }

@@ -1,4 +1,4 @@
-import { REDACTED, hashDocument, redactVariables } from '../../audit';
+import { REDACTED, hashDocument, redactKeysMatching, redactVariables } from '../../audit';
 
 describe('redactVariables', () => {
   const variables = {
@@ -24,6 +24,24 @@ describe('redactVariables', () => {
     expect(redactVariables({ list: ['a', 'b'] }, ['list.1'])).toEqual({ list: ['a', REDACTED] });
     expect(redactVariables(null, ['x'])).toBeNull();
     expect(redactVariables(undefined, ['x'])).toBeNull();
+  });
+});
+
+describe('redactKeysMatching', () => {
+  it('redacts every key the pattern matches at any depth, in objects and arrays, and leaves the rest and the input as they were', () => {
+    const input = {
+      input: { name: 'Rosa\'s Garage', point: { lat: 33.4, lon: -111.8 }, contact: { phone: '480-555-0142' }, streamUrl: 'http://10.0.0.5/video', level: 'INTEGRATED' },
+      windows: [{ day: 'MONDAY', note: 'back door' }],
+      cameraId: 'community:reg-1',
+    };
+    const before = structuredClone(input);
+    expect(redactKeysMatching(input, /name|contact|url|note/i)).toEqual({
+      input: { name: REDACTED, point: { lat: 33.4, lon: -111.8 }, contact: REDACTED, streamUrl: REDACTED, level: 'INTEGRATED' },
+      windows: [{ day: 'MONDAY', note: REDACTED }],
+      cameraId: 'community:reg-1',
+    });
+    expect(input).toEqual(before);
+    expect(redactKeysMatching(null, /x/)).toBeNull();
   });
 });
 

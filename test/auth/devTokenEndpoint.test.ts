@@ -59,9 +59,11 @@ describe('the development sign-in endpoint (POST /auth/dev/token) of a hub that 
   it.each(ROLES)('hands out a %s token that /graphql accepts, with the role\'s rights', async (role) => {
     const { status, body } = await postToken(hub, JSON.stringify({ role }));
     expect(status).toBe(200);
-    expect(body).toEqual({ token: expect.any(String), expiresAt: expect.any(String), role, subject: `dev-${role}` });
+    // A camera owner who names no owner id signs up: their subject is their new owner id.
+    const subject = role === 'camera-owner' ? expect.stringMatching(/^owner-[0-9a-f]{16}$/) : `dev-${role}`;
+    expect(body).toEqual({ token: expect.any(String), expiresAt: expect.any(String), role, subject });
     const token = String(body.token);
-    expect(claimsOf(token)).toMatchObject({ iss: DEV_ISSUER, sub: `dev-${role}`, roles: [role] });
+    expect(claimsOf(token)).toMatchObject({ iss: DEV_ISSUER, sub: subject, roles: [role] });
     expect(new Date(String(body.expiresAt)).getTime()).toBe(Number(claimsOf(token).exp) * 1000);
 
     const answer = await hub.post<{ __typename?: string; adapters?: unknown }>('{ __typename adapters { name } }', {}, { authorization: `Bearer ${token}` });
@@ -80,6 +82,17 @@ describe('the development sign-in endpoint (POST /auth/dev/token) of a hub that 
     expect(claimsOf(String(officer.body.token))).toMatchObject({ sub: 'officer.17', geofence });
     const owner = await postToken(hub, JSON.stringify({ role: 'camera-owner', cameraOwner: 'owner-17' }));
     expect(claimsOf(String(owner.body.token))).toMatchObject({ roles: ['camera-owner'], camera_owner: 'owner-17' });
+  });
+
+  it('signs a camera owner up with a fresh owner id when none is named, their subject too', async () => {
+    const first = claimsOf(String((await postToken(hub, JSON.stringify({ role: 'camera-owner' }))).body.token));
+    const second = claimsOf(String((await postToken(hub, JSON.stringify({ role: 'camera-owner' }))).body.token));
+    expect(first.camera_owner).toMatch(/^owner-[0-9a-f]{16}$/);
+    expect(first.sub).toBe(first.camera_owner);
+    expect(second.camera_owner).not.toBe(first.camera_owner);
+    // Naming a subject keeps it; the owner id is still new.
+    const named = claimsOf(String((await postToken(hub, JSON.stringify({ role: 'camera-owner', subject: 'resident.5' }))).body.token));
+    expect(named).toMatchObject({ sub: 'resident.5', camera_owner: expect.stringMatching(/^owner-/) });
   });
 
   it('signs the geofence it validated, rebuilt: a null beside the area and polygon altitudes do not reach the token', async () => {

@@ -71,6 +71,17 @@ describe('row-level rules through the running gateway', () => {
     ]);
   });
 
+  it('a camera owner whose token names no owner id (a resident identity provider\'s) is the owner their subject names', async () => {
+    const query = '{ cameras(first: 50) { edges { node { id } } } }';
+    const token = await hub.token({ subject: 'owner-17', roles: ['camera-owner'] });
+    const { body } = await hub.post<{ cameras: { edges: { node: { id: string } }[] } }>(query, {}, { authorization: `Bearer ${token}` });
+    expect(body.data?.cameras.edges).toEqual([{ node: { id: 'cam-community-1' } }]);
+    // Another subject, another owner: nothing of owner-17's.
+    const stranger = await hub.token({ subject: 'resident-99', roles: ['camera-owner'] });
+    const other = await hub.post<{ cameras: { edges: unknown[] } }>(query, {}, { authorization: `Bearer ${stranger}` });
+    expect(other.body.data?.cameras.edges).toEqual([]);
+  });
+
   it('a supervisor sees every camera and the owners\' contacts', async () => {
     const { body } = await as({ roles: ['supervisor'] }, '{ camera(id: "cam-community-1") { owner { contactName contactPhone contactEmail } } cameras(first: 50) { edges { node { id } } } }');
     expect(body.errors).toBeUndefined();
