@@ -462,6 +462,11 @@ export const HUB_SETTINGS = {
       return raw;
     },
   ),
+  communityFootageLinkTtlSeconds: define('COMMUNITY_FOOTAGE_LINK_TTL_SECONDS', '600', 'How long a footage clip\'s signed upload link (an owner\'s) or download link (an operator\'s) works, in seconds; an upload that started in time may finish later.', (raw) => integerIn(raw, 10, 86_400)),
+  communityFootageMaxAgeDays: define('COMMUNITY_FOOTAGE_MAX_AGE_DAYS', '30', 'How far back a footage request\'s window may start, in days (owners\' recorders overwrite older footage).', (raw) => integerIn(raw, 1, 3650)),
+  // Community Connect (#13): the simulated city's program
+  simCommunity: define('SIM_COMMUNITY', 'true', 'Whether the simulated city runs its Community Connect program: at start its community cameras\' owners sign up and register them through the API (staff approve them; mixed terms: always, a weekly schedule, an alarm, registered only), one owner\'s alarm system calls its webhook now and then, and owners answer footage requests (most approved with a clip, some denied, some left to expire). `false`: the city has no community cameras.', flag),
+  simSnapshotPort: define('SIM_SNAPSHOT_PORT', '4090', 'Port (on 127.0.0.1) of the simulated city\'s camera stills and streams. Kept the same across restarts because community owners register these addresses once and a hub keeps them; when the port is taken the city falls back to a free one (and logs a warning). 0 picks a free one.', port),
   logLevel: define('LOG_LEVEL', 'info', 'pino log level: fatal, error, warn, info, debug, trace or silent.', logLevel),
 } as const;
 
