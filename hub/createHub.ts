@@ -300,6 +300,7 @@ function serveSubgraph(
     host: config.host,
     port,
     requestTimeoutMs: config.httpRequestTimeoutMs,
+    ...(subgraph.publicRoutes ? { publicRoutes: subgraph.publicRoutes } : {}),
   });
 }
 

@@ -35,6 +35,8 @@ export interface SubgraphServerOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
+  /** Routes outside `/graphql`, unguarded (see `Subgraph.publicRoutes`). */
+  readonly publicRoutes?: (app: FastifyInstance) => void | Promise<void>;
 }
 
 export interface SubgraphServer {
@@ -53,7 +55,7 @@ const GRAPHQL_PATH = '/graphql';
  * ({@link CallerContext}).
  */
 export async function createSubgraphServer(options: SubgraphServerOptions): Promise<SubgraphServer> {
-  const { name, schema, createContext, gatewaySignature, logger, host = '127.0.0.1', port = 0, requestTimeoutMs } = options;
+  const { name, schema, createContext, gatewaySignature, logger, host = '127.0.0.1', port = 0, requestTimeoutMs, publicRoutes } = options;
   const log = logger.child({ subgraph: name });
   const app = createHttpApp(log, requestTimeoutMs === undefined ? {} : { requestTimeoutMs });
   // A span per operation, under the gateway's fetch span (its `traceparent`).
@@ -74,6 +76,7 @@ export async function createSubgraphServer(options: SubgraphServerOptions): Prom
     },
   });
   app.get('/health', async () => ({ status: 'ok', subgraph: name }));
+  if (publicRoutes) await app.register(async (scoped) => publicRoutes(scoped));
   const url = await listenForGraphQL(app, host, port);
   return { app, url, close: () => app.close() };
 }

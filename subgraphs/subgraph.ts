@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { DomainEvent } from '../contract';
 import type { SubgraphName } from '../schema/subgraphCatalog';
@@ -24,6 +25,13 @@ export interface Subgraph {
    * is declared by the audit log itself, which the retention job writes to).
    */
   readonly retention?: RetentionParticipant;
+  /**
+   * HTTP routes the subgraph serves beside `/graphql` to callers other than the gateway, each
+   * under `/<subgraph name>/` (community: signed links, the alarm webhook, clip upload and
+   * download). They carry no gateway signature and no user token: each route checks what it is
+   * given itself (a signed link, a webhook secret). The gateway relays them on the hub's port.
+   */
+  readonly publicRoutes?: (app: FastifyInstance) => void | Promise<void>;
 }
 
 /** Defaults for the `nearby*` fields, from the hub's settings. */
