@@ -400,6 +400,12 @@ export const HUB_SETTINGS = {
   retentionCallsDays: define('RETENTION_CALLS_DAYS', '365', 'Days a 911 call is kept after its last update.', positiveInteger),
   retentionIncidentsDays: define('RETENTION_INCIDENTS_DAYS', '365', 'Days a CAD incident, with its links to calls, is kept after its last update.', positiveInteger),
   retentionDeadLettersDays: define('RETENTION_DEAD_LETTERS_DAYS', '30', 'Days rejected vendor input (a dead letter, raw payload included) is kept after it was received.', positiveInteger),
+  retentionCommunityFootageDays: define(
+    'RETENTION_COMMUNITY_FOOTAGE_DAYS',
+    '1825',
+    'Days a footage request to a community camera owner, with its uploaded clips (case evidence), is kept after it was made; a clip\'s bytes go with the last request that names them.',
+    positiveInteger,
+  ),
   retentionAuditDays: define(
     'RETENTION_AUDIT_DAYS',
     '365',

@@ -27,6 +27,9 @@ export const ERROR_CODES = {
   SIGNATURE_REPLAYED: 'A subgraph refused a gateway signature it had already accepted (a replayed request or connection; HTTP 401).',
   PURPOSE_INVALID: 'The stated purpose (X-Purpose) is no case or incident number: control characters, more than 64 characters, or not matching PURPOSE_PATTERN (`extensions.pattern`; HTTP 400, WebSocket close 4403).',
   PURPOSE_UNKNOWN_INCIDENT: 'The stated purpose has the form of an incident number (PURPOSE_INCIDENT_PATTERN) but CAD knows no such incident (HTTP 403, WebSocket close 4403).',
+  LINK_REFUSED: 'A signed hub link (/community/media, /community/upload, /community/download) was refused: a bad signature, expired, another kind of link, or what it names is gone or no longer allowed (HTTP 403, JSON `{ error: { code, message } }`).',
+  CLIP_TOO_LARGE: 'An uploaded footage clip is larger than COMMUNITY_FOOTAGE_MAX_BYTES; nothing was stored (HTTP 413).',
+  FOOTAGE_REQUEST_CLOSED: 'The footage request is no longer in a state that allows this (answered, denied, fulfilled or expired; `extensions.status`).',
   GRAPHQL_PARSE_FAILED: 'The document is not GraphQL (a syntax error; `locations` points at it); nothing ran. The code Apollo Server gives the same failure.',
 } as const;
 

@@ -27,6 +27,7 @@ export const RETENTION_DAYS: Record<RetentionSetting, number> = {
   retentionCallsDays: 365,
   retentionIncidentsDays: 365,
   retentionDeadLettersDays: 30,
+  retentionCommunityFootageDays: 1825,
   retentionAuditDays: 365,
 };
 

@@ -8,6 +8,7 @@ const DAYS: Record<RetentionSetting, number> = {
   retentionCallsDays: 365,
   retentionIncidentsDays: 365,
   retentionDeadLettersDays: 30,
+  retentionCommunityFootageDays: 1825,
   retentionAuditDays: 365,
 };
 
