@@ -8,7 +8,17 @@ import { fileStemOf } from '../adapters/camera-csv';
 import { type Adapter, type DomainEvent, isListening } from '../contract';
 import type { OnvifDeviceConfig } from '../adapters/onvif-device';
 import { type CitySimulation, advanceThroughHistory, createCitySimulation, createSimulatorAdapter } from '../simulator';
-import { type SimulatedOnvifDevices, type SnapshotScene, createProtocolSimulator, createSnapshotServer } from '../simulator/devices';
+import { type SimulatedOnvifDevices, type SnapshotScene, type SnapshotServer, createProtocolSimulator, createSnapshotServer } from '../simulator/devices';
+import {
+  type CommunityProgramPlan,
+  type EnrolmentReport,
+  type ProgramActor,
+  type SimulatedProgram,
+  createSimulatedProgram,
+  isCommunityCamera,
+  planCommunityProgram,
+  withoutCameras,
+} from '../simulator/community';
 import type { Hub } from './createHub';
 import type { HubConfig } from '../config/hubConfig';
 
@@ -24,6 +34,8 @@ export interface SimulatedCity extends SuppliedVendors {
   readonly cameraCsvFiles: readonly string[];
   /** Those devices' state and power switch, for demonstrations and tests; null when there are none. */
   readonly onvif: SimulatedOnvifDevices | null;
+  /** The city's Community Connect program (SIM_COMMUNITY): its plan, and once started its owners and staff; null when off. */
+  readonly community: SimulatedCommunity | null;
   /** Adapters the city needs besides the configured ones (direct mode: its own), given those (to find their endpoints). */
   adapters(configured: readonly Adapter[]): Adapter[];
   /**
@@ -33,6 +45,15 @@ export interface SimulatedCity extends SuppliedVendors {
    */
   start(hub: Hub): Promise<CityHistory>;
   stop(): Promise<void>;
+}
+
+/** The simulated city's Community Connect program, as `start` carried it out. */
+export interface SimulatedCommunity {
+  readonly plan: CommunityProgramPlan;
+  /** The owners and staff acting through the hub's API; null until `start` (and when the hub cannot sign their tokens). */
+  readonly program: SimulatedProgram | null;
+  /** What the enrolment at start did; null before it, or when it failed (the failure is logged; the city goes on without it). */
+  readonly enrolment: EnrolmentReport | null;
 }
 
 /** The past a city brought when it started. */
@@ -101,9 +122,9 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
   // The simulated VMS's and Community Connect's stills, on this machine, so that a console's
   // tiles show a picture with no internet; it must listen before the cameras get their URLs.
   const scenes = new Map<string, Omit<SnapshotScene, 'at'>>();
-  const snapshots = createSnapshotServer({ sceneOf: (cameraId) => scenes.get(cameraId) ?? null, now });
-  await snapshots.listen();
-  const simulation = createCitySimulation({
+  const log = logger.child({ component: 'simulator' });
+  const snapshots = await listenForSnapshots(config, (cameraId) => scenes.get(cameraId) ?? null, now, log);
+  const everything = createCitySimulation({
     snapshotUrlOf: ({ cameraId }) => snapshots.urlOf(cameraId),
     seed: config.simSeed,
     startAt: new Date(now().getTime() - historyMs),
@@ -112,12 +133,17 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
     callsPerMinute: config.simCallsPerMinute,
     positionIntervalMs: config.simPositionIntervalMs,
   });
-  for (const event of simulation.initialEvents()) {
+  for (const event of everything.initialEvents()) {
     if (event.type !== 'camera.discovered') continue;
     const { cameraId, name, headingDegrees, fieldOfViewDegrees, ptz } = event;
     scenes.set(cameraId, { cameraId, name, headingDegrees, fieldOfViewDegrees, ptz });
   }
-  const log = logger.child({ component: 'simulator' });
+  // Community cameras enter the camera directory only through the program (its owners register
+  // them, staff approve them): the city's own roads carry city cameras alone.
+  const plan = config.simCommunity ? planCommunityProgram({ seed: config.simSeed, initialEvents: everything.initialEvents() }) : null;
+  const communityCameraIds = new Set(everything.initialEvents().flatMap((event) => (isCommunityCamera(event) ? [event.cameraId] : [])));
+  const simulation = withoutCameras(everything, communityCameraIds);
+  const community = createCommunityRole(plan, { snapshots, sceneOf: (cameraId) => scenes.get(cameraId) ?? null, now, schedule: clock.schedule, log });
   /** The clock the simulation follows: held at its own time until the history is played. */
   const simulationNow = () => (live ? now() : simulation.now());
   /** Plays the past (when there is one), then lets the clock run and brings the first live call near. */
@@ -162,18 +188,27 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
       onvifDevices: [],
       cameraCsvFiles: [],
       onvif: null,
+      get community() {
+        return community.state();
+      },
       adapters: () => [adapter],
       async start(hub) {
         await beginAfterKeptData(hub);
         await continueIncidentNumbers(simulation, hub);
+        await community.enrol(hub);
         // The adapter's own road: it was started with the hub's sink.
-        return goLive(async (events) => {
+        const history = await goLive(async (events) => {
           for (const event of events) {
             await hub.sink.emit(event).catch((error: unknown) => log.warn({ err: error, eventId: event.eventId }, 'simulator event not applied'));
           }
         });
+        community.goLive();
+        return history;
       },
-      stop: () => snapshots.close(),
+      async stop() {
+        await community.stop();
+        await snapshots.close();
+      },
     };
   }
 
@@ -209,6 +244,9 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
     onvifDevices: onvif?.configs() ?? [],
     cameraCsvFiles: [cameraCsvPath],
     onvif,
+    get community() {
+      return community.state();
+    },
     adapters: (adapters) => {
       configured = adapters;
       return [];
@@ -222,9 +260,13 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
         if (event.type === 'unit.statusChanged') await hub.sink.emit(event);
       }
       await city.start();
-      return goLive((events) => city.play(events));
+      await community.enrol(hub);
+      const history = await goLive((events) => city.play(events));
+      community.goLive();
+      return history;
     },
     async stop() {
+      await community.stop();
       await city.stop();
       await snapshots.close();
     },
@@ -254,4 +296,113 @@ async function continueIncidentNumbers(simulation: CitySimulation, hub: Hub): Pr
   const since = new Date(simulation.now().getTime() - 2 * 86_400_000);
   const numbers = (await hub.subgraphs.cad.db.table('incidents').where('reported_at', '>=', since).pluck('number')) as string[];
   simulation.continueIncidentNumbers(numbers);
+}
+
+/**
+ * The stills' server on SIM_SNAPSHOT_PORT, or on a free port when that one is taken (another hub
+ * or test on this machine): community owners registered these addresses, so a restarted city
+ * should serve them where it did.
+ */
+async function listenForSnapshots(
+  config: HubConfig,
+  sceneOf: (cameraId: string) => Omit<SnapshotScene, 'at'> | null,
+  now: () => Date,
+  log: Logger,
+): Promise<SnapshotServer> {
+  const preferred = createSnapshotServer({ sceneOf, now, port: config.simSnapshotPort });
+  try {
+    await preferred.listen();
+    return preferred;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || config.simSnapshotPort === 0) throw error;
+    log.warn({ port: config.simSnapshotPort }, 'SIM_SNAPSHOT_PORT is taken: the simulated cameras serve on a free port (community cameras kept from an earlier run show no picture)');
+    const fallback = createSnapshotServer({ sceneOf, now, port: 0 });
+    await fallback.listen();
+    return fallback;
+  }
+}
+
+/** How often the simulated owners look at their footage requests. */
+const OWNER_DESK_EVERY_MS = 5_000;
+
+/** A development token per actor, signed again well before it expires. */
+const PROGRAM_TOKEN_TTL_SECONDS = 3600;
+
+/**
+ * The city's part in Community Connect: enrol its owners through the hub's API at start, then
+ * let the owners answer and the alarm go off. A program that cannot enrol (no development issuer
+ * to sign its owners' tokens, an API that refuses) is logged and left out: the rest of the city
+ * runs as before.
+ */
+function createCommunityRole(
+  plan: CommunityProgramPlan | null,
+  context: {
+    snapshots: SnapshotServer;
+    sceneOf: (cameraId: string) => Omit<SnapshotScene, 'at'> | null;
+    now: () => Date;
+    /** The city's timers (tests hold them still), else unref'd intervals: the program never keeps the process alive. */
+    schedule: ((everyMs: number, fn: () => void) => () => void) | undefined;
+    log: Logger;
+  },
+) {
+  const { snapshots, sceneOf, now, log } = context;
+  const schedule =
+    context.schedule ??
+    ((everyMs: number, fn: () => void) => {
+      const timer = setInterval(fn, everyMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    });
+  let program: SimulatedProgram | null = null;
+  let enrolment: EnrolmentReport | null = null;
+  return {
+    state: (): SimulatedCommunity | null => (plan ? { plan, program, enrolment } : null),
+    async enrol(hub: Hub) {
+      if (!plan || program) return;
+      const { issueToken } = hub;
+      if (!issueToken) {
+        log.warn('the simulated community program needs the hub\'s development issuer (AUTH_ISSUER is set elsewhere): no community cameras');
+        return;
+      }
+      const tokens = new Map<string, { token: string; renewAtMs: number }>();
+      const tokenFor = async (actor: ProgramActor) => {
+        const key = actor === 'staff' ? 'staff' : `owner:${actor.ownerId}`;
+        const cached = tokens.get(key);
+        if (cached && cached.renewAtMs > Date.now()) return cached.token;
+        const token = await issueToken(
+          actor === 'staff'
+            ? { subject: 'sim-program-staff', roles: ['supervisor'], ttlSeconds: PROGRAM_TOKEN_TTL_SECONDS }
+            : { subject: `sim-${actor.ownerId}`, roles: ['camera-owner'], cameraOwner: actor.ownerId, ttlSeconds: PROGRAM_TOKEN_TTL_SECONDS },
+        );
+        // Renewed by the wall clock: the token's expiry is checked against it.
+        tokens.set(key, { token, renewAtMs: Date.now() + (PROGRAM_TOKEN_TTL_SECONDS * 1000) / 2 });
+        return token;
+      };
+      const created = createSimulatedProgram({
+        plan,
+        gatewayUrl: hub.gatewayUrl,
+        tokenFor,
+        streamUrlOf: (cameraId) => snapshots.streamUrlOf(cameraId),
+        snapshotUrlOf: (cameraId) => snapshots.urlOf(cameraId),
+        sceneOf,
+        now,
+        schedule,
+        deskEveryMs: OWNER_DESK_EVERY_MS,
+        log,
+      });
+      try {
+        enrolment = await created.enrol();
+        program = created;
+      } catch (error) {
+        log.warn({ err: error }, 'the simulated community program could not enrol its owners: no community cameras');
+      }
+    },
+    /** The owners' desk and the alarm follow the clock. */
+    goLive() {
+      program?.start();
+    },
+    async stop() {
+      await program?.stop();
+    },
+  };
 }
