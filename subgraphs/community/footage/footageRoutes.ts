@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../../../errors/hubErrors';
+import type { NotificationPort } from '../../../notifications/notificationPort';
+import { isOutboxNotifier } from '../../../notifications/createOutboxNotifier';
+import { renderOutboxPage } from '../../../notifications/renderOutboxPage';
+import type { CommunityAudit, LinkSigner } from '../communityPorts';
+import { type FootageAuditStep, recordFootageStep } from './footageAudit';
+import type { FootageRequestRecord, FootageStore } from './createFootageStore';
+
+/** Media types a clip may be sent as (the design: video, stills, or bytes of no stated type). */
+const CLIP_TYPE = /^(video|image)\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$|^application\/octet-stream$/;
+
+export interface FootageRouteServices {
+  readonly store: FootageStore;
+  readonly audit: CommunityAudit;
+  readonly links: LinkSigner;
+  readonly notifier: NotificationPort;
+  readonly now: () => Date;
+  readonly maxClipBytes: number;
+  /** Called with each request a stored clip fulfilled, for `footageRequestChanged`. */
+  readonly published: (request: FootageRequestRecord) => void;
+}
+
+/** A refusal as every public route answers it: `{ error: { code, message } }`. */
+function refuse(reply: FastifyReply, status: number, code: ErrorCode, message: string) {
+  return reply.code(status).header('cache-control', 'no-store').send({ error: { code, message } });
+}
+
+/** Audits a refusal; a refusal does nothing, so an audit failure does not change the answer. */
+async function auditRefusal(audit: CommunityAudit, step: Omit<FootageAuditStep, 'kind' | 'outcome'>): Promise<void> {
+  await recordFootageStep(audit, { ...step, kind: 'evidence', outcome: 'denied' }).catch(() => undefined);
+}
+
+/**
+ * The footage desk's public routes: `PUT /community/upload/:token` (an owner's clip),
+ * `GET /community/download/:token` (an operator's download) and the development outbox
+ * (`/community/outbox`, `/community/outbox.json`, loopback callers only). Registered in a scope
+ * of their own: the upload's body parser (none: the handler streams the body) stays here.
+ */
+export async function registerFootageRoutes(app: FastifyInstance, services: FootageRouteServices): Promise<void> {
+  await app.register(async (scope) => {
+    // The handler reads the body itself, hashing and counting as it streams.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    scope.put<{ Params: { token: string } }>('/community/upload/:token', (request, reply) => upload(services, request, reply));
+    scope.get<{ Params: { token: string } }>('/community/download/:token', (request, reply) => download(services, request, reply));
+    scope.get('/community/outbox.json', (request, reply) => outbox(services.notifier, request, reply, 'json'));
+    scope.get('/community/outbox', (request, reply) => outbox(services.notifier, request, reply, 'html'));
+  });
+}
+
+async function upload(services: FootageRouteServices, request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) {
+  const { store, audit, links, now, maxClipBytes } = services;
+  const refused = async (status: number, code: ErrorCode, message: string, details: FootageAuditStep['details'], subject: string | null) => {
+    await auditRefusal(audit, { action: 'clip-upload-refused', subject, reason: message, details });
+    // The rest of a refused body is not read: the connection closes after the answer.
+    reply.header('connection', 'close');
+    return refuse(reply, status, code, message);
+  };
+  const verified = links.verify('upload', request.params.token);
+  if (!verified.ok) return refused(403, 'FORBIDDEN', `Upload link refused: ${verified.reason}`, {}, null);
+  const { requestId = '', ownerId = '' } = verified.claims;
+  const ids = { requestId, ownerId };
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!CLIP_TYPE.test(contentType)) {
+    return refused(415, 'BAD_REQUEST', 'A clip is sent as video/*, image/* or application/octet-stream', ids, ownerId);
+  }
+  const declared = Number(request.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > maxClipBytes) {
+    return refused(413, 'BAD_REQUEST', `The clip is larger than ${maxClipBytes} bytes (COMMUNITY_FOOTAGE_MAX_BYTES)`, { ...ids, declaredBytes: declared }, ownerId);
+  }
+  const [footageRequest] = await store.requestsByIds([requestId]);
+  const at = now();
+  if (!footageRequest || footageRequest.ownerId !== ownerId) return refused(403, 'FORBIDDEN', 'Upload link refused: it names no request of this owner', ids, ownerId);
+  if ((footageRequest.status !== 'APPROVED' && footageRequest.status !== 'FULFILLED') || footageRequest.expiresAt.getTime() <= at.getTime()) {
+    return refused(409, 'BAD_USER_INPUT', `The request takes no clip: it is ${footageRequest.expiresAt.getTime() <= at.getTime() ? 'EXPIRED' : footageRequest.status}`, ids, ownerId);
+  }
+
+  const body = await readClip(request.raw, maxClipBytes);
+  if (body.kind === 'too-large') {
+    return refused(413, 'BAD_REQUEST', `The clip is larger than ${maxClipBytes} bytes (COMMUNITY_FOOTAGE_MAX_BYTES); nothing was stored`, { ...ids, readBytes: body.readBytes }, ownerId);
+  }
+  if (body.kind === 'failed') return refused(400, 'BAD_REQUEST', 'The clip did not arrive whole', ids, ownerId);
+  if (body.bytes.length === 0) return refused(400, 'BAD_REQUEST', 'The clip is empty', ids, ownerId);
+
+  const existing = await store.clip(requestId, body.sha256);
+  const clipAnswer = (record: { sha256: string; sizeBytes: number; contentType: string; uploadedAt: Date }, status: string) => ({
+    requestId,
+    sha256: record.sha256,
+    sizeBytes: record.sizeBytes,
+    contentType: record.contentType,
+    uploadedAt: record.uploadedAt.toISOString(),
+    status,
+  });
+  // The same bytes again (a retried upload): stored already, nothing new to record.
+  if (existing) return reply.code(200).header('x-content-sha256', existing.sha256).send(clipAnswer(existing, footageRequest.status));
+
+  const clip = { requestId, sha256: body.sha256, sizeBytes: body.bytes.length, contentType, uploadedBy: ownerId, uploadedAt: at };
+  try {
+    // Chain of custody: the record is written before the clip exists for anyone.
+    await recordFootageStep(audit, {
+      kind: 'evidence',
+      action: 'clip-stored',
+      outcome: 'ok',
+      subject: ownerId,
+      recordIds: [`FootageRequest:${requestId}`],
+      details: { requestId, cameraId: footageRequest.cameraId, ownerId, sha256: body.sha256, sizeBytes: body.bytes.length, contentType },
+    });
+  } catch {
+    return refuse(reply, 503, 'AUDIT_UNAVAILABLE', 'The audit record of the upload could not be written, so the clip was not stored; send it again');
+  }
+  const stored = await store.storeClip(clip, body.bytes, at);
+  if (!stored) return refused(409, 'BAD_USER_INPUT', 'The request stopped taking clips while this one arrived (expired)', ids, ownerId);
+  services.published(stored.request);
+  return reply.code(201).header('x-content-sha256', body.sha256).send(clipAnswer(clip, stored.request.status));
+}
+
+async function download(services: FootageRouteServices, request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) {
+  const { store, audit, links } = services;
+  const verified = links.verify('download', request.params.token);
+  if (!verified.ok) {
+    await auditRefusal(audit, { action: 'clip-download-refused', subject: null, reason: verified.reason, details: {} });
+    return refuse(reply, 403, 'FORBIDDEN', `Download link refused: ${verified.reason}`);
+  }
+  const { requestId = '', sha256 = '', subject = '' } = verified.claims;
+  const clip = await store.clip(requestId, sha256);
+  const bytes = clip ? await store.clipBytes(sha256) : null;
+  if (!clip || !bytes) {
+    await auditRefusal(audit, { action: 'clip-download-refused', subject, reason: 'no such clip', details: { requestId, sha256 } });
+    return refuse(reply, 404, 'FORBIDDEN', 'Download link refused: the clip it names is not held (purged)');
+  }
+  try {
+    await recordFootageStep(audit, {
+      kind: 'evidence',
+      action: 'clip-downloaded',
+      outcome: 'ok',
+      subject,
+      recordIds: [`FootageRequest:${requestId}`],
+      details: { requestId, sha256, sizeBytes: clip.sizeBytes },
+    });
+  } catch {
+    return refuse(reply, 503, 'AUDIT_UNAVAILABLE', 'The audit record of the download could not be written, so nothing is sent');
+  }
+  const extension = /^video\/mp4$/.test(clip.contentType) ? 'mp4' : clip.contentType.startsWith('image/jpeg') ? 'jpg' : 'bin';
+  return reply
+    .code(200)
+    .header('content-type', clip.contentType)
+    .header('content-length', String(bytes.length))
+    .header('x-content-sha256', sha256)
+    .header('content-disposition', `attachment; filename="${sha256}.${extension}"`)
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .send(bytes);
+}
+
+async function outbox(notifier: NotificationPort, request: FastifyRequest, reply: FastifyReply, as: 'json' | 'html') {
+  if (!isOutboxNotifier(notifier)) return refuse(reply, 404, 'BAD_REQUEST', 'No outbox: COMMUNITY_NOTIFIER is not outbox');
+  if (!isLoopbackCaller(request)) return refuse(reply, 403, 'FORBIDDEN', 'The outbox answers callers on this machine only');
+  const messages = await notifier.list(200);
+  reply.header('cache-control', 'no-store');
+  if (as === 'json') return reply.send({ messages: messages.map((m) => ({ ...m, queuedAt: m.queuedAt.toISOString() })) });
+  return reply
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+    .send(renderOutboxPage(messages));
+}
+
+/**
+ * Whether the caller is on this machine: the peer is loopback and so is every hop named in
+ * `x-forwarded-for` (the gateway's relay appends the client it relays for; a remote client that
+ * writes loopback there itself is still named after it).
+ */
+export function isLoopbackCaller(request: FastifyRequest): boolean {
+  const hops = [request.raw.socket.remoteAddress ?? ''];
+  const forwarded = request.headers['x-forwarded-for'];
+  for (const header of Array.isArray(forwarded) ? forwarded : forwarded === undefined ? [] : [forwarded]) {
+    hops.push(...header.split(',').map((hop) => hop.trim()));
+  }
+  return hops.every(isLoopbackAddress);
+}
+
+function isLoopbackAddress(address: string): boolean {
+  return address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address);
+}
+
+type ReadClip =
+  | { readonly kind: 'read'; readonly bytes: Buffer; readonly sha256: string }
+  | { readonly kind: 'too-large'; readonly readBytes: number }
+  | { readonly kind: 'failed' };
+
+/** Reads a body of at most `maxBytes`, hashing it as it comes; stops reading at the first byte too many. */
+function readClip(stream: IncomingMessage, maxBytes: number): Promise<ReadClip> {
+  return new Promise((resolve) => {
+    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: ReadClip) => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('aborted', onError);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        chunks.length = 0;
+        stream.pause();
+        finish({ kind: 'too-large', readBytes: size });
+        return;
+      }
+      hash.update(chunk);
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish({ kind: 'read', bytes: Buffer.concat(chunks, size), sha256: hash.digest('hex') });
+    const onError = () => finish({ kind: 'failed' });
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('aborted', onError);
+  });
+}
