@@ -14,7 +14,7 @@ export const CONSOLE_BUILD_DIR = resolve(__dirname, '..', '.rtcc', 'console');
 export const CONSOLE_PERSISTED_OPERATIONS_FILE = join(CONSOLE_BUILD_DIR, 'persisted-operations.json');
 
 /**
- * Bundles the console (ESM, minified, with a source map) from the hub's own node_modules into
+ * Bundles the console and the owner pages (ESM, minified, with source maps) from the hub's own node_modules into
  * `outDir`, beside MapLibre's worker and style sheet, and writes its persisted-operation
  * manifest (Apollo's format: id = SHA-256 of the body).
  */
@@ -34,8 +34,9 @@ export async function buildConsole(outDir: string = CONSOLE_BUILD_DIR): Promise<
 
 async function buildInto(outDir: string): Promise<void> {
   await build({
-    entryPoints: [join(__dirname, 'app', 'main.ts')],
-    outfile: join(outDir, 'console.js'),
+    // The operator console and the owner pages (`/connect/`): two bundles, each whole.
+    entryPoints: { console: join(__dirname, 'app', 'main.ts'), connect: join(__dirname, 'app', 'connect', 'main.ts') },
+    outdir: outDir,
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -49,6 +50,7 @@ async function buildInto(outDir: string): Promise<void> {
   await copyFile(join(maplibre, 'maplibre-gl-worker.mjs'), join(outDir, 'maplibre-gl-worker.mjs'));
   await copyFile(join(maplibre, 'maplibre-gl.css'), join(outDir, 'maplibre-gl.css'));
   await copyFile(join(__dirname, 'app', 'console.css'), join(outDir, 'console.css'));
+  await copyFile(join(__dirname, 'app', 'connect', 'connect.css'), join(outDir, 'connect.css'));
   const manifestFile = join(outDir, 'persisted-operations.json');
   const operations = Object.entries(CONSOLE_OPERATIONS).map(([name, body]) => ({
     id: sha256Hex(body),

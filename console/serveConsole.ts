@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { HubConfig } from '../config/hubConfig';
 import { createStreetGrid } from '../simulator/createStreetGrid';
-import { ROLES } from '../auth/roles';
+import { ROLES, ROLE_SCOPES } from '../auth/roles';
 import type { ConsoleSettings } from './app/consoleSettings';
 import { CONSOLE_BUILD_DIR } from './buildConsole';
 import { createBasemapStyle } from './createBasemapStyle';
@@ -36,9 +36,47 @@ const INDEX_HTML = `<!doctype html>
 </html>
 `;
 
+/**
+ * The owner pages (Community Connect, `/connect/`): a resident's own profile, cameras and footage
+ * requests. Landmarks, a skip link and one polite status line; the bundle fills the sections.
+ */
+const CONNECT_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Community Connect — share your camera with the police, on your terms</title>
+<link rel="stylesheet" href="/console/assets/maplibre-gl.css">
+<link rel="stylesheet" href="/console/assets/connect.css">
+<script type="module" src="/console/assets/connect.js"></script>
+</head>
+<body>
+<a class="skip-link" href="#content">Skip to the content</a>
+<header class="top"><h1>Community Connect</h1><button type="button" id="sign-out" hidden>Sign out</button></header>
+<main id="content" tabindex="-1">
+<p id="connect-status" role="status" aria-live="polite"></p>
+<section id="welcome" aria-labelledby="welcome-title">
+<h2 id="welcome-title">Share your camera with the police, on your terms</h2>
+<p>Register a camera so that police know it is there and may ask you for footage, or integrate it to share live video when you choose: always, on a weekly schedule, only while your alarm is on, or never. You can withdraw at any time, and every access is recorded.</p>
+</section>
+<section id="profile" aria-labelledby="profile-title" hidden><h2 id="profile-title">My profile</h2><div id="profile-body"></div></section>
+<section id="register" aria-labelledby="register-title" hidden><h2 id="register-title">Register a camera</h2><div id="register-body"></div></section>
+<section id="cameras" aria-labelledby="cameras-title" hidden><h2 id="cameras-title">My cameras</h2><div id="cameras-body"></div></section>
+<section id="alarm" aria-labelledby="alarm-title" hidden><h2 id="alarm-title">Alarm webhook</h2><div id="alarm-body"></div></section>
+<section id="requests" aria-labelledby="requests-title" hidden><h2 id="requests-title">Footage requests</h2><div id="requests-body"></div></section>
+</main>
+<footer class="bottom"><p>Your contact details stay with the program: police see your camera's place and name, and reach you through it.</p></footer>
+<div id="dialog"></div>
+</body>
+</html>
+`;
+
 const ASSETS: Readonly<Record<string, string>> = {
   'console.js': 'text/javascript; charset=utf-8',
   'console.js.map': 'application/json',
+  'connect.js': 'text/javascript; charset=utf-8',
+  'connect.js.map': 'application/json',
+  'connect.css': 'text/css; charset=utf-8',
   'maplibre-gl-worker.mjs': 'text/javascript; charset=utf-8',
   'maplibre-gl.css': 'text/css; charset=utf-8',
   'console.css': 'text/css; charset=utf-8',
@@ -59,6 +97,7 @@ export function consoleSettingsOf(config: HubConfig): ConsoleSettings {
     bounds: [west - WATCHED_MARGIN_DEGREES, south - WATCHED_MARGIN_DEGREES, east + WATCHED_MARGIN_DEGREES, north + WATCHED_MARGIN_DEGREES],
     dockedCameras: config.consoleDockedCameras,
     cameraRadiusMeters: config.consoleCameraRadiusMeters,
+    roleScopes: ROLE_SCOPES,
     auth: config.authIssuer
       ? { mode: 'oidc', issuer: config.authIssuer, clientId: config.consoleOidcClientId, audience: config.authAudience, rolesClaim: config.authRolesClaim }
       : { mode: 'development', devTokenPath: '/auth/dev/token', roles: ROLES, rolesClaim: config.authRolesClaim },
@@ -66,7 +105,8 @@ export function consoleSettingsOf(config: HubConfig): ConsoleSettings {
 }
 
 /**
- * The operator console's routes, a fastify plugin for the gateway: `/` (the page), the bundle
+ * The operator console's routes, a fastify plugin for the gateway: `/` (the page), `/connect/`
+ * (the camera owners' pages of Community Connect), the bundles
  * and style sheets under `/console/assets/`, `/console/config.json`, and the default basemap at
  * `/console/basemap/style.json`. The bundle is built by buildConsole before the hub listens.
  * Assets are sent whole (`accept-ranges: none`: a Range header is ignored, never answered in parts).
@@ -79,6 +119,8 @@ export function serveConsole(options: ServeConsoleOptions): (app: FastifyInstanc
   const readAsset = createAssetReader(buildDir);
   return (app) => {
     app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(INDEX_HTML));
+    app.get('/connect/', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(CONNECT_HTML));
+    app.get('/connect', async (_request, reply) => reply.redirect('/connect/', 308));
     app.get('/console/config.json', async () => settings);
     app.get('/console/basemap/style.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(basemap));
     app.get<{ Params: { name: string } }>('/console/assets/:name', async (request, reply) => {

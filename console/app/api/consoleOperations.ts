@@ -1,14 +1,23 @@
 /**
- * Every GraphQL document the console sends, by operation name. The build writes them as an
+ * Every GraphQL document the console and the owner pages send, by operation name. The build writes them as an
  * Apollo persisted query manifest (`.rtcc/console/persisted-operations.json`), which the hub
  * takes as its allow-list with PERSISTED_OPERATIONS_FILE: a production client ships its
  * documents this way, and the gateway then runs nothing else.
  */
 
+import { COMMUNITY_CONSOLE_OPERATIONS, CONNECT_OPERATIONS } from './communityOperations';
+
 const CALL_FIELDS = `id state receivedAt classOfService location { point { lat lon } address uncertaintyMeters }`;
 const INCIDENT_FIELDS = `id number typeCode typeText priority status reportedAt location { point { lat lon } address uncertaintyMeters }`;
 const UNIT_FIELDS = `id callSign status position { point { lat lon } headingDegrees stale fixAt }`;
-const CAMERA_FIELDS = `id name source ptz status headingDegrees fieldOfViewDegrees rangeMeters location { point { lat lon } }`;
+/** A camera as the directory's own subscription reports it (the directory's fields only). */
+const CAMERA_DIRECTORY_FIELDS = `id name source ptz status headingDegrees fieldOfViewDegrees rangeMeters location { point { lat lon } }`;
+/** A camera as the queries list it: also its level and what may be done with it now (Community Connect). */
+const CAMERA_FIELDS = CAMERA_DIRECTORY_FIELDS;
+/**
+ * A docked camera: a city camera's own links, and for a community camera the hub's signed links
+ * (`access.snapshotUrl`, `access.streams`), which expire and are asked for again.
+ */
 const DOCKED_CAMERA = `camera { id name ptz status source snapshotUrl streams { protocol url } } distanceMeters inView bearingDegrees`;
 
 export const CONSOLE_OPERATIONS = {
@@ -61,7 +70,11 @@ export const CONSOLE_OPERATIONS = {
   IncidentChanged: `subscription IncidentChanged($area: AreaInput) { incidentChanged(area: $area) { ${INCIDENT_FIELDS} } }`,
   UnitPositions: `subscription UnitPositions($area: AreaInput) { unitPositions(area: $area) { ${UNIT_FIELDS} } }`,
   UnitStatusChanged: `subscription UnitStatusChanged($area: AreaInput) { unitStatusChanged(area: $area) { ${UNIT_FIELDS} } }`,
-  CameraStatusChanged: `subscription CameraStatusChanged($area: AreaInput) { cameraStatusChanged(area: $area) { ${CAMERA_FIELDS} } }`,
+  CameraStatusChanged: `subscription CameraStatusChanged($area: AreaInput) { cameraStatusChanged(area: $area) { ${CAMERA_DIRECTORY_FIELDS} } }`,
+  /** A camera's current state, asked when a community camera's access changed (approved, level changed). */
+  CameraDetails: `query CameraDetails($id: ID!) { camera(id: $id) { ${CAMERA_FIELDS} } }`,
+  ...COMMUNITY_CONSOLE_OPERATIONS,
+  ...CONNECT_OPERATIONS,
 } as const;
 
 export type ConsoleOperationName = keyof typeof CONSOLE_OPERATIONS;

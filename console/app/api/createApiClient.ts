@@ -25,6 +25,8 @@ export interface ApiClientOptions {
   /** The case or incident number stated as the purpose (X-Purpose); null when none yet. */
   readonly purpose: () => string | null;
   readonly onConnectionState: (state: ConnectionState) => void;
+  /** Open the WebSocket only once something subscribes (the owner pages); default false: at once (the console). */
+  readonly lazy?: boolean;
 }
 
 /** The console's one way to the hub: persisted documents over HTTP and graphql-ws. */
@@ -50,7 +52,7 @@ const retryWait = async (retries: number) => {
  * gateway reads them (`Authorization`, `X-Purpose`).
  */
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const { graphqlUrl, token, purpose, onConnectionState } = options;
+  const { graphqlUrl, token, purpose, onConnectionState, lazy = false } = options;
   const headers = (): Record<string, string> => {
     const stated = purpose();
     return { 'content-type': 'application/json', authorization: `Bearer ${token()}`, ...(stated ? { 'x-purpose': stated } : {}) };
@@ -61,7 +63,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const open = (): Client =>
     createClient({
       url: wsUrl.href,
-      lazy: false,
+      lazy,
       connectionParams: () => {
         const stated = purpose();
         return { Authorization: `Bearer ${token()}`, ...(stated ? { 'X-Purpose': stated } : {}) };

@@ -23,12 +23,13 @@ export function createDevSignIn(container: HTMLElement, options: DevSignInOption
     fields: [{ label: 'Role', control: select }],
     submitLabel: 'Sign in',
     problem: options.problem ?? null,
-    submit: () => requestDevToken(options.devTokenPath, select.value).catch((error: unknown) => Promise.reject(new Error(`No token: ${(error as Error).message}`))),
+    submit: () => requestDevToken(options.devTokenPath, { role: select.value }).catch((error: unknown) => Promise.reject(new Error(`No token: ${(error as Error).message}`))),
   });
 }
 
-async function requestDevToken(devTokenPath: string, role: string): Promise<string> {
-  const response = await fetch(devTokenPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role }) });
+/** A token from the development issuer for `body` (`{ role }` and what else the issuer takes). */
+export async function requestDevToken(devTokenPath: string, request: Readonly<Record<string, unknown>>): Promise<string> {
+  const response = await fetch(devTokenPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
   const body = (await response.json().catch(() => ({}))) as { token?: unknown; error?: unknown; message?: unknown };
   if (!response.ok || typeof body.token !== 'string') throw new Error(String(body.message ?? body.error ?? `HTTP ${response.status}`));
   return body.token;

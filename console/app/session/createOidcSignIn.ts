@@ -9,6 +9,8 @@ export interface OidcSignInOptions {
   readonly clientId: string;
   /** The audience the hub wants in its tokens (AUTH_AUDIENCE). */
   readonly audience: string;
+  /** The page the issuer sends the browser back to, on this origin; default `/` (the console), `/connect/` for the owner pages. */
+  readonly home?: string;
 }
 
 /**
@@ -31,7 +33,8 @@ export interface OidcSignIn {
 
 /** Creates the sign-in at `options.issuer` for this page's origin. */
 export function createOidcSignIn(options: OidcSignInOptions): OidcSignIn {
-  const home = `${window.location.origin}/`;
+  const homePath = options.home ?? '/';
+  const home = `${window.location.origin}${homePath}`;
   const manager = new UserManager({
     authority: options.issuer,
     client_id: options.clientId,
@@ -57,7 +60,7 @@ export function createOidcSignIn(options: OidcSignInOptions): OidcSignIn {
       return null;
     } finally {
       // A reload must not replay the code (single use) or the state.
-      window.history.replaceState(null, '', '/');
+      window.history.replaceState(null, '', homePath);
     }
   };
 

@@ -10,6 +10,12 @@ export interface ConsoleSessionOptions {
   readonly dialog: HTMLElement;
   /** Where the token is kept for this tab; default `sessionStorage`. */
   readonly storage?: Storage;
+  /** The key it is kept under; default TOKEN_KEY (the owner pages keep theirs apart). */
+  readonly tokenKey?: string;
+  /** The page a real issuer sends the browser back to; default `/`. */
+  readonly home?: string;
+  /** The development sign-in instead of the console's role picker (the owner pages' sign-up). */
+  readonly devSignIn?: (problem: string | null) => Promise<string>;
 }
 
 /** The console's sign-in, whichever issuer: the token it holds, its sign-out, and what it does when the hub refuses the token. */
@@ -44,26 +50,30 @@ interface SignInMethod {
 
 /** Creates the session for the issuer the hub names: its own development issuer, or OIDC. */
 export function createSession(options: ConsoleSessionOptions): ConsoleSession {
-  const { auth, dialog, storage = sessionStorage } = options;
+  const { auth, dialog, storage = sessionStorage, tokenKey = TOKEN_KEY, home = '/', devSignIn } = options;
   const method: SignInMethod =
     auth.mode === 'oidc'
-      ? createOidcSignIn({ container: dialog, issuer: auth.issuer, clientId: auth.clientId, audience: auth.audience })
-      : { signIn: (problem) => createDevSignIn(dialog, { ...auth, problem }), signOut: async () => window.location.reload(), forget: async () => undefined };
+      ? createOidcSignIn({ container: dialog, issuer: auth.issuer, clientId: auth.clientId, audience: auth.audience, home })
+      : {
+          signIn: devSignIn ?? ((problem) => createDevSignIn(dialog, { ...auth, problem })),
+          signOut: async () => window.location.reload(),
+          forget: async () => undefined,
+        };
   const obtain = async (problem: string | null) => {
     const token = await method.signIn(problem);
-    storage.setItem(TOKEN_KEY, token);
+    storage.setItem(tokenKey, token);
     return token;
   };
   return {
-    signIn: async () => storage.getItem(TOKEN_KEY) ?? (await obtain(null)),
+    signIn: async () => storage.getItem(tokenKey) ?? (await obtain(null)),
     async signOut() {
-      storage.removeItem(TOKEN_KEY);
+      storage.removeItem(tokenKey);
       await method.signOut();
     },
     async accepted<T>(result: ApiResult<T>) {
       const refusal = result.errors.find((error) => TOKEN_REFUSALS.has(error.extensions?.code ?? ''));
       if (!refusal) return result;
-      storage.removeItem(TOKEN_KEY);
+      storage.removeItem(tokenKey);
       await method.forget();
       await obtain(`The hub refused the sign-in (${refusal.message}). Sign in again.`);
       // The console started with the refused token: it starts again with the new one.
