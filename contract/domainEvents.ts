@@ -175,6 +175,17 @@ export interface CameraStatusChanged extends EventEnvelope {
   readonly status: CameraStatus;
 }
 
+/**
+ * A community camera left the program (Community Connect): its owner withdrew it. `erased`: the
+ * owner also erased the registration, so the camera directory deletes the camera; otherwise it
+ * stays, registered only (footage may still be requested, no live video).
+ */
+export interface CameraWithdrawn extends EventEnvelope {
+  readonly type: 'camera.withdrawn';
+  readonly cameraId: string;
+  readonly erased: boolean;
+}
+
 /** Every event an adapter may emit. */
 export type DomainEvent =
   | CallReceived
@@ -184,6 +195,7 @@ export type DomainEvent =
   | UnitStatusChanged
   | PositionFix
   | CameraDiscovered
-  | CameraStatusChanged;
+  | CameraStatusChanged
+  | CameraWithdrawn;
 
 export type DomainEventType = DomainEvent['type'];

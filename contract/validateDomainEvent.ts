@@ -350,6 +350,10 @@ const SHAPES: Readonly<Record<DomainEventType, Shape>> = {
     cameraId: required(id),
     status: required(oneOf(CAMERA_STATUSES)),
   },
+  'camera.withdrawn': {
+    cameraId: required(id),
+    erased: required(boolean),
+  },
 };
 
 /** Rules that span fields, one case per event type. */
@@ -367,6 +371,7 @@ function crossFieldFailure(event: DomainEvent): Failure | null {
     case 'unit.statusChanged':
     case 'camera.discovered':
     case 'camera.statusChanged':
+    case 'camera.withdrawn':
       return null;
     default: {
       const unreachable: never = event;

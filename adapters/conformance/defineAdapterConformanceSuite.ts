@@ -205,6 +205,7 @@ function entityKeyOf(event: DomainEvent): string {
       return event.unitId ?? event.deviceId ?? '';
     case 'camera.discovered':
     case 'camera.statusChanged':
+    case 'camera.withdrawn':
       return event.cameraId;
   }
 }

@@ -142,6 +142,7 @@ export function createEidoIncidentTracker(options: EidoEncodingOptions = {}): Ei
         case 'position.fix':
         case 'camera.discovered':
         case 'camera.statusChanged':
+        case 'camera.withdrawn':
           return null;
         default:
           return assertNever(event);

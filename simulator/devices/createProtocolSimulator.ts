@@ -211,6 +211,10 @@ export function createProtocolSimulator(options: ProtocolSimulatorOptions): Prot
           if (!cameraCsv || !camera) skip(event);
           break;
         }
+        case 'camera.withdrawn':
+          // Community Connect's, never a simulated device's: no protocol carries it.
+          skip(event);
+          break;
         default:
           assertNever(event);
       }

@@ -236,6 +236,7 @@ export function createAvlStore(db: Database, onWriteError: (error: unknown) => v
         case 'incident.updated':
         case 'camera.discovered':
         case 'camera.statusChanged':
+        case 'camera.withdrawn':
           return null;
         default:
           return assertNever(event);

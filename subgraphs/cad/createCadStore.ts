@@ -296,6 +296,7 @@ export function createCadStore(db: Database): CadStore {
         case 'call.updated':
         case 'camera.discovered':
         case 'camera.statusChanged':
+        case 'camera.withdrawn':
           return null;
         default:
           return assertNever(event);

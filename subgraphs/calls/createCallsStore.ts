@@ -171,6 +171,7 @@ export function createCallsStore(db: Database): CallsStore {
         case 'position.fix':
         case 'camera.discovered':
         case 'camera.statusChanged':
+        case 'camera.withdrawn':
           return null;
         default:
           return assertNever(event);

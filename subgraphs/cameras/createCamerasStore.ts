@@ -101,7 +101,7 @@ export interface CamerasStore {
     orderBy?: NearbyCameraOrder;
     visible?: (camera: CameraRecord) => boolean;
   }): NearbyCameraRecord[];
-  /** Applies a camera event; returns the camera when its status changed. */
+  /** Applies a camera event; returns the camera when its status changed (or it was withdrawn from the community program). */
   apply(event: DomainEvent): Promise<CameraChange | null>;
 }
 
@@ -227,6 +227,30 @@ export function createCamerasStore(db: Database, defaultRangeMeters: number): Ca
           const camera = cameraFromRow(row);
           track(camera);
           return camera.status === before ? null : { kind: 'cameraStatusChanged', camera };
+        }
+        case 'camera.withdrawn': {
+          // Community Connect: erased, the camera leaves the directory (row and spatial index);
+          // kept, it stays registered only. Either way consoles hear of it as a status change.
+          const at = new Date(event.occurredAt);
+          if (event.erased) {
+            const [row] = (await cameras()
+              .where('id', event.cameraId)
+              .where('updated_at', '<=', at)
+              .del()
+              .returning('*')) as CameraRow[];
+            if (!row) return null;
+            index.remove(event.cameraId);
+            return { kind: 'cameraStatusChanged', camera: { ...cameraFromRow(row), status: 'OFFLINE', updatedAt: at } };
+          }
+          const [row] = (await cameras()
+            .where('id', event.cameraId)
+            .where('updated_at', '<=', at)
+            .update({ source: 'COMMUNITY_REGISTERED', streams: JSON.stringify([]), snapshot_url: null, updated_at: at })
+            .returning('*')) as CameraRow[];
+          if (!row) return null;
+          const camera = cameraFromRow(row);
+          track(camera);
+          return { kind: 'cameraStatusChanged', camera };
         }
         case 'call.received':
         case 'call.updated':

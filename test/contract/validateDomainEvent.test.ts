@@ -65,6 +65,7 @@ const VALID: Record<DomainEvent['type'], DomainEvent> = {
     snapshotUrl: null,
   },
   'camera.statusChanged': { ...envelope, type: 'camera.statusChanged', cameraId: 'cam-1', status: 'OFFLINE' },
+  'camera.withdrawn': { ...envelope, type: 'camera.withdrawn', cameraId: 'community:reg-1', erased: true },
 };
 
 const variant = (type: DomainEvent['type'], changes: Record<string, unknown>): Record<string, unknown> => ({
@@ -168,6 +169,9 @@ describe('validateDomainEvent: rejected', () => {
     ['a stream without url', camera({ streams: [{ protocol: 'RTSP' }] }), 'missing-field', 'streams[0].url'],
     ['negative range', camera({ rangeMeters: -1 }), 'out-of-range', 'rangeMeters'],
     ['an unknown camera status', variant('camera.statusChanged', { status: 'BROKEN' }), 'bad-enum', 'status'],
+    ['a withdrawal without erased', without('camera.withdrawn', 'erased'), 'missing-field', 'erased'],
+    ['a withdrawal with erased as text', variant('camera.withdrawn', { erased: 'yes' }), 'bad-type', 'erased'],
+    ['a withdrawal of no camera', variant('camera.withdrawn', { cameraId: '' }), 'missing-field', 'cameraId'],
   ])('rejects %s', (_, input, reason, mention) => {
     const result = validateDomainEvent(input);
     expect(result.ok).toBe(false);
