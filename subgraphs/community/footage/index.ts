@@ -387,7 +387,8 @@ function addressOf(contact: ProgramOwnerContact): { channel: 'EMAIL' | 'SMS'; ad
 /** The owner's message: which camera, which window, the police's note, until when, and where to answer. No case number. */
 function messageOf(request: FootageRequestRecord, camera: ProgramCamera | null, settings: FootageSettings): { subject: string; text: string } {
   const timeZone = settings.timeZone ?? 'UTC';
-  const format = (date: Date) => new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short', timeZoneName: 'short' }).format(date);
+  const formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+  const format = (date: Date) => formatter.format(date);
   const cameraName = camera ? `"${camera.name.slice(0, 80)}"` : 'one of your cameras';
   const lines = [
     `The police ask whether you can share footage from your camera ${cameraName} recorded from ${format(request.from)} to ${format(request.to)}.`,
