@@ -164,9 +164,9 @@ export function validateProfile(input: OwnerProfileInput): ValidProfile {
 /** Staff's decision note: optional, bounded, line breaks allowed. */
 export function validateNote(value: string | null | undefined, path = 'note'): string | null {
   if (value === null || value === undefined) return null;
+  if (FORBIDDEN_IN_NOTE.test(value)) throw badUserInput(path, 'contains a control or invisible formatting character');
   const text = value.trim();
   if (text.length > LIMITS.note) throw badUserInput(path, `is longer than ${LIMITS.note} characters`);
-  if (FORBIDDEN_IN_NOTE.test(text)) throw badUserInput(path, 'contains a control or invisible formatting character');
   return text === '' ? null : text;
 }
 
@@ -184,9 +184,10 @@ function requiredLine(value: string, path: string, max: number): string {
 function optionalLine(value: string | null | undefined, path: string, max: number): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'string') throw badUserInput(path, 'must be text');
+  // Checked before trimming: trim() would quietly drop a leading or trailing control character.
+  if (FORBIDDEN_IN_LINE.test(value)) throw badUserInput(path, 'contains a control or invisible formatting character');
   const text = value.trim();
   if (text.length > max) throw badUserInput(path, `is longer than ${max} characters`);
-  if (FORBIDDEN_IN_LINE.test(text)) throw badUserInput(path, 'contains a control or invisible formatting character');
   return text === '' ? null : text;
 }
 
