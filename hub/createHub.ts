@@ -16,6 +16,8 @@ import { createDeadLetterStore, ingestMigrations } from '../ingest';
 import { createIngestSubgraph } from '../subgraphs/ingest';
 import { type AuditSubgraph, auditMigrations, createAuditSubgraph } from '../subgraphs/audit';
 import { type AuditLog, createAuditLog } from '../audit';
+import { type CommunitySettings, communityMigrations, createCommunitySubgraph } from '../subgraphs/community';
+import { createConfiguredNotifier } from '../notifications';
 import { type SubgraphServer, createSubgraphServer } from '../subgraphs/createSubgraphServer';
 import type { SignatureReplayCache } from '../wire/gatewaySignature';
 import { openSignatureReplayCache } from '../wire/openSignatureReplayCache';
@@ -83,13 +85,17 @@ interface CleanupStep {
   run(): Promise<void>;
 }
 
-/** What the hub itself provides to the subgraphs that need it (ingest). */
+/** What the hub itself provides to the subgraphs that need it (ingest, cameras, community). */
 interface HubServices {
+  readonly config: HubConfig;
+  readonly logger: Logger;
   readonly cameraControl: CameraControl;
   readonly sink: IngestSink;
   readonly deadLetters: ReturnType<typeof createDeadLetterStore>;
   readonly adapters: () => readonly Adapter[];
   readonly metrics: HubMetrics;
+  /** The audit log, once the audit subgraph has opened it (it starts before the community subgraph). */
+  readonly auditLog: () => AuditLog;
 }
 
 interface SubgraphFactory {
@@ -118,7 +124,40 @@ const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
     create: ({ db, now }, { metrics }) => createAuditSubgraph({ auditLog: createAuditLog({ database: db, clock: now, onWritten: metrics.auditWritten }) }),
     port: (c) => c.auditPort,
   },
+  // Community Connect: its camera events go through the sink like a VMS's; its HTTP steps are audited in the same log.
+  community: {
+    migrations: communityMigrations,
+    create: (dependencies, services) =>
+      createCommunitySubgraph(dependencies, {
+        sink: services.sink,
+        audit: { append: (record) => services.auditLog().append(record) },
+        notifier: createConfiguredNotifier(services.config.communityNotifier, { db: dependencies.db, logger: services.logger.child({ component: 'notifications' }), now: dependencies.now }),
+        settings: communitySettingsOf(services.config),
+        onSweepError: (error) => services.logger.warn({ err: error }, 'community access sweep failed; the next one tries again'),
+      }),
+    port: (c) => c.communityPort,
+  },
 };
+
+/** The community subgraph's settings, from the hub's (COMMUNITY_*, HUB_PUBLIC_URL, AGENCY_TIME_ZONE). */
+function communitySettingsOf(config: HubConfig): CommunitySettings {
+  return {
+    linkSecret: config.communityLinkSecret ?? null,
+    linkTtlSeconds: config.communityLinkTtlSeconds,
+    publicUrl: config.hubPublicUrl ?? null,
+    timeZone: config.agencyTimeZone,
+    alarmMinutes: config.communityAlarmMinutes,
+    sweepMs: config.communityAccessSweepMs,
+    relayPrivateAddresses: config.communityRelayPrivateAddresses === true,
+    footage: {
+      maxWindowMinutes: config.communityFootageMaxWindowMinutes,
+      requestTtlHours: config.communityFootageRequestTtlHours,
+      maxClipBytes: config.communityFootageMaxBytes,
+      linkTtlSeconds: config.communityFootageLinkTtlSeconds,
+      maxAgeDays: config.communityFootageMaxAgeDays,
+    },
+  };
+}
 
 /**
  * Starts the hub: storage, the four subgraphs, the gateway, then the adapters. On failure
@@ -147,8 +186,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // One registry per hub; ingest is read from the sink's own counters at each scrape.
     const metrics = createHubMetrics();
     metrics.readIngest(() => sink.stats());
-    const services: HubServices = { sink, deadLetters, adapters: () => adapters, cameraControl: createCameraControl(() => adapters), metrics };
     const running = {} as Record<SubgraphName, RunningSubgraph>;
+    const services: HubServices = {
+      config,
+      logger,
+      sink,
+      deadLetters,
+      adapters: () => adapters,
+      cameraControl: createCameraControl(() => adapters),
+      metrics,
+      auditLog: () => (running.audit.subgraph as AuditSubgraph).auditLog,
+    };
     for (const name of SUBGRAPH_NAMES) {
       const db = name === 'ingest' ? ingestDb : undefined;
       running[name] = await startSubgraph(name, { config, logger, now, embedded, cleanup, services, db, signing });

@@ -8,6 +8,7 @@ import { serveConsole } from '../console/serveConsole';
 import type { AuditSink } from '../gateway/audit/createAuditPlugin';
 import { type DevIssuerForGateway, createHubDevTokenRoutes, offersDevSignIn } from './createHubDevTokenRoutes';
 import { serveExplorer } from '../explorer/serveExplorer';
+import { createPrefixRelay } from '../http/createPrefixRelay';
 
 /** What the hub's extra HTTP routes may need; built in whichever thread runs the gateway. */
 export interface HubRoutesContext {
@@ -36,6 +37,13 @@ export function createHubRoutes(context: HubRoutesContext): GatewayRoutes[] {
     serveExplorer({ devSignIn: offersDevSignIn(context.config, context.devIssuer) }),
     serveConsole({ config: context.config }),
     createMetricsRoute({ registry: context.metrics.registry, token: context.config.metricsToken, isPublic: context.config.metricsPublic }),
+    // Community Connect's public routes (signed links, the alarm webhook, clip upload and download,
+    // the development outbox) are served by its subgraph, reached here on the hub's one public port.
+    createPrefixRelay({
+      prefix: '/community/',
+      target: () => (context.subgraphUrls.community ? new URL(context.subgraphUrls.community).origin : null),
+      logger: context.logger.child({ component: 'community-relay' }),
+    }),
     createReadyRoute(
       () => [...context.readinessChecks, ...Object.entries(context.subgraphUrls).map(([name, url]) => subgraphReadinessCheck(name, url))],
       context.config.readyCheckTimeoutMs,

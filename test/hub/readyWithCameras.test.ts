@@ -8,7 +8,7 @@ const ONVIF_CAMERAS = 2;
 
 /**
  * A hub that reports ready in protocol mode already holds the simulated city's cameras, those of
- * the camera CSV file and the ONVIF devices alike: the first query a console sends has them. No
+ * the camera CSV file, the ONVIF devices and the community program alike: the first query a console sends has them. No
  * history is played, so nothing but the start itself could bring the cameras in time (the CSV
  * adapter polls its file every two seconds after it started).
  */
@@ -36,11 +36,14 @@ describe('the simulated city in protocol mode, the moment the hub is ready', () 
     await running?.close();
   });
 
-  it('lists every camera in its first answer, from the CSV file and the ONVIF devices', async () => {
+  it('lists every camera in its first answer, from the CSV file, the ONVIF devices and the community program', async () => {
     const body = await queryAsSupervisor<{ cameras: { edges: { node: { id: string } }[] } }>(running.hub, '{ cameras(first: 100) { edges { node { id } } } }');
     expect(body.errors).toBeUndefined();
     const ids = body.data!.cameras.edges.map(({ node }) => node.id);
     expect(new Set(ids).size).toBe(CAMERAS);
-    expect(ids.every((id) => id.startsWith('sim-cameras:'))).toBe(true);
+    // City cameras come by the VMS's roads; community cameras only through the program, enrolled before ready.
+    expect(ids.filter((id) => !id.startsWith('sim-cameras:') && !id.startsWith('community:'))).toEqual([]);
+    expect(ids.some((id) => id.startsWith('sim-cameras:'))).toBe(true);
+    expect(ids.some((id) => id.startsWith('community:'))).toBe(true);
   });
 });
