@@ -23,6 +23,11 @@ export interface FootageRouteServices {
   readonly published: (request: FootageRequestRecord) => void;
 }
 
+/** The token of a link: the rest of the path (a signer refuses one with a `/` or too long). */
+interface TokenParams {
+  readonly '*': string;
+}
+
 /** A refusal as every public route answers it: `{ error: { code, message } }`. */
 function refuse(reply: FastifyReply, status: number, code: ErrorCode, message: string) {
   return reply.code(status).header('cache-control', 'no-store').send({ error: { code, message } });
@@ -44,14 +49,15 @@ export async function registerFootageRoutes(app: FastifyInstance, services: Foot
     // The handler reads the body itself, hashing and counting as it streams.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
-    scope.put<{ Params: { token: string } }>('/community/upload/:token', (request, reply) => upload(services, request, reply));
-    scope.get<{ Params: { token: string } }>('/community/download/:token', (request, reply) => download(services, request, reply));
+    // Wildcards, not `:token`: tokens are longer than find-my-way's 100-character limit on parameters (414).
+    scope.put<{ Params: TokenParams }>('/community/upload/*', (request, reply) => upload(services, request, reply));
+    scope.get<{ Params: TokenParams }>('/community/download/*', (request, reply) => download(services, request, reply));
     scope.get('/community/outbox.json', (request, reply) => outbox(services.notifier, request, reply, 'json'));
     scope.get('/community/outbox', (request, reply) => outbox(services.notifier, request, reply, 'html'));
   });
 }
 
-async function upload(services: FootageRouteServices, request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) {
+async function upload(services: FootageRouteServices, request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply) {
   const { store, audit, links, now, maxClipBytes } = services;
   const refused = async (status: number, code: ErrorCode, message: string, details: FootageAuditStep['details'], subject: string | null) => {
     await auditRefusal(audit, { action: 'clip-upload-refused', subject, reason: message, details });
@@ -59,7 +65,7 @@ async function upload(services: FootageRouteServices, request: FastifyRequest<{ 
     reply.header('connection', 'close');
     return refuse(reply, status, code, message);
   };
-  const verified = links.verify('upload', request.params.token);
+  const verified = links.verify('upload', request.params['*']);
   if (!verified.ok) return refused(403, 'FORBIDDEN', `Upload link refused: ${verified.reason}`, {}, null);
   const { requestId = '', ownerId = '' } = verified.claims;
   const ids = { requestId, ownerId };
@@ -117,9 +123,9 @@ async function upload(services: FootageRouteServices, request: FastifyRequest<{ 
   return reply.code(201).header('x-content-sha256', body.sha256).send(clipAnswer(clip, stored.request.status));
 }
 
-async function download(services: FootageRouteServices, request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) {
+async function download(services: FootageRouteServices, request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply) {
   const { store, audit, links } = services;
-  const verified = links.verify('download', request.params.token);
+  const verified = links.verify('download', request.params['*']);
   if (!verified.ok) {
     await auditRefusal(audit, { action: 'clip-download-refused', subject: null, reason: verified.reason, details: {} });
     return refuse(reply, 403, 'FORBIDDEN', `Download link refused: ${verified.reason}`);
