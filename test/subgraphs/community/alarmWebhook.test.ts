@@ -1,0 +1,102 @@
+import { signAlarm } from '../../../subgraphs/community/createAlarmWebhook';
+import { STORAGE_TARGETS } from '../../support/storageTargets';
+import { type Body, type OpenCommunity, accessOf, enrol, openCommunity, operatorCaller, ownerCaller } from './openCommunity';
+
+const ROTATE = 'mutation { rotateAlarmSecret { url secret } }';
+
+describe.each(STORAGE_TARGETS)('the alarm webhook ($name)', (target) => {
+  let community: OpenCommunity;
+  let origin: string;
+  let cameraId: string;
+  let secret: string;
+  let url: string;
+
+  beforeAll(async () => {
+    community = await openCommunity(target);
+    origin = await community.listen();
+    ({ cameraId } = await enrol(community, 'owner-1', { terms: { mode: 'ALARM', alarmMinutes: 10 } }));
+    await enrol(community, 'owner-2', { terms: { mode: 'ALARM' } });
+    const rotated = (await community.run(ROTATE, {}, ownerCaller('owner-1'))).data?.rotateAlarmSecret as { url: string; secret: string };
+    ({ secret, url } = rotated);
+    await community.run(ROTATE, {}, ownerCaller('owner-2'));
+  });
+  afterAll(async () => {
+    await community.close();
+  });
+
+  const seconds = () => String(Math.floor(community.now().getTime() / 1000));
+  const post = async (path: string, body: string, headers: Record<string, string>) => {
+    const response = await fetch(`${origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    return { status: response.status, body: (await response.json()) as { error?: { code: string; message: string }; ok?: boolean; activeUntil?: string | null } };
+  };
+  const signed = (body: string, key = secret, timestamp = seconds()) => ({ 'x-rtcc-timestamp': timestamp, 'x-rtcc-signature': signAlarm(key, timestamp, body) });
+  const liveNow = async () => ((await accessOf(community, cameraId, operatorCaller())).data?._entities as { access: { liveNow: boolean } }[])[0]?.access.liveNow;
+
+  test.each<[string, () => [string, string, Record<string, string>], number]>([
+    ['no signature', () => [url, '{"active":true}', { 'x-rtcc-timestamp': seconds() }], 401],
+    ['no timestamp', () => [url, '{"active":true}', { 'x-rtcc-signature': signAlarm(secret, seconds(), '{"active":true}') }], 401],
+    ['a wrong secret', () => [url, '{"active":true}', signed('{"active":true}', 'not-the-secret')], 401],
+    ['another owner\'s secret', () => [url.replace('owner-1', 'owner-2'), '{"active":true}', signed('{"active":true}')], 401],
+    ['an unknown owner', () => ['/community/alarm/nobody', '{"active":true}', signed('{"active":true}')], 401],
+    ['a timestamp 301 s old', () => [url, '{"active":true}', signed('{"active":true}', secret, String(Number(seconds()) - 301))], 401],
+    ['a timestamp 301 s ahead', () => [url, '{"active":true}', signed('{"active":true}', secret, String(Number(seconds()) + 301))], 401],
+    ['a signature over another body', () => [url, '{"active":true}', signed('{"active":false}')], 401],
+    ['a body that is no JSON', () => [url, 'open sesame', signed('open sesame')], 400],
+    ['a body with another key', () => [url, '{"active":true,"minutes":9999}', signed('{"active":true,"minutes":9999}')], 400],
+    ['active as text', () => [url, '{"active":"yes"}', signed('{"active":"yes"}')], 400],
+    ['a body over 1 KiB', () => [url, `{"active":true,"pad":"${'x'.repeat(2000)}"}`, signed(`{"active":true,"pad":"${'x'.repeat(2000)}"}`)], 413],
+    ['a malformed owner id', () => ['/community/alarm/%00owner', '{"active":true}', signed('{"active":true}')], 400],
+  ])('%s opens nothing (and is audited when the route reads it)', async (_, request, status) => {
+    const [path, body, headers] = request();
+    const before = community.audits.length;
+    const answer = await post(path, body, headers);
+    expect(answer.status).toBe(status);
+    if (status !== 413) {
+      expect(answer.body.error?.code).toEqual(expect.any(String));
+      expect(community.audits.slice(before)).toEqual([expect.objectContaining({ kind: 'alarm', outcome: 'denied' })]);
+    }
+    expect(await liveNow()).toBe(false);
+  });
+
+  test('a signed alarm opens the owner\'s ALARM cameras for their minutes, is audited first, and cannot be replayed', async () => {
+    const changes = await community.subscribe('subscription { cameraAccessChanged { cameraId reason access { liveNow liveUntil } } }');
+    const body = '{"active":true}';
+    const headers = signed(body);
+    const answer = await post(url, body, headers);
+    expect(answer).toEqual({ status: 200, body: { ok: true, active: true, activeUntil: expect.any(String) } });
+    expect(community.audits.at(-1)).toMatchObject({ kind: 'alarm', outcome: 'ok', subject: 'owner-1', details: { ownerId: 'owner-1', active: true } });
+    expect(await liveNow()).toBe(true);
+    const change = (await changes.next()).value as Body;
+    expect(change.data?.cameraAccessChanged).toEqual({ cameraId, reason: 'ALARM', access: { liveNow: true, liveUntil: new Date(community.now().getTime() + 10 * 60_000).toISOString() } });
+    // The other owner's camera stays closed.
+    expect((await post(url, body, headers)).body.error?.message).toContain('already');
+
+    // The sweep closes it when the minutes are up, and says so.
+    community.setNow(new Date(community.now().getTime() + 10 * 60_000));
+    await community.subgraph.sweep();
+    expect(((await changes.next()).value as Body).data?.cameraAccessChanged).toMatchObject({ cameraId, reason: 'ALARM', access: { liveNow: false } });
+    expect(await liveNow()).toBe(false);
+    await changes.return?.();
+  });
+
+  test('{"active": false} closes an open alarm early', async () => {
+    await post(url, '{"active":true}', signed('{"active":true}'));
+    expect(await liveNow()).toBe(true);
+    community.setNow(new Date(community.now().getTime() + 1000));
+    const closed = await post(url, '{"active":false}', signed('{"active":false}'));
+    expect(closed.body).toMatchObject({ ok: true, active: false, activeUntil: null });
+    expect(await liveNow()).toBe(false);
+  });
+
+  test('no record, no alarm: with the audit trail down nothing opens', async () => {
+    community.setNow(new Date(community.now().getTime() + 1000));
+    community.failAudit = true;
+    try {
+      const answer = await post(url, '{"active":true}', signed('{"active":true}'));
+      expect(answer.status).toBe(503);
+    } finally {
+      community.failAudit = false;
+    }
+    expect(await liveNow()).toBe(false);
+  });
+});
