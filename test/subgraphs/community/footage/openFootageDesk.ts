@@ -84,6 +84,8 @@ export interface OpenDesk {
   readonly audit: AuditRecordInput[];
   /** While true, appending an audit record fails. */
   auditFails: boolean;
+  /** While set, appending a record it says yes to fails. */
+  auditFailsFor: ((record: AuditRecordInput) => boolean) | null;
   readonly cameras: Map<string, ProgramCamera>;
   readonly contacts: Map<string, ProgramOwnerContact>;
   readonly links: LinkSigner;
@@ -132,7 +134,7 @@ export async function openFootageDesk(target: StorageTarget, options: OpenDeskOp
   };
   const outbox = createOutboxNotifier(db, { now });
   const links = createTestLinkSigner(now);
-  const state = { auditFails: false };
+  const state: { auditFails: boolean; auditFailsFor: ((record: AuditRecordInput) => boolean) | null } = { auditFails: false, auditFailsFor: null };
   const desk = createFootageDesk({
     db,
     now,
@@ -140,7 +142,7 @@ export async function openFootageDesk(target: StorageTarget, options: OpenDeskOp
     notifier: options.notifier ? options.notifier(outbox) : outbox,
     audit: {
       append: async (record) => {
-        if (state.auditFails) throw new Error('audit log unavailable');
+        if (state.auditFails || state.auditFailsFor?.(record)) throw new Error('audit log unavailable');
         audit.push(record);
         return record;
       },
@@ -166,6 +168,12 @@ export async function openFootageDesk(target: StorageTarget, options: OpenDeskOp
     },
     set auditFails(value: boolean) {
       state.auditFails = value;
+    },
+    get auditFailsFor() {
+      return state.auditFailsFor;
+    },
+    set auditFailsFor(value) {
+      state.auditFailsFor = value;
     },
     cameras,
     contacts,
