@@ -72,7 +72,7 @@ async function measureParse() {
 async function measureEndToEnd() {
   const prefix = `bench_${randomBytes(3).toString('hex')}_`;
   const config = readHubConfig({
-    PORT: '0', CALLS_PORT: '0', CAD_PORT: '0', AVL_PORT: '0', CAMERAS_PORT: '0', INGEST_PORT: '0', AUDIT_PORT: '0',
+    PORT: '0', CALLS_PORT: '0', CAD_PORT: '0', AVL_PORT: '0', CAMERAS_PORT: '0', INGEST_PORT: '0', AUDIT_PORT: '0', COMMUNITY_PORT: '0',
     SIM_ENABLED: 'false', LOG_LEVEL: 'silent', DATABASE_SCHEMA_PREFIX: prefix, PGLITE_DATA_DIR: 'memory',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   });

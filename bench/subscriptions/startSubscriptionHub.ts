@@ -75,6 +75,7 @@ export async function startSubscriptionHub(options: SubscriptionHubOptions): Pro
     CAMERAS_PORT: '0',
     INGEST_PORT: '0',
     AUDIT_PORT: '0',
+    COMMUNITY_PORT: '0',
     SIM_ENABLED: 'false',
     LOG_LEVEL: 'silent',
   });

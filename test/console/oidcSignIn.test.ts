@@ -7,7 +7,7 @@ import { type HeadlessChromium, hasChromium, launchHeadlessChromium } from '../.
 import { readHubConfig } from '../../config/hubConfig';
 import { type ConfiguredHub, createConfiguredHub } from '../../hub/createConfiguredHub';
 import { type TestOidcProvider, startOidcProvider } from '../support/startOidcProvider';
-import { type TestHub, startTestHub } from '../support/startTestHub';
+import { CITY_FREE_PORTS, startTestHub, type TestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
 
 if (!hasChromium()) console.warn('test/console/oidcSignIn skipped: no Chromium at /usr/bin/chromium (apt-get install chromium)');
@@ -44,7 +44,7 @@ describeWithChromium('console sign-in at a real OpenID provider (authorization c
     provider = await startOidcProvider({ accounts: [OPERATOR], api: API });
     running = await createConfiguredHub({
       config: readHubConfig({
-        ...Object.fromEntries(['PORT', 'CALLS_PORT', 'CAD_PORT', 'AVL_PORT', 'CAMERAS_PORT', 'INGEST_PORT', 'AUDIT_PORT', 'AVL_UDP_PORT', 'EIDO_HTTP_PORT'].map((name) => [name, '0'])),
+        ...CITY_FREE_PORTS,
         // No AUTH_JWKS_URL: the hub finds the keys through the provider's discovery document.
         AUTH_ISSUER: provider.issuer,
         AUTH_AUDIENCE: API.audience,

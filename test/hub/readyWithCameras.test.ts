@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { CITY_FREE_PORTS } from '../support/startTestHub';
 import { readHubConfig } from '../../config/hubConfig';
 import { type ConfiguredHub, createConfiguredHub } from '../../hub/createConfiguredHub';
 import { queryAsSupervisor } from '../support/consoleHub';
@@ -18,7 +19,7 @@ describe('the simulated city in protocol mode, the moment the hub is ready', () 
   beforeAll(async () => {
     running = await createConfiguredHub({
       config: readHubConfig({
-        ...Object.fromEntries(['PORT', 'CALLS_PORT', 'CAD_PORT', 'AVL_PORT', 'CAMERAS_PORT', 'INGEST_PORT', 'AUDIT_PORT', 'AVL_UDP_PORT', 'EIDO_HTTP_PORT'].map((name) => [name, '0'])),
+        ...CITY_FREE_PORTS,
         SIM_MODE: 'protocols',
         SIM_SEED: '5',
         SIM_UNITS: '3',

@@ -7,6 +7,7 @@ import { encodeNmeaFix } from '../../simulator/devices/encodeNmeaFix';
 import { openDevIssuer } from '../../hub/createHubAuth';
 import { readHubConfig } from '../../config/hubConfig';
 import { type ProcessRun as Run, runToEnd } from '../support/runToEnd';
+import { CITY_FREE_PORTS } from '../support/startTestHub';
 
 // `npm start` on its DEFAULT data directory (PGLITE_DATA_DIR unset: `.rtcc/data` under the
 // working directory, here a temporary one), stopped with SIGINT and started again: what it
@@ -22,7 +23,7 @@ function hubEnv(): NodeJS.ProcessEnv {
   const { DATABASE_URL: _url, PGLITE_DATA_DIR: _dir, DATABASE_SCHEMA_PREFIX: _prefix, AUTH_DEV_KEY_FILE: _key, ...inherited } = process.env;
   return {
     ...inherited,
-    ...Object.fromEntries(['PORT', 'CALLS_PORT', 'CAD_PORT', 'AVL_PORT', 'CAMERAS_PORT', 'INGEST_PORT', 'AUDIT_PORT', 'AVL_UDP_PORT', 'EIDO_HTTP_PORT'].map((name) => [name, '0'])),
+    ...CITY_FREE_PORTS,
     SIM_SEED: '1',
     SIM_UNITS: '4',
     SIM_CAMERAS: '10',

@@ -3,7 +3,7 @@ import { type SimulatedOnvifDevices } from '../../simulator/devices';
 import { destinationPoint } from '../../geo/geodesy';
 import { type ConfiguredHub, createConfiguredHub } from '../../hub/createConfiguredHub';
 import { readHubConfig } from '../../config/hubConfig';
-import { type GraphQLBody } from '../support/startTestHub';
+import { CITY_FREE_PORTS, type GraphQLBody } from '../support/startTestHub';
 import { STORAGE_TARGETS, dropSchemas, uniqueSchemaPrefix } from '../support/storageTargets';
 import { eventually } from '../support/subscribeThroughGateway';
 
@@ -22,7 +22,7 @@ describe.each(STORAGE_TARGETS)('the simulated city’s ONVIF cameras through the
 
   beforeAll(async () => {
     const config = readHubConfig({
-      ...Object.fromEntries(['PORT', 'CALLS_PORT', 'CAD_PORT', 'AVL_PORT', 'CAMERAS_PORT', 'INGEST_PORT', 'AUDIT_PORT', 'AVL_UDP_PORT', 'EIDO_HTTP_PORT'].map((name) => [name, '0'])),
+      ...CITY_FREE_PORTS,
       DATABASE_SCHEMA_PREFIX: schemaPrefix,
       ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
       SIM_MODE: 'protocols',

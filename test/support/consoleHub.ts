@@ -4,10 +4,9 @@ import type { Page } from 'playwright-core';
 import { readHubConfig } from '../../config/hubConfig';
 import { type ConfiguredHub, createConfiguredHub } from '../../hub/createConfiguredHub';
 import type { Hub } from '../../hub/createHub';
-import { DEFAULT_TEST_CALLER, FREE_PORTS, type GraphQLBody } from './startTestHub';
+import { CITY_FREE_PORTS, DEFAULT_TEST_CALLER, type GraphQLBody } from './startTestHub';
 
-/** Every listener of a hub with its simulated city on a free port: the gateway's, the subgraphs' and the city's vendor endpoints. */
-export const CITY_FREE_PORTS = { ...FREE_PORTS, AVL_UDP_PORT: '0', EIDO_HTTP_PORT: '0' } as const;
+export { CITY_FREE_PORTS } from './startTestHub';
 
 /** The case number the console tests state as their purpose. */
 export const TEST_PURPOSE = DEFAULT_TEST_CALLER.purpose;

@@ -31,7 +31,11 @@ export const FREE_PORTS = {
   CAMERAS_PORT: '0',
   INGEST_PORT: '0',
   AUDIT_PORT: '0',
+  COMMUNITY_PORT: '0',
 } as const;
+
+/** Every listener of a hub with its simulated city on a free port: the gateway's, the subgraphs' and the city's vendor endpoints and stills. */
+export const CITY_FREE_PORTS = { ...FREE_PORTS, AVL_UDP_PORT: '0', EIDO_HTTP_PORT: '0', SIM_SNAPSHOT_PORT: '0' } as const;
 
 /** Who `query` and gateway clients act as unless a test says otherwise. */
 export const DEFAULT_TEST_CALLER = { subject: 'test-supervisor', roles: ['supervisor'], purpose: 'TEST-0001' } as const;
