@@ -47,13 +47,19 @@ export interface SimulatedCity extends SuppliedVendors {
   stop(): Promise<void>;
 }
 
-/** The simulated city's Community Connect program, as `start` carried it out. */
+/**
+ * The simulated city's Community Connect program. `start` begins its enrolment once the city is
+ * live and does not wait for it (a hub reports ready in seconds; the program's cameras then appear
+ * as staff approve them, as they would on a program's first day): await `enrolled`.
+ */
 export interface SimulatedCommunity {
   readonly plan: CommunityProgramPlan;
   /** The owners and staff acting through the hub's API; null until `start` (and when the hub cannot sign their tokens). */
   readonly program: SimulatedProgram | null;
-  /** What the enrolment at start did; null before it, or when it failed (the failure is logged; the city goes on without it). */
+  /** What the enrolment did; null before it ended, or when it failed (the failure is logged; the city goes on without it). */
   readonly enrolment: EnrolmentReport | null;
+  /** Resolves once the enrolment `start` began has ended (with its report, or null when it failed or there was none); never rejects. */
+  readonly enrolled: Promise<EnrolmentReport | null>;
 }
 
 /** The past a city brought when it started. */
@@ -195,14 +201,13 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
       async start(hub) {
         await beginAfterKeptData(hub);
         await continueIncidentNumbers(simulation, hub);
-        await community.enrol(hub);
         // The adapter's own road: it was started with the hub's sink.
         const history = await goLive(async (events) => {
           for (const event of events) {
             await hub.sink.emit(event).catch((error: unknown) => log.warn({ err: error, eventId: event.eventId }, 'simulator event not applied'));
           }
         });
-        community.goLive();
+        community.begin(hub);
         return history;
       },
       async stop() {
@@ -260,9 +265,8 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
         if (event.type === 'unit.statusChanged') await hub.sink.emit(event);
       }
       await city.start();
-      await community.enrol(hub);
       const history = await goLive((events) => city.play(events));
-      community.goLive();
+      community.begin(hub);
       return history;
     },
     async stop() {
@@ -355,54 +359,64 @@ function createCommunityRole(
     });
   let program: SimulatedProgram | null = null;
   let enrolment: EnrolmentReport | null = null;
+  let enrolled: Promise<EnrolmentReport | null> | null = null;
+  let stopping = false;
+  const run = async (hub: Hub): Promise<EnrolmentReport | null> => {
+    const { issueToken } = hub;
+    if (!plan) return null;
+    if (!issueToken) {
+      log.warn('the simulated community program needs the hub\'s development issuer (AUTH_ISSUER is set elsewhere): no community cameras');
+      return null;
+    }
+    const tokens = new Map<string, { token: string; renewAtMs: number }>();
+    const tokenFor = async (actor: ProgramActor) => {
+      const key = actor === 'staff' ? 'staff' : `owner:${actor.ownerId}`;
+      const cached = tokens.get(key);
+      // Renewed by the wall clock: the gateway checks a token's expiry against it, not the city's clock.
+      if (cached && cached.renewAtMs > Date.now()) return cached.token;
+      const token = await issueToken(
+        actor === 'staff'
+          ? { subject: 'sim-program-staff', roles: ['supervisor'], ttlSeconds: PROGRAM_TOKEN_TTL_SECONDS }
+          : { subject: `sim-${actor.ownerId}`, roles: ['camera-owner'], cameraOwner: actor.ownerId, ttlSeconds: PROGRAM_TOKEN_TTL_SECONDS },
+      );
+      tokens.set(key, { token, renewAtMs: Date.now() + (PROGRAM_TOKEN_TTL_SECONDS * 1000) / 2 });
+      return token;
+    };
+    program = createSimulatedProgram({
+      plan,
+      gatewayUrl: hub.gatewayUrl,
+      tokenFor,
+      streamUrlOf: (cameraId) => snapshots.streamUrlOf(cameraId),
+      snapshotUrlOf: (cameraId) => snapshots.urlOf(cameraId),
+      sceneOf,
+      now,
+      schedule,
+      deskEveryMs: OWNER_DESK_EVERY_MS,
+      log,
+    });
+    try {
+      enrolment = await program.enrol();
+    } catch (error) {
+      if (!stopping) log.warn({ err: error }, 'the simulated community program could not enrol its owners: no community cameras');
+      return null;
+    }
+    // The owners' desk and the alarm follow the clock from now on.
+    if (!stopping) program.start();
+    return enrolment;
+  };
   return {
-    state: (): SimulatedCommunity | null => (plan ? { plan, program, enrolment } : null),
-    async enrol(hub: Hub) {
-      if (!plan || program) return;
-      const { issueToken } = hub;
-      if (!issueToken) {
-        log.warn('the simulated community program needs the hub\'s development issuer (AUTH_ISSUER is set elsewhere): no community cameras');
-        return;
-      }
-      const tokens = new Map<string, { token: string; renewAtMs: number }>();
-      const tokenFor = async (actor: ProgramActor) => {
-        const key = actor === 'staff' ? 'staff' : `owner:${actor.ownerId}`;
-        const cached = tokens.get(key);
-        if (cached && cached.renewAtMs > Date.now()) return cached.token;
-        const token = await issueToken(
-          actor === 'staff'
-            ? { subject: 'sim-program-staff', roles: ['supervisor'], ttlSeconds: PROGRAM_TOKEN_TTL_SECONDS }
-            : { subject: `sim-${actor.ownerId}`, roles: ['camera-owner'], cameraOwner: actor.ownerId, ttlSeconds: PROGRAM_TOKEN_TTL_SECONDS },
-        );
-        // Renewed by the wall clock: the token's expiry is checked against it.
-        tokens.set(key, { token, renewAtMs: Date.now() + (PROGRAM_TOKEN_TTL_SECONDS * 1000) / 2 });
-        return token;
-      };
-      const created = createSimulatedProgram({
-        plan,
-        gatewayUrl: hub.gatewayUrl,
-        tokenFor,
-        streamUrlOf: (cameraId) => snapshots.streamUrlOf(cameraId),
-        snapshotUrlOf: (cameraId) => snapshots.urlOf(cameraId),
-        sceneOf,
-        now,
-        schedule,
-        deskEveryMs: OWNER_DESK_EVERY_MS,
-        log,
+    state: (): SimulatedCommunity | null => (plan ? { plan, program, enrolment, enrolled: enrolled ?? Promise.resolve(null) } : null),
+    /** Begins the enrolment (once) without waiting for it. */
+    begin(hub: Hub) {
+      enrolled ??= run(hub).catch((error: unknown) => {
+        log.warn({ err: error }, 'the simulated community program failed');
+        return null;
       });
-      try {
-        enrolment = await created.enrol();
-        program = created;
-      } catch (error) {
-        log.warn({ err: error }, 'the simulated community program could not enrol its owners: no community cameras');
-      }
-    },
-    /** The owners' desk and the alarm follow the clock. */
-    goLive() {
-      program?.start();
     },
     async stop() {
+      stopping = true;
       await program?.stop();
+      await enrolled;
     },
   };
 }

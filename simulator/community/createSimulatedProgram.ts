@@ -58,7 +58,7 @@ export interface DeskReport {
 }
 
 export interface SimulatedProgram {
-  /** Signs the owners up and registers their cameras through the API, staff approve them; idempotent on a hub's kept data. */
+  /** Signs the owners up and registers their cameras through the API, staff approve them; idempotent on a hub's kept data. Stops between steps (rejecting) once `stop` is called. */
   enrol(): Promise<EnrolmentReport>;
   /** One pass of the owners' desk: requests whose answer is due are answered, approved ones get their clip. */
   answerDue(): Promise<DeskReport>;
@@ -101,6 +101,8 @@ interface OwnedRequest {
 const PAGE = 100;
 /** Mutations sent in one document (aliases): one round trip for many cameras. */
 const BATCH = 40;
+/** Owners who enrol at the same time. */
+const ENROLMENT_CONCURRENCY = 4;
 /** A request the owner's desk failed on this often is left alone. */
 const MAX_ATTEMPTS = 3;
 
@@ -156,13 +158,29 @@ export function createSimulatedProgram(options: SimulatedProgramOptions): Simula
     }
   };
 
-  /** Aliased mutations `m0`, `m1` … in documents of at most BATCH; returns each answer in order. */
-  const batched = async <T>(actor: ProgramActor, items: readonly T[], field: (item: T, index: number) => { args: string; variables: Record<string, [string, unknown]> }, selection: string): Promise<unknown[]> => {
+  /**
+   * Aliased mutations `m0`, `m1` … in documents of at most BATCH, after `lead` (a field that goes
+   * first, in the first document); returns each answer in order.
+   */
+  const batched = async <T>(
+    actor: ProgramActor,
+    items: readonly T[],
+    field: (item: T, index: number) => { args: string; variables: Record<string, [string, unknown]> },
+    selection: string,
+    lead?: { readonly field: string; readonly variables: Record<string, [string, unknown]> },
+  ): Promise<unknown[]> => {
     const answers: unknown[] = [];
     for (let start = 0; start < items.length; start += BATCH) {
       const slice = items.slice(start, start + BATCH);
       const declarations: string[] = [];
       const variables: Record<string, unknown> = {};
+      const first = start === 0 && lead ? [lead] : [];
+      for (const { variables: own } of first) {
+        for (const [name, [type, value]] of Object.entries(own)) {
+          declarations.push(`$${name}: ${type}`);
+          variables[name] = value;
+        }
+      }
       const fields = slice.map((item, index) => {
         const { args, variables: own } = field(item, index);
         for (const [name, [type, value]] of Object.entries(own)) {
@@ -171,11 +189,16 @@ export function createSimulatedProgram(options: SimulatedProgramOptions): Simula
         }
         return `m${index}: ${args} ${selection}`;
       });
-      const document = `mutation${declarations.length > 0 ? ` (${declarations.join(', ')})` : ''} { ${fields.join(' ')} }`;
+      const document = `mutation${declarations.length > 0 ? ` (${declarations.join(', ')})` : ''} { ${[...first.map((item) => item.field), ...fields].join(' ')} }`;
       const data = await graphql<Record<string, unknown>>(actor, document, variables);
       answers.push(...slice.map((_, index) => data[`m${index}`]));
     }
     return answers;
+  };
+
+  /** An enrolment stops between steps once `stop` was called (the hub is closing). */
+  const stopIfStopped = () => {
+    if (stopped) throw new Error('community program: stopped');
   };
 
   const enrol = async (): Promise<EnrolmentReport> => {
@@ -190,7 +213,9 @@ export function createSimulatedProgram(options: SimulatedProgramOptions): Simula
     let keptCount = 0;
     let registered = 0;
     const toApprove: { id: string; cameraId: string; owner: PlannedOwner; camera: PlannedCamera }[] = [];
-    for (const owner of plan.owners) {
+    // Owners sign up side by side, as residents do; each one's profile and cameras go in one document.
+    await inPool(plan.owners, async (owner) => {
+      stopIfStopped();
       const ownKept = keptByOwner.get(owner.ownerId) ?? [];
       for (const registration of ownKept) {
         const camera = owner.cameras.find((candidate) => candidate.name === registration.name);
@@ -198,18 +223,14 @@ export function createSimulatedProgram(options: SimulatedProgramOptions): Simula
       }
       keptCount += ownKept.length;
       const missing = owner.cameras.filter((camera) => !ownKept.some((registration) => registration.name === camera.name));
-      if (missing.length === 0) continue;
-      const actor = { ownerId: owner.ownerId };
-      if (ownKept.length === 0) {
-        await graphql(actor, 'mutation ($input: OwnerProfileInput!) { saveOwnerProfile(input: $input) { id } }', {
-          input: { displayName: owner.displayName, contactName: owner.contactName, phone: owner.phone, email: owner.email, notifyBy: owner.notifyBy },
-        });
-      }
+      if (missing.length === 0) return;
+      const profile = { displayName: owner.displayName, contactName: owner.contactName, phone: owner.phone, email: owner.email, notifyBy: owner.notifyBy };
       const answers = (await batched(
-        actor,
+        { ownerId: owner.ownerId },
         missing,
         (camera, index) => ({ args: `registerCamera(input: $r${index})`, variables: { [`r${index}`]: ['RegisterCameraInput!', registrationInput(camera)] } }),
         '{ id camera { id } }',
+        ownKept.length === 0 ? { field: 'profile: saveOwnerProfile(input: $profile) { id }', variables: { profile: ['OwnerProfileInput!', profile] } } : undefined,
       )) as { id: string; camera: { id: string } }[];
       answers.forEach((answer, index) => {
         const camera = missing[index]!;
@@ -217,13 +238,17 @@ export function createSimulatedProgram(options: SimulatedProgramOptions): Simula
         if (camera.approve) toApprove.push({ id: answer.id, cameraId: answer.camera.id, owner, camera });
       });
       registered += missing.length;
-    }
+    });
+    const registeredMs = Math.round(performance.now() - startedMs);
+    stopIfStopped();
     await batched('staff', toApprove, ({ id }, index) => ({ args: `approveRegistration(id: $a${index}, approve: true)`, variables: { [`a${index}`]: ['ID!', id] } }), '{ id status }');
     // Owners who integrate on a schedule do it once staff have approved the camera, as the issue's journey goes.
+    const approvedMs = Math.round(performance.now() - startedMs);
     let termsSet = 0;
-    for (const owner of plan.owners) {
+    await inPool(plan.owners, async (owner) => {
+      stopIfStopped();
       const scheduled = toApprove.filter((entry) => entry.owner === owner && entry.camera.terms.mode === 'SCHEDULE');
-      if (scheduled.length === 0) continue;
+      if (scheduled.length === 0) return;
       await batched(
         { ownerId: owner.ownerId },
         scheduled,
@@ -234,10 +259,10 @@ export function createSimulatedProgram(options: SimulatedProgramOptions): Simula
         '{ id }',
       );
       termsSet += scheduled.length;
-    }
+    });
     const alarmConfigured = await configureAlarm();
     const report = { kept: keptCount, registered, approved: toApprove.length, termsSet, alarmConfigured, ms: Math.round(performance.now() - startedMs) };
-    log.info({ ...report }, 'simulated community program enrolled');
+    log.info({ ...report, registeredMs, approvedMs }, 'simulated community program enrolled');
     return report;
   };
 
@@ -378,4 +403,19 @@ export function createSimulatedProgram(options: SimulatedProgramOptions): Simula
       await inFlight;
     },
   };
+}
+
+/** Runs `task` for every item, at most ENROLMENT_CONCURRENCY at a time; rejects with the first failure once all have settled. */
+async function inPool<T>(items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next]!;
+      next += 1;
+      await task(item).catch((error: unknown) => void failures.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ENROLMENT_CONCURRENCY, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
 }
