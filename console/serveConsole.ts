@@ -26,10 +26,10 @@ const INDEX_HTML = `<!doctype html>
 <script type="module" src="/console/assets/console.js"></script>
 </head>
 <body>
-<header class="top"><h1>RTCC Hub · operator console</h1><button type="button" id="purpose" hidden></button><button type="button" id="sign-out" hidden>Sign out</button></header>
+<header class="top"><h1>RTCC Hub · operator console</h1><button type="button" id="footage-toggle" hidden></button><button type="button" id="community-toggle" hidden></button><button type="button" id="purpose" hidden></button><button type="button" id="sign-out" hidden>Sign out</button></header>
 <main>
 <div id="map" role="region" aria-label="Map of calls, incidents, units and cameras"><div id="offline-banner" role="status" hidden></div></div>
-<aside aria-label="Active calls, incidents and details"><div id="layers"></div><div id="active-list"></div><section id="panel" aria-labelledby="panel-title" hidden></section></aside>
+<aside aria-label="Active calls, incidents and details"><div id="layers"></div><div id="active-list"></div><section id="panel" aria-labelledby="panel-title" hidden></section><p id="community-status" role="status"></p><section id="community" aria-labelledby="community-title" hidden><h2 id="community-title" tabindex="-1"></h2><div id="community-body"></div></section></aside>
 </main>
 <div id="dialog"></div>
 </body>

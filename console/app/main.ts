@@ -1,7 +1,11 @@
 // The operator console's entry point: settings → sign-in → purpose → the map, live.
-import { setWorkerUrl } from 'maplibre-gl';
+import { Popup, setWorkerUrl } from 'maplibre-gl';
 import { type ApiClient, type ApiResult, createApiClient } from './api/createApiClient';
 import type { ConsoleOperationName } from './api/consoleOperations';
+import type { CameraAccess, FootageRequest } from './api/communityTypes';
+import { createCommunityReviewView } from './community/communityReviewView';
+import { createFootageRequestsView } from './community/footageRequestsView';
+import { requestFootageDialog } from './community/requestFootageDialog';
 import type { ConsoleSettings } from './consoleSettings';
 import { createCityMap } from './map/createCityMap';
 import {
@@ -11,6 +15,7 @@ import {
   type LiveEntities,
   type LiveIncident,
   type LiveUnit,
+  cameraClassOf,
   isActiveCall,
   isActiveIncident,
   isInside,
@@ -18,7 +23,7 @@ import {
 import { createIncidentPanel } from './panel/createIncidentPanel';
 import { askPurpose } from './session/askPurpose';
 import { createSession } from './session/createSession';
-import { type ConsoleView, consoleViewOf, isGeofenced, readTokenRoles } from './session/readTokenRoles';
+import { type ConsoleView, consoleViewOf, isGeofenced, readTokenRoles, readTokenScopes } from './session/readTokenRoles';
 import { createLayerSwitch } from './ui/createLayerSwitch';
 import { renderActiveList } from './ui/renderActiveList';
 
@@ -36,6 +41,10 @@ export interface ConsoleProbe {
   /** What each layer draws (active, located entities), counted when asked. */
   layerCounts(): Record<LayerKind, number>;
   ids(kind: LayerKind): string[];
+  /** A camera's class on the map (city, community registered / live / not live) and its access, or null when not held. */
+  camera(id: string): { cameraClass: string; source: string; liveNow: boolean | null; canRequestFootage: boolean | null } | null;
+  /** How many cameraAccessChanged events arrived. */
+  readonly accessEvents: number;
 }
 
 declare global {
@@ -56,7 +65,10 @@ async function main(): Promise<void> {
   const token = await session.signIn();
   const view = consoleViewOf(readTokenRoles(token, settings.auth.rolesClaim));
   const entities: LiveEntities = { calls: new Map(), incidents: new Map(), units: new Map(), cameras: new Map() };
-  const probe = { ready: false, connection: 'connecting', stateQueries: 0, view };
+  const probe = { ready: false, connection: 'connecting', stateQueries: 0, view, accessEvents: 0 };
+  const scopes = readTokenScopes(token, settings.auth.rolesClaim, settings.roleScopes ?? {});
+  const mayRequestFootage = scopes.has('footage:request');
+  const reviewsCommunity = scopes.has('community:review');
   // Counted when asked, not per event: 2,000 position events a second would each walk every unit.
   const drawnCounts = (): Record<LayerKind, number> => ({
     calls: [...entities.calls.values()].filter((call) => isActiveCall(call) && call.location).length,
@@ -74,9 +86,17 @@ async function main(): Promise<void> {
     get stateQueries() {
       return probe.stateQueries;
     },
+    get accessEvents() {
+      return probe.accessEvents;
+    },
     view,
     layerCounts: drawnCounts,
     ids: (kind) => [...entities[kind].keys()],
+    camera: (id) => {
+      const camera = entities.cameras.get(id);
+      if (!camera) return null;
+      return { cameraClass: cameraClassOf(camera), source: camera.source, liveNow: camera.access?.liveNow ?? null, canRequestFootage: camera.access?.canRequestFootage ?? null };
+    },
   };
   const signOut = element<HTMLButtonElement>('sign-out');
   signOut.hidden = false;
@@ -132,9 +152,49 @@ async function main(): Promise<void> {
     panelBusy = true;
     void (kind === 'call' ? panel.showCall(id) : panel.showIncident(id));
   };
-  const cityMap = createCityMap({ container: element('map'), styleUrl: settings.basemapStyleUrl, bounds: settings.bounds, kinds, onSelect: select });
+  /** "Request footage" of community cameras, for the stated purpose; the requests view follows. */
+  const requestFootage = mayRequestFootage
+    ? (camera: { id: string; name: string }) => {
+        void requestFootageDialog({ container: dialog, api, cameras: [camera], purpose }).then((made: readonly FootageRequest[] | null) => {
+          if (!made) return;
+          communityStatus.textContent = `Footage requested from ${camera.name} (${made.map((request) => request.id).join(', ')}).`;
+          void footageView?.reload();
+        });
+      }
+    : null;
+  const communityStatus = element('community-status');
+  let cameraPopup: Popup | null = null;
+  const showCameraPopup = (id: string, at: { lat: number; lon: number }) => {
+    const camera = entities.cameras.get(id);
+    if (!camera) return;
+    cameraPopup?.remove();
+    const body = document.createElement('div');
+    body.className = 'camera-popup';
+    body.dataset.cameraId = id;
+    const name = document.createElement('strong');
+    name.textContent = camera.name;
+    const cameraClass = cameraClassOf(camera);
+    const level = document.createElement('span');
+    level.className = 'camera-source';
+    level.textContent = { city: 'City camera', 'community-registered': 'Community · registered', 'community-live': 'Community · live', 'community-not-live': 'Community · not live now' }[cameraClass];
+    body.append(name, document.createElement('br'), level);
+    if (cameraClass !== 'city' && camera.access?.canRequestFootage && requestFootage) {
+      const ask = document.createElement('button');
+      ask.type = 'button';
+      ask.className = 'request-footage';
+      ask.textContent = 'Request footage';
+      ask.addEventListener('click', () => {
+        cameraPopup?.remove();
+        requestFootage({ id, name: camera.name });
+      });
+      body.append(document.createElement('br'), ask);
+    }
+    cameraPopup = new Popup({ closeButton: true, focusAfterOpen: true }).setLngLat([at.lon, at.lat]).setDOMContent(body).addTo(cityMap.map);
+  };
+  const cityMap = createCityMap({ container: element('map'), styleUrl: settings.basemapStyleUrl, bounds: settings.bounds, kinds, onSelect: select, onCameraSelect: showCameraPopup });
   const panelElement = element('panel');
   const panel = createIncidentPanel({
+    requestFootage,
     container: panelElement,
     api,
     dockedCameras: settings.dockedCameras,
@@ -168,8 +228,30 @@ async function main(): Promise<void> {
     else entities.units.set(unit.id, merged);
   };
   const putCamera = (camera: LiveCamera) => {
-    if (within(camera.location.point)) entities.cameras.set(camera.id, camera);
+    // The directory's own events carry no access: the last known stays.
+    const merged = camera.access === undefined ? { ...camera, access: entities.cameras.get(camera.id)?.access ?? null } : camera;
+    if (within(camera.location.point)) entities.cameras.set(camera.id, merged);
     else entities.cameras.delete(camera.id);
+  };
+  /** cameraAccessChanged: the camera's access now; a camera approved or whose level changed is asked for whole (its source changed too). */
+  const accessChanged = (change: { cameraId: string; reason: string; access: CameraAccess }) => {
+    probe.accessEvents += 1;
+    panel.accessChanged(change.cameraId, change.access);
+    if (change.reason === 'ERASED') {
+      entities.cameras.delete(change.cameraId);
+      return true;
+    }
+    const known = entities.cameras.get(change.cameraId);
+    if (known) entities.cameras.set(change.cameraId, { ...known, access: change.access });
+    if (!known || change.access.level !== known.access?.level || change.reason === 'APPROVED' || change.reason === 'WITHDRAWN') {
+      void api.request<{ camera: LiveCamera | null }>('CameraDetails', { id: change.cameraId }).then((result) => {
+        const camera = result.data?.camera;
+        if (camera) putCamera(camera);
+        else if (result.errors.length === 0) entities.cameras.delete(change.cameraId);
+        redraw(false);
+      });
+    }
+    return true;
   };
 
   async function loadState(): Promise<void> {
@@ -224,7 +306,55 @@ async function main(): Promise<void> {
     live<{ unitPositions: LiveUnit }>('UnitPositions', (data) => (putUnit(data.unitPositions), false));
     live<{ unitStatusChanged: LiveUnit }>('UnitStatusChanged', (data) => (putUnit(data.unitStatusChanged), false));
     live<{ cameraStatusChanged: LiveCamera }>('CameraStatusChanged', (data) => (putCamera(data.cameraStatusChanged), false));
+    api.subscribe<{ cameraAccessChanged: { cameraId: string; reason: string; access: CameraAccess } }>('CameraAccessChanged', {}, (result) => {
+      if (result.data?.cameraAccessChanged) {
+        accessChanged(result.data.cameraAccessChanged);
+        redraw(false);
+      }
+    });
   }
+  // Community Connect: the agency's footage requests (live), and staff's review and program view.
+  const communitySection = element('community');
+  const communityBody = element('community-body');
+  const communityTitle = element('community-title');
+  let footageView: ReturnType<typeof createFootageRequestsView> | null = null;
+  let showing: 'footage' | 'review' | null = null;
+  const review = reviewsCommunity ? createCommunityReviewView({ container: communityBody, dialog, api, onShow: (point) => cityMap.flyTo(point) }) : null;
+  const toggles: HTMLButtonElement[] = [];
+  const openCommunity = (which: 'footage' | 'review', button: HTMLButtonElement) => {
+    const closing = showing === which;
+    for (const toggle of toggles) toggle.setAttribute('aria-expanded', 'false');
+    showing = closing ? null : which;
+    communitySection.hidden = closing;
+    if (closing) return;
+    button.setAttribute('aria-expanded', 'true');
+    communityTitle.textContent = which === 'footage' ? 'Footage requests' : 'Community Connect';
+    communityBody.replaceChildren();
+    if (which === 'footage') {
+      footageView = createFootageRequestsView(communityBody, api);
+      void footageView.reload();
+    } else {
+      footageView = null;
+      void review?.reload();
+    }
+    communityTitle.focus();
+  };
+  const addToggle = (id: string, text: string, which: 'footage' | 'review') => {
+    const button = element<HTMLButtonElement>(id);
+    button.textContent = text;
+    button.hidden = false;
+    button.setAttribute('aria-controls', 'community');
+    button.setAttribute('aria-expanded', 'false');
+    button.addEventListener('click', () => openCommunity(which, button));
+    toggles.push(button);
+  };
+  if (mayRequestFootage) {
+    addToggle('footage-toggle', 'Footage requests', 'footage');
+    api.subscribe<{ footageRequestChanged: { id: string } }>('FootageRequestChanged', {}, (result) => {
+      if (result.data?.footageRequestChanged && showing === 'footage') void footageView?.reload();
+    });
+  }
+  if (review) addToggle('community-toggle', 'Community Connect', 'review');
   probe.ready = true;
   document.body.dataset.ready = 'true';
 }

@@ -65,12 +65,12 @@ export const COMMUNITY_CONSOLE_OPERATIONS = {
 }`,
   /** The agency's footage requests, newest first, with the clips' download links. */
   FootageRequests: `query FootageRequests($after: String) {
-  footageRequests(first: 50, after: $after) { edges { node { ${AGENCY_REQUEST_FIELDS} } } pageInfo { hasNextPage endCursor } }
+  footageRequests(first: 25, after: $after) { edges { node { ${AGENCY_REQUEST_FIELDS} } } pageInfo { hasNextPage endCursor } }
 }`,
   FootageRequestChanged: `subscription FootageRequestChanged { footageRequestChanged { id status answeredAt } }`,
-  /** Registrations waiting for staff, with what staff verify them by. */
+  /** Registrations waiting for staff, with what staff verify them by (a page of 25: LIMIT_MAX_COST bounds what one query may ask). */
   PendingRegistrations: `query PendingRegistrations {
-  registrations(filter: { status: [PENDING] }, first: 100) {
+  registrations(filter: { status: [PENDING] }, first: 25) {
     edges { node { id name level status registeredAt headingDegrees fieldOfViewDegrees rangeMeters
       location { point { lat lon } address }
       terms { ${TERMS_FIELDS} }

@@ -5,7 +5,7 @@
  * documents this way, and the gateway then runs nothing else.
  */
 
-import { COMMUNITY_CONSOLE_OPERATIONS, CONNECT_OPERATIONS } from './communityOperations';
+import { ACCESS_FIELDS, COMMUNITY_CONSOLE_OPERATIONS, CONNECT_OPERATIONS } from './communityOperations';
 
 const CALL_FIELDS = `id state receivedAt classOfService location { point { lat lon } address uncertaintyMeters }`;
 const INCIDENT_FIELDS = `id number typeCode typeText priority status reportedAt location { point { lat lon } address uncertaintyMeters }`;
@@ -13,20 +13,25 @@ const UNIT_FIELDS = `id callSign status position { point { lat lon } headingDegr
 /** A camera as the directory's own subscription reports it (the directory's fields only). */
 const CAMERA_DIRECTORY_FIELDS = `id name source ptz status headingDegrees fieldOfViewDegrees rangeMeters location { point { lat lon } }`;
 /** A camera as the queries list it: also its level and what may be done with it now (Community Connect). */
-const CAMERA_FIELDS = CAMERA_DIRECTORY_FIELDS;
+const CAMERA_FIELDS = `${CAMERA_DIRECTORY_FIELDS} access { ${ACCESS_FIELDS} }`;
 /**
  * A docked camera: a city camera's own links, and for a community camera the hub's signed links
  * (`access.snapshotUrl`, `access.streams`), which expire and are asked for again.
  */
-const DOCKED_CAMERA = `camera { id name ptz status source snapshotUrl streams { protocol url } } distanceMeters inView bearingDegrees`;
+const DOCKED_CAMERA = `camera { id name ptz status source snapshotUrl streams { protocol url }
+      access { ${ACCESS_FIELDS} snapshotUrl streams { protocol url expiresAt } } } distanceMeters inView bearingDegrees`;
 
 export const CONSOLE_OPERATIONS = {
-  /** The current state for a role that sees everything live: one query, then subscriptions. */
+  /**
+   * The current state for a role that sees everything live: one query, then subscriptions. Its
+   * first page of cameras is 50 (with their access) so that the whole stays under LIMIT_MAX_COST;
+   * CameraPage brings the rest.
+   */
   ConsoleState: `query ConsoleState {
   calls(filter: { state: [RINGING, ACTIVE, ON_HOLD] }, first: 100) { edges { node { ${CALL_FIELDS} } } }
   incidents(filter: { status: [PENDING, DISPATCHED, ENROUTE, ON_SCENE] }, first: 100) { edges { node { ${INCIDENT_FIELDS} } } }
   units(first: 100) { edges { node { ${UNIT_FIELDS} } } pageInfo { hasNextPage endCursor } }
-  cameras(first: 100) { edges { node { ${CAMERA_FIELDS} } } pageInfo { hasNextPage endCursor } }
+  cameras(first: 50) { edges { node { ${CAMERA_FIELDS} } } pageInfo { hasNextPage endCursor } }
 }`,
   /** Further pages of the fleet (a city may have more units than a page holds). */
   UnitPage: `query UnitPage($after: String) {

@@ -30,7 +30,7 @@ function checkUrl(text: string, what: string): string | null {
  * Registers a camera (registerCamera): where it is (click the map or type latitude and
  * longitude; drag to move), which way it looks (heading slider and number, field of view,
  * range: the cone on the map), its name and address, the level, its stream and still URLs
- * (integrated only) and the terms.
+ * (required to integrate; given while registered, the owner may integrate later) and the terms.
  */
 export function renderRegisterForm(container: HTMLElement, context: ConnectContext, options: RegisterFormOptions): void {
   const form = make('form', 'stack');
@@ -68,11 +68,15 @@ export function renderRegisterForm(container: HTMLElement, context: ConnectConte
     ['REGISTERED', 'Registered: police know it is there and may ask me for footage'],
     ['INTEGRATED', 'Integrated: I share live video on my terms'],
   ], 'REGISTERED');
-  const streamUrl = labelledInput({ id: 'register-stream-url', label: 'Camera stream URL (http or https: MJPEG, HLS)', type: 'url', maxLength: MAX_URL, hint: 'Police never see this address: the hub relays the video through links that expire.' });
+  const streamUrl = labelledInput({
+    id: 'register-stream-url',
+    label: 'Camera stream URL (http or https: MJPEG, HLS)',
+    type: 'url',
+    maxLength: MAX_URL,
+    hint: 'Needed to share live video (integrated), now or later. Police never see this address: the hub relays the video through links that expire.',
+  });
   const snapshotUrl = labelledInput({ id: 'register-snapshot-url', label: 'Camera still image URL (optional)', type: 'url', maxLength: MAX_URL });
-  const integratedOnly = make('div', 'integrated-only');
-  integratedOnly.append(streamUrl.field, snapshotUrl.field);
-  about.append(name.field, level.field, integratedOnly);
+  about.append(name.field, level.field, streamUrl.field, snapshotUrl.field);
 
   const terms = createTermsEditor({ id: 'register-terms', initial: { mode: 'ALWAYS', schedule: [], alarmMinutes: 30, timeZone: '' } });
   const submit = make('button', 'primary', 'Register my camera');
@@ -84,7 +88,6 @@ export function renderRegisterForm(container: HTMLElement, context: ConnectConte
 
   const showLevel = () => {
     const integrated = level.select.value === 'INTEGRATED';
-    integratedOnly.hidden = !integrated;
     streamUrl.input.required = integrated;
     terms.element.hidden = !integrated;
   };
@@ -145,16 +148,17 @@ export function renderRegisterForm(container: HTMLElement, context: ConnectConte
       rangeMeters: view.rangeMeters,
       level: chosenLevel,
     };
+    const stream = streamUrl.input.value.trim();
+    const streamProblem = stream ? checkUrl(stream, 'stream URL') : chosenLevel === 'INTEGRATED' ? 'An integrated camera needs its stream URL.' : null;
+    if (streamProblem) return status.fail(streamProblem);
+    const still = snapshotUrl.input.value.trim();
+    const stillProblem = still ? checkUrl(still, 'still image URL') : null;
+    if (stillProblem) return status.fail(stillProblem);
+    Object.assign(input, { streamUrl: stream || null, snapshotUrl: still || null });
     if (chosenLevel === 'INTEGRATED') {
-      const stream = streamUrl.input.value.trim();
-      const streamProblem = stream ? checkUrl(stream, 'stream URL') : 'An integrated camera needs its stream URL.';
-      if (streamProblem) return status.fail(streamProblem);
-      const still = snapshotUrl.input.value.trim();
-      const stillProblem = still ? checkUrl(still, 'still image URL') : null;
-      if (stillProblem) return status.fail(stillProblem);
       const read = terms.read();
       if ('problem' in read) return status.fail(read.problem);
-      Object.assign(input, { streamUrl: stream, snapshotUrl: still || null, terms: read.terms });
+      input.terms = read.terms;
     }
     submit.disabled = true;
     status.ok('Registering…');

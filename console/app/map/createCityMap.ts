@@ -17,6 +17,8 @@ export interface CityMapOptions {
   readonly kinds: readonly LayerKind[];
   /** A call or incident clicked on the map. */
   readonly onSelect: (kind: 'call' | 'incident', id: string) => void;
+  /** A camera clicked on the map (its popup: level, "Request footage"). */
+  readonly onCameraSelect?: (id: string, at: { lat: number; lon: number }) => void;
 }
 
 /** The console's map: the basemap and the live layers over it. */
@@ -54,6 +56,13 @@ export function createCityMap(options: CityMapOptions): CityMap {
       resolve();
     });
   });
+  const { onCameraSelect } = options;
+  if (onCameraSelect && kinds.includes('cameras')) {
+    map.on('click', 'cameras', (event: MapLayerMouseEvent) => {
+      const id = event.features?.[0]?.properties?.id;
+      if (typeof id === 'string') onCameraSelect(id, { lat: event.lngLat.lat, lon: event.lngLat.lng });
+    });
+  }
   for (const [layerId, kind] of [['calls', 'call'], ['incidents', 'incident']] as const) {
     map.on('click', layerId, (event: MapLayerMouseEvent) => {
       const id = event.features?.[0]?.properties?.id;

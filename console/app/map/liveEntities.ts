@@ -47,6 +47,19 @@ export interface LiveCamera {
   readonly fieldOfViewDegrees?: number | null;
   readonly rangeMeters?: number | null;
   readonly location: ApiLocation;
+  /** What may be done with it now (Community Connect); absent in the directory's own events (the last known is kept). */
+  readonly access?: { readonly level: 'CITY' | 'REGISTERED' | 'INTEGRATED'; readonly liveNow: boolean; readonly liveUntil: string | null; readonly canRequestFootage: boolean } | null;
+}
+
+/** A camera's class on the map and its tiles: city, community registered, community live now, community integrated but not live now. */
+export type CameraClass = 'city' | 'community-registered' | 'community-live' | 'community-not-live';
+
+export function cameraClassOf(camera: LiveCamera): CameraClass {
+  const level = camera.access?.level;
+  if (level === 'REGISTERED' || (!level && camera.source === 'COMMUNITY_REGISTERED')) return 'community-registered';
+  if (level === 'INTEGRATED') return camera.access!.liveNow ? 'community-live' : 'community-not-live';
+  if (camera.source === 'COMMUNITY_LIVE') return 'community-live';
+  return 'city';
 }
 
 /** The four layers, in drawing order (cameras under units under incidents under calls). */

@@ -1,4 +1,5 @@
 import type { ApiClient, ApiError } from '../api/createApiClient';
+import type { CameraAccess, CameraAccessLinks } from '../api/communityTypes';
 import type { ApiLocation, GeoPoint } from '../map/liveEntities';
 import { type DockedCamera, dockCameras } from './dockCameras';
 
@@ -43,12 +44,19 @@ export interface IncidentPanelOptions {
   readonly mayPointCameras: boolean;
   /** Centres the map on what is shown. */
   readonly onShow: (point: GeoPoint) => void;
+  /** Set for callers who may request footage (footage:request): "Request footage" on community tiles. */
+  readonly requestFootage?: ((camera: { id: string; name: string }) => void) | null;
 }
 
 /** The side panel: a call's or incident's details, nearest units and docked cameras. */
 export interface IncidentPanel {
   showCall(id: string): Promise<void>;
   showIncident(id: string): Promise<void>;
+  /**
+   * A community camera's access changed (cameraAccessChanged): a docked tile of it that shows live
+   * video goes at once when sharing ended, and the docked set is asked for again.
+   */
+  accessChanged(cameraId: string, access: CameraAccess | null): void;
   close(): void;
 }
 
@@ -59,6 +67,9 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
   const { container, api, partner } = options;
   let stopRefresh: () => void = () => undefined;
   let shown = 0;
+  /** What the panel shows, to dock its cameras again. */
+  let current: { kind: 'call' | 'incident'; id: string; target: GeoPoint } | null = null;
+  let grid: HTMLElement | null = null;
 
   const section = (title: string) => {
     const heading = document.createElement('h3');
@@ -79,6 +90,8 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
   };
   const open = (title: string, kind: string, id: string) => {
     stopRefresh();
+    current = null;
+    grid = null;
     container.replaceChildren();
     container.hidden = false;
     container.dataset.kind = kind;
@@ -112,11 +125,25 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
     if ((nearby ?? []).length === 0) list.append(Object.assign(document.createElement('li'), { textContent: 'No unit nearby' }));
     container.append(list);
   };
-  const cameras = (docked: readonly DockedCamera[] | null | undefined, target: GeoPoint) => {
-    section('Cameras');
-    const grid = document.createElement('div');
-    grid.className = 'docked-cameras';
-    container.append(grid);
+  const refreshLinks = async (cameraId: string): Promise<CameraAccessLinks | null> => {
+    const result = await api.request<{ camera: { id: string; access: CameraAccessLinks | null } | null }>('DockedCameraLinks', { id: cameraId });
+    return result.data?.camera?.access ?? null;
+  };
+  /** Asks for the docked cameras of what is shown again and re-docks them (an access change). */
+  const redock = async () => {
+    if (!current || !grid) return;
+    const ticket = shown;
+    const { kind, id, target } = current;
+    const variables = { id, cameras: options.dockedCameras, radius: options.cameraRadiusMeters };
+    const result =
+      kind === 'call'
+        ? (await api.request<{ call: CallDetails | null }>('CallDetails', variables)).data?.call?.nearbyCameras
+        : (await api.request<{ incident: IncidentDetails | null }>('IncidentDetails', variables)).data?.incident?.nearbyCameras;
+    if (ticket !== shown || !result) return;
+    dock(result, target);
+  };
+  const dock = (docked: readonly DockedCamera[], target: GeoPoint) => {
+    stopRefresh();
     const point = options.mayPointCameras
       ? async (cameraId: string) => {
           const result = await api.request<{ pointCamera: { panDegrees: number; tiltDegrees: number; distanceMeters: number } }>('PointCamera', {
@@ -128,7 +155,21 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
           return `Pointed: pan ${panDegrees.toFixed(1)}°, tilt ${tiltDegrees.toFixed(1)}°`;
         }
       : null;
-    stopRefresh = dockCameras(grid, docked ?? [], { refreshMs: 5000, point });
+    stopRefresh = dockCameras(grid!, docked, {
+      refreshMs: 5000,
+      point,
+      requestFootage: options.requestFootage ?? null,
+      refreshLinks,
+      onNoLongerLive: () => void redock(),
+    });
+  };
+  const cameras = (docked: readonly DockedCamera[] | null | undefined, target: GeoPoint) => {
+    section('Cameras');
+    grid = document.createElement('div');
+    grid.className = 'docked-cameras';
+    container.append(grid);
+    current = { kind: container.dataset.kind === 'call' ? 'call' : 'incident', id: container.dataset.id ?? '', target };
+    dock(docked ?? [], target);
   };
   const failure = (errors: readonly ApiError[]) => {
     const note = document.createElement('p');
@@ -182,7 +223,18 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
       units(incident.nearbyUnits);
       cameras(incident.nearbyCameras, incident.location.point);
     },
+    accessChanged(cameraId, access) {
+      if (!grid) return;
+      const tile = [...grid.querySelectorAll<HTMLElement>('.camera-tile')].find((candidate) => candidate.dataset.cameraId === cameraId);
+      // Only a docked camera's change re-docks (a city's sweeps change many cameras' access).
+      if (!tile) return;
+      // Sharing ended: the picture goes now, before the hub is asked what to dock instead.
+      if (tile.dataset.live === 'true' && !access?.liveNow) tile.remove();
+      void redock();
+    },
     close() {
+      current = null;
+      grid = null;
       stopRefresh();
       container.hidden = true;
       container.replaceChildren();

@@ -22,6 +22,18 @@ export function readTokenRoles(token: string, rolesClaim: string): string[] {
 }
 
 /**
+ * The scopes a token gives: its roles' (by the hub's `roleScopes`, /console/config.json) and those
+ * of its standard `scope` claim. Only to decide what the screen offers, as readTokenRoles.
+ */
+export function readTokenScopes(token: string, rolesClaim: string, roleScopes: Readonly<Record<string, readonly string[]>>): Set<string> {
+  const scopes = new Set<string>();
+  for (const role of readTokenRoles(token, rolesClaim)) for (const scope of Object.hasOwn(roleScopes, role) ? (roleScopes[role] ?? []) : []) scopes.add(scope);
+  const claimed = readTokenClaims(token).scope;
+  if (typeof claimed === 'string') for (const scope of claimed.split(' ').filter(Boolean)) scopes.add(scope);
+  return scopes;
+}
+
+/**
  * Whether the token confines its holder to a geofence (a field officer's `geofence` claim): then
  * the console asks for its streams without an area, and the hub watches the geofence for it
  * (an area beyond the geofence is refused).

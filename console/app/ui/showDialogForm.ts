@@ -1,7 +1,7 @@
 /** One labelled control of a dialog; the caller gives the control its id (the label points at it). */
 export interface DialogField {
   readonly label: string;
-  readonly control: HTMLInputElement | HTMLSelectElement;
+  readonly control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 }
 
 export interface DialogFormOptions<T> {
@@ -13,6 +13,8 @@ export interface DialogFormOptions<T> {
   readonly explanation?: string;
   readonly fields?: readonly DialogField[];
   readonly submitLabel: string;
+  /** A second button that closes the dialog with `value` (Escape does the same); none: the dialog must be answered. */
+  readonly cancel?: { readonly label: string; readonly value: T };
   /** Shown from the start: why the dialog is asked again (a refused token, a failed sign-in). */
   readonly problem?: string | null;
   /**
@@ -58,7 +60,24 @@ export function showDialogForm<T>(options: DialogFormOptions<T>): Promise<T> {
     problem.className = 'form-error';
     problem.setAttribute('role', 'alert');
     problem.textContent = options.problem ?? '';
-    form.append(submit, problem);
+    form.append(submit);
+    const { cancel } = options;
+    if (cancel) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.id = `${id}-cancel`;
+      button.textContent = cancel.label;
+      const close = () => {
+        container.replaceChildren();
+        resolve(cancel.value);
+      };
+      button.addEventListener('click', close);
+      form.addEventListener('keydown', (event) => {
+        if (event.key === 'Escape') close();
+      });
+      form.append(button);
+    }
+    form.append(problem);
     container.replaceChildren(form);
     (fields[0]?.control ?? submit).focus();
     form.addEventListener('submit', (event) => {

@@ -1,16 +1,22 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { coneRing } from '../geoShapes';
-import type { LiveEntities } from '../liveEntities';
+import { type CameraClass, type LiveEntities, cameraClassOf } from '../liveEntities';
 import { type MapLayer, collection, emptySource, setSourceData } from './mapLayer';
 
-const CITY_COLOUR = '#1f78b4';
-const COMMUNITY_COLOUR = '#33a02c';
+/** City blue; community cameras green when live now, pale green when integrated but not live, brown when registered only. */
+export const CAMERA_CLASS_COLOURS: Readonly<Record<CameraClass, string>> = {
+  city: '#1f78b4',
+  'community-live': '#33a02c',
+  'community-not-live': '#a6d96a',
+  'community-registered': '#b15928',
+};
 const OFFLINE_COLOUR = '#b2182b';
 /** Range drawn for a camera that states none (the hub assumes CAMERA_DEFAULT_RANGE_METERS likewise). */
 const DRAWN_RANGE_METERS = 80;
 
 /**
- * Cameras: city (blue) and community (green), offline ones ringed red; clustered below street
+ * Cameras: city (blue) and community (live green, integrated but not live pale green, registered
+ * brown), offline ones ringed red; clustered below street
  * zoom so that thousands stay usable, with their view cones from zoom 15.
  */
 export const camerasLayer: MapLayer = {
@@ -54,7 +60,7 @@ export const camerasLayer: MapLayer = {
   },
   update(map: MapLibreMap, { cameras }: LiveEntities) {
     const all = [...cameras.values()];
-    const colourOf = (source: string) => (source === 'CITY_VMS' ? CITY_COLOUR : COMMUNITY_COLOUR);
+    const colourOf = (camera: (typeof all)[number]) => CAMERA_CLASS_COLOURS[cameraClassOf(camera)];
     setSourceData(
       map,
       'cameras',
@@ -62,7 +68,7 @@ export const camerasLayer: MapLayer = {
         all.map((camera) => ({
           type: 'Feature',
           id: camera.id,
-          properties: { id: camera.id, kind: 'camera', source: camera.source, offline: camera.status === 'OFFLINE', colour: colourOf(camera.source) },
+          properties: { id: camera.id, kind: 'camera', source: camera.source, class: cameraClassOf(camera), offline: camera.status === 'OFFLINE', colour: colourOf(camera) },
           geometry: { type: 'Point', coordinates: [camera.location.point.lon, camera.location.point.lat] },
         })),
       ),
@@ -75,7 +81,7 @@ export const camerasLayer: MapLayer = {
           .filter((camera) => camera.headingDegrees != null && camera.fieldOfViewDegrees != null && !camera.ptz)
           .map((camera) => ({
             type: 'Feature',
-            properties: { id: camera.id, colour: camera.status === 'OFFLINE' ? OFFLINE_COLOUR : colourOf(camera.source) },
+            properties: { id: camera.id, colour: camera.status === 'OFFLINE' ? OFFLINE_COLOUR : colourOf(camera) },
             geometry: {
               type: 'Polygon',
               coordinates: [coneRing(camera.location.point.lat, camera.location.point.lon, camera.headingDegrees!, camera.fieldOfViewDegrees!, camera.rangeMeters ?? DRAWN_RANGE_METERS)],
