@@ -94,8 +94,7 @@ export function footageClass(schema: string): DataClass {
     table: 'footage_requests',
     idColumn: 'id',
     timeColumn: 'requested_at',
-    // RETENTION_COMMUNITY_FOOTAGE_DAYS once the lead adds it (requests-B.md); until then the incidents' year.
-    retentionSetting: 'retentionIncidentsDays',
+    retentionSetting: 'retentionCommunityFootageDays',
   };
 }
 

@@ -1,12 +1,6 @@
-import type { AuditKind, AuditOutcome } from '../../../audit/auditRecord';
+import type { AuditOutcome } from '../../../audit/auditRecord';
 import { HubError } from '../../../errors/hubErrors';
 import type { CommunityAudit } from '../communityPorts';
-
-/**
- * The audit kinds of the footage desk (the design's `evidence` and `notification`). Cast in
- * this one place until audit/auditRecord.ts lists them (requested of the lead).
- */
-const FOOTAGE_AUDIT_KIND = { evidence: 'evidence', notification: 'notification' } as unknown as Readonly<Record<'evidence' | 'notification', AuditKind>>;
 
 /** A step of a footage request or clip, as the desk records it. Details carry ids, sizes and times only. */
 export interface FootageAuditStep {
@@ -25,7 +19,7 @@ export interface FootageAuditStep {
 export async function recordFootageStep(audit: CommunityAudit, step: FootageAuditStep): Promise<void> {
   try {
     await audit.append({
-      kind: FOOTAGE_AUDIT_KIND[step.kind],
+      kind: step.kind,
       subject: step.subject,
       outcome: step.outcome,
       reason: step.reason ?? null,

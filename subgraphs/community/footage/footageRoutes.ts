@@ -66,7 +66,7 @@ async function upload(services: FootageRouteServices, request: FastifyRequest<{ 
     return refuse(reply, status, code, message);
   };
   const verified = links.verify('upload', request.params['*']);
-  if (!verified.ok) return refused(403, 'FORBIDDEN', `Upload link refused: ${verified.reason}`, {}, null);
+  if (!verified.ok) return refused(403, 'LINK_REFUSED', `Upload link refused: ${verified.reason}`, {}, null);
   const { requestId = '', ownerId = '' } = verified.claims;
   const ids = { requestId, ownerId };
   const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -75,18 +75,18 @@ async function upload(services: FootageRouteServices, request: FastifyRequest<{ 
   }
   const declared = Number(request.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxClipBytes) {
-    return refused(413, 'BAD_REQUEST', `The clip is larger than ${maxClipBytes} bytes (COMMUNITY_FOOTAGE_MAX_BYTES)`, { ...ids, declaredBytes: declared }, ownerId);
+    return refused(413, 'CLIP_TOO_LARGE', `The clip is larger than ${maxClipBytes} bytes (COMMUNITY_FOOTAGE_MAX_BYTES)`, { ...ids, declaredBytes: declared }, ownerId);
   }
   const [footageRequest] = await store.requestsByIds([requestId]);
   const at = now();
-  if (!footageRequest || footageRequest.ownerId !== ownerId) return refused(403, 'FORBIDDEN', 'Upload link refused: it names no request of this owner', ids, ownerId);
+  if (!footageRequest || footageRequest.ownerId !== ownerId) return refused(403, 'LINK_REFUSED', 'Upload link refused: it names no request of this owner', ids, ownerId);
   if ((footageRequest.status !== 'APPROVED' && footageRequest.status !== 'FULFILLED') || footageRequest.expiresAt.getTime() <= at.getTime()) {
-    return refused(409, 'BAD_USER_INPUT', `The request takes no clip: it is ${footageRequest.expiresAt.getTime() <= at.getTime() ? 'EXPIRED' : footageRequest.status}`, ids, ownerId);
+    return refused(409, 'FOOTAGE_REQUEST_CLOSED', `The request takes no clip: it is ${footageRequest.expiresAt.getTime() <= at.getTime() ? 'EXPIRED' : footageRequest.status}`, ids, ownerId);
   }
 
   const body = await readClip(request.raw, maxClipBytes);
   if (body.kind === 'too-large') {
-    return refused(413, 'BAD_REQUEST', `The clip is larger than ${maxClipBytes} bytes (COMMUNITY_FOOTAGE_MAX_BYTES); nothing was stored`, { ...ids, readBytes: body.readBytes }, ownerId);
+    return refused(413, 'CLIP_TOO_LARGE', `The clip is larger than ${maxClipBytes} bytes (COMMUNITY_FOOTAGE_MAX_BYTES); nothing was stored`, { ...ids, readBytes: body.readBytes }, ownerId);
   }
   if (body.kind === 'failed') return refused(400, 'BAD_REQUEST', 'The clip did not arrive whole', ids, ownerId);
   if (body.bytes.length === 0) return refused(400, 'BAD_REQUEST', 'The clip is empty', ids, ownerId);
@@ -118,7 +118,7 @@ async function upload(services: FootageRouteServices, request: FastifyRequest<{ 
     return refuse(reply, 503, 'AUDIT_UNAVAILABLE', 'The audit record of the upload could not be written, so the clip was not stored; send it again');
   }
   const stored = await store.storeClip(clip, body.bytes, at);
-  if (!stored) return refused(409, 'BAD_USER_INPUT', 'The request stopped taking clips while this one arrived (expired)', ids, ownerId);
+  if (!stored) return refused(409, 'FOOTAGE_REQUEST_CLOSED', 'The request stopped taking clips while this one arrived (expired)', ids, ownerId);
   services.published(stored.request);
   return reply.code(201).header('x-content-sha256', body.sha256).send(clipAnswer(clip, stored.request.status));
 }
@@ -128,14 +128,14 @@ async function download(services: FootageRouteServices, request: FastifyRequest<
   const verified = links.verify('download', request.params['*']);
   if (!verified.ok) {
     await auditRefusal(audit, { action: 'clip-download-refused', subject: null, reason: verified.reason, details: {} });
-    return refuse(reply, 403, 'FORBIDDEN', `Download link refused: ${verified.reason}`);
+    return refuse(reply, 403, 'LINK_REFUSED', `Download link refused: ${verified.reason}`);
   }
   const { requestId = '', sha256 = '', subject = '' } = verified.claims;
   const clip = await store.clip(requestId, sha256);
   const bytes = clip ? await store.clipBytes(sha256) : null;
   if (!clip || !bytes) {
     await auditRefusal(audit, { action: 'clip-download-refused', subject, reason: 'no such clip', details: { requestId, sha256 } });
-    return refuse(reply, 404, 'FORBIDDEN', 'Download link refused: the clip it names is not held (purged)');
+    return refuse(reply, 404, 'LINK_REFUSED', 'Download link refused: the clip it names is not held (purged)');
   }
   try {
     await recordFootageStep(audit, {

@@ -1,6 +1,7 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { FastifyInstance } from 'fastify';
+import { SCOPES } from '../../../auth/roles';
 import { parseArea } from '../../../geo/area';
 import { HubError, badUserInput } from '../../../errors/hubErrors';
 import type { Migration } from '../../../storage/createDatabase';
@@ -26,9 +27,9 @@ import { checkNote, validateFootageRequest } from './validateFootageRequest';
 export { footageMigrations } from './footageMigrations';
 export type { FootageClipRecord, FootageRequestRecord, FootageRequestStatus } from './createFootageStore';
 
-/** The scopes the desk checks rows and fields against (auth/roles.ts names them once the lead adds them). */
-const FOOTAGE_REQUEST_SCOPE = 'footage:request';
-const COMMUNITY_REVIEW_SCOPE = 'community:review';
+/** The scopes the desk checks rows and fields against (the gateway enforces the schema's; these are its own row rules). */
+const FOOTAGE_REQUEST_SCOPE = SCOPES.footageRequest;
+const COMMUNITY_REVIEW_SCOPE = SCOPES.communityReview;
 
 /** A failed notification is retried at most this often, each time after twice the wait (from 10 s, at most an hour). */
 const MAX_NOTIFY_ATTEMPTS = 12;
@@ -245,7 +246,7 @@ function createFootageResolvers(services: ResolverServices) {
 
   const closed = (request: FootageRequestRecord, at: Date, wanted: string) => {
     const status = request.expiresAt.getTime() <= at.getTime() && (request.status === 'OPEN' || request.status === 'APPROVED') ? 'EXPIRED' : request.status;
-    return new HubError('BAD_USER_INPUT', `Footage request ${request.id} is ${status}: ${wanted}`, { argument: 'id', status });
+    return new HubError('FOOTAGE_REQUEST_CLOSED', `Footage request ${request.id} is ${status}: ${wanted}`, { requestId: request.id, status });
   };
 
   return {

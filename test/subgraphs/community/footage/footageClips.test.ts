@@ -94,7 +94,7 @@ describe.each(STORAGE_TARGETS)('footage clips ($name)', (target) => {
   ])('refuses a clip over COMMUNITY_FOOTAGE_MAX_BYTES (%s) with 413, storing nothing', async (_name, chunked) => {
     const answer = await put(uploadUrl, clipBytes(4097), 'video/mp4', chunked);
     expect(answer.status).toBe(413);
-    expect(answer.json()).toEqual({ error: { code: 'BAD_REQUEST', message: expect.stringContaining('4096') } });
+    expect(answer.json()).toEqual({ error: { code: 'CLIP_TOO_LARGE', message: expect.stringContaining('4096') } });
     expect(await open.rows('footage_blobs')).toHaveLength(0);
     expect(await open.rows('footage_clips')).toHaveLength(0);
     const [row] = (await open.rows('footage_requests')).filter((r) => r.id === requestIds[0]);
@@ -163,7 +163,7 @@ describe.each(STORAGE_TARGETS)('footage clips ($name)', (target) => {
     ] as const) {
       const answer = await put(url, clipBytes(10));
       expect(answer.status).toBe(403);
-      expect(answer.json<{ error: { code: string; message: string } }>().error.message).toMatch(reason);
+      expect(answer.json<{ error: { code: string; message: string } }>().error).toEqual({ code: 'LINK_REFUSED', message: expect.stringMatching(reason) });
     }
     open.advance(600_001);
     const late = await put(uploadUrl, clipBytes(10));
@@ -182,7 +182,7 @@ describe.each(STORAGE_TARGETS)('footage clips ($name)', (target) => {
     open.advance(60_000);
     const late = await put(outliving, clipBytes(10));
     expect(late.status).toBe(409);
-    expect(late.json<{ error: { message: string } }>().error.message).toMatch(/EXPIRED/);
+    expect(late.json<{ error: { code: string; message: string } }>().error).toEqual({ code: 'FOOTAGE_REQUEST_CLOSED', message: expect.stringMatching(/EXPIRED/) });
     expect(await open.rows('footage_clips')).toHaveLength(0);
     await open.desk.sweep();
     expect((await open.rows('footage_requests')).find((r) => r.id === requestIds[0])?.status).toBe('EXPIRED');

@@ -64,7 +64,7 @@ describe.each(STORAGE_TARGETS)('footage notifications, outbox and erasure ($name
 
   it('sends nothing when the notification cannot be audited, and sends it on a later sweep', async () => {
     await withDesk();
-    open.auditFailsFor = (record) => record.kind === ('notification' as typeof record.kind);
+    open.auditFailsFor = (record) => record.kind === 'notification';
     const body = await ask(['community:reg-1']);
     expect(body.errors).toBeUndefined();
     expect(await open.outbox.list()).toHaveLength(0);

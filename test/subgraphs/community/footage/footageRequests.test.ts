@@ -175,17 +175,17 @@ describe.each(STORAGE_TARGETS)('footage requests ($name)', (target) => {
     });
 
     it('answers once while OPEN, with a note; an upload link only once approved', async () => {
-      expect(codeOf(await open.run(UPLOAD_LINK, { id: ids['own-1'] }, owner('own-1')))).toBe('BAD_USER_INPUT');
+      expect(codeOf(await open.run(UPLOAD_LINK, { id: ids['own-1'] }, owner('own-1')))).toBe('FOOTAGE_REQUEST_CLOSED');
       const approved = await open.run(ANSWER, { id: ids['own-1'], approve: true, note: 'Will upload tonight' }, owner('own-1'));
       expect(approved.data?.answerFootageRequest).toMatchObject({ status: 'APPROVED', answerNote: 'Will upload tonight', answeredAt: START.toISOString() });
       const again = await open.run(ANSWER, { id: ids['own-1'], approve: false }, owner('own-1'));
-      expect(codeOf(again)).toBe('BAD_USER_INPUT');
+      expect(codeOf(again)).toBe('FOOTAGE_REQUEST_CLOSED');
       expect(again.errors?.[0]?.extensions?.status).toBe('APPROVED');
       const link = await open.run(UPLOAD_LINK, { id: ids['own-1'] }, owner('own-1'));
       expect(link.data?.footageUploadLink).toMatchObject({ url: expect.stringMatching(/^\/community\/upload\/[\w-]+\.[\w-]+$/) });
       const denied = await open.run(ANSWER, { id: ids['own-2'], approve: false, note: 'Camera was off' }, owner('own-2'));
       expect(denied.data?.answerFootageRequest).toMatchObject({ status: 'DENIED' });
-      expect(codeOf(await open.run(UPLOAD_LINK, { id: ids['own-2'] }, owner('own-2')))).toBe('BAD_USER_INPUT');
+      expect(codeOf(await open.run(UPLOAD_LINK, { id: ids['own-2'] }, owner('own-2')))).toBe('FOOTAGE_REQUEST_CLOSED');
       const answered = open.audit.filter((r) => (r.details as { action?: string }).action === 'footage-answered');
       expect(answered.map((r) => [r.subject, (r.details as { approved: boolean }).approved])).toEqual([
         ['resident-own-1', true],
@@ -204,7 +204,7 @@ describe.each(STORAGE_TARGETS)('footage requests ($name)', (target) => {
       const owner$ = await open.subscribe('subscription { footageRequestChanged { id status } }', owner('own-1'));
       open.advance(72 * 3_600_000);
       const late = await open.run(ANSWER, { id: ids['own-1'], approve: true }, owner('own-1'));
-      expect(codeOf(late)).toBe('BAD_USER_INPUT');
+      expect(codeOf(late)).toBe('FOOTAGE_REQUEST_CLOSED');
       expect(late.errors?.[0]?.extensions?.status).toBe('EXPIRED');
       await open.desk.sweep();
       const statuses = (await open.rows('footage_requests')).map((r) => r.status);
@@ -227,7 +227,7 @@ describe.each(STORAGE_TARGETS)('footage requests ($name)', (target) => {
     it('an APPROVED request that was not fulfilled in time expires too, and its upload link is refused', async () => {
       await open.run(ANSWER, { id: ids['own-1'], approve: true }, owner('own-1'));
       open.advance(72 * 3_600_000 + 1);
-      expect(codeOf(await open.run(UPLOAD_LINK, { id: ids['own-1'] }, owner('own-1')))).toBe('BAD_USER_INPUT');
+      expect(codeOf(await open.run(UPLOAD_LINK, { id: ids['own-1'] }, owner('own-1')))).toBe('FOOTAGE_REQUEST_CLOSED');
       await open.desk.sweep();
       const [row] = (await open.rows('footage_requests')).filter((r) => r.id === ids['own-1']);
       expect(row?.status).toBe('EXPIRED');
