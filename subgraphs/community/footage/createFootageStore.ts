@@ -117,10 +117,17 @@ export function createFootageStore(db: Database) {
   const retention: RetentionParticipant = {
     dataClasses: [footageClass(db.schema)],
     async purge(request) {
+      // The clips of the requests that go, counted (a clip added meanwhile goes by ON DELETE CASCADE),
+      // then the requests, then the bytes no clip names any more.
+      const doomed = db.knex.withSchema(db.schema).table('footage_requests').select('id');
+      request.selectRows(doomed, db.knex);
+      const clipsDeleted = ((await clips().whereIn('request_id', doomed).delete().returning('sha256')) as unknown[]).length;
       const ids = await deleteClassRows(db.knex, request);
-      // Clips go with their request (ON DELETE CASCADE); bytes no clip names any more go after them.
-      const blobsDeleted = ids.length > 0 ? await purgeBlobsNoClipNames(db.knex) : 0;
-      return { kind: 'deleted', ids, dependentsDeleted: blobsDeleted > 0 ? { [`${db.schema}.footage_blobs`]: blobsDeleted } : {} };
+      const blobsDeleted = clipsDeleted > 0 ? await purgeBlobsNoClipNames(db.knex) : 0;
+      const dependentsDeleted: Record<string, number> = {};
+      if (clipsDeleted > 0) dependentsDeleted[`${db.schema}.footage_clips`] = clipsDeleted;
+      if (blobsDeleted > 0) dependentsDeleted[`${db.schema}.footage_blobs`] = blobsDeleted;
+      return { kind: 'deleted', ids, dependentsDeleted };
     },
   };
 

@@ -205,3 +205,49 @@ describe.each(STORAGE_TARGETS)('footage clips ($name)', (target) => {
     expect(actionsOf(open).filter((a) => a === 'clip-download-refused')).toHaveLength(4);
   });
 });
+
+describe.each(STORAGE_TARGETS)('footage retention ($name)', (target) => {
+  const embedded = shareEmbedded(target);
+
+  it('purges expired requests with their clips, and the bytes no clip names any more', async () => {
+    const open = await openFootageDesk(target, embedded.current ? { embedded: embedded.current } : {});
+    try {
+      open.cameras.set('community:reg-1', camera(1, 'own-1'));
+      const upload = async (bytes: Buffer) => {
+        const made = await open.run(REQUEST_FOOTAGE, { input: { cameraIds: ['community:reg-1'], ...windowBefore(open.now(), 30) } }, police());
+        const [id] = (made.data?.requestFootage as { id: string }[]).map((r) => r.id);
+        await open.run(ANSWER, { id, approve: true }, owner('own-1'));
+        const url = ((await open.run(UPLOAD_LINK, { id }, owner('own-1'))).data?.footageUploadLink as { url: string }).url;
+        expect((await httpCall(`${open.origin}${url}`, { method: 'PUT', headers: { 'content-type': 'video/mp4' }, body: bytes })).status).toBe(201);
+        return id ?? '';
+      };
+      const shared = clipBytes(100, 9);
+      const old = await upload(shared);
+      const oldOnly = await upload(clipBytes(100, 10));
+      open.advance(86_400_000);
+      const cutoff = open.now();
+      const recent = await upload(shared);
+      const { retention } = open.desk;
+      const [dataClass] = retention.dataClasses;
+      expect(dataClass).toMatchObject({ name: 'community-footage', table: 'footage_requests', retentionSetting: 'retentionCommunityFootageDays' });
+      if (!dataClass) return;
+      const outcome = await retention.purge({
+        dataClass,
+        scope: { kind: 'expired', cutoff },
+        selectRows: (query) => void query.where('requested_at', '<', cutoff),
+        batchSize: 1,
+        audit: { subject: 'system:retention', details: {} },
+      });
+      expect(outcome).toEqual({
+        kind: 'deleted',
+        ids: expect.arrayContaining([old, oldOnly]),
+        dependentsDeleted: { [`${open.db.schema}.footage_clips`]: 2, [`${open.db.schema}.footage_blobs`]: 1 },
+      });
+      expect((await open.rows('footage_requests')).map((r) => r.id)).toEqual([recent]);
+      // The bytes the recent request shares stay; the old request's own go.
+      expect((await open.rows('footage_blobs')).map((b) => b.sha256)).toEqual([sha256(shared)]);
+    } finally {
+      await open.close();
+    }
+  });
+});
