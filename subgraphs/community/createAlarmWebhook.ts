@@ -2,7 +2,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ErrorCode } from '../../errors/hubErrors';
 import type { CommunityAudit } from './communityPorts';
-import { PROGRAM_AUDIT_KIND } from './communityAuditKinds';
 
 export const ALARM_TIMESTAMP_HEADER = 'x-rtcc-timestamp';
 export const ALARM_SIGNATURE_HEADER = 'x-rtcc-signature';
@@ -49,7 +48,7 @@ export function registerAlarmWebhook(app: FastifyInstance, options: AlarmWebhook
 
   const refuse = async (reply: FastifyReply, status: 400 | 401, code: ErrorCode, message: string, ownerId: string, reason: string) => {
     try {
-      await audit.append({ kind: PROGRAM_AUDIT_KIND.alarm, subject: null, outcome: 'denied', reason, details: { ownerId } });
+      await audit.append({ kind: 'alarm', subject: null, outcome: 'denied', reason, details: { ownerId } });
     } catch (error) {
       app.log.error({ err: error }, 'the audit record of a refused alarm could not be written');
     }
@@ -93,7 +92,7 @@ export function registerAlarmWebhook(app: FastifyInstance, options: AlarmWebhook
       remember(signature.toLowerCase(), at);
       // No record, no operation: the alarm is on the trail before it opens anything.
       try {
-        await audit.append({ kind: PROGRAM_AUDIT_KIND.alarm, subject: ownerId, outcome: 'ok', details: { ownerId, active } });
+        await audit.append({ kind: 'alarm', subject: ownerId, outcome: 'ok', details: { ownerId, active } });
       } catch {
         return reply.code(503).send({ error: { code: 'AUDIT_UNAVAILABLE', message: 'The audit record of the alarm could not be written, so it opened nothing' } });
       }

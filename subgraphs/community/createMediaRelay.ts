@@ -6,7 +6,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ErrorCode } from '../../errors/hubErrors';
 import type { AccessRegistry } from './createAccessRegistry';
 import type { CommunityAudit, LinkSigner } from './communityPorts';
-import { PROGRAM_AUDIT_KIND } from './communityAuditKinds';
 import { isPrivateAddress } from './isPrivateAddress';
 
 /** What the relay needs to know of a camera at the moment a link is used (and while it streams). */
@@ -38,9 +37,6 @@ export const MAX_OPEN_RELAYS = 200;
 const IDLE_UPSTREAM_MS = 30_000;
 const SAFE_CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;\s*[a-z0-9_-]+=("[^"\r\n]*"|[a-z0-9!#$&^_.+-]+))*$/i;
 
-/** The refusal codes of the relay (LINK_REFUSED once the registry has it; see requests-A). */
-const LINK_REFUSED: ErrorCode = 'FORBIDDEN';
-
 /**
  * `GET /community/media/<token>`: checks the link (signature, expiry, kind), then the camera's
  * terms at the moment of use (and the link's epoch), writes the audit record, and only then
@@ -55,7 +51,7 @@ export function registerMediaRelay(app: FastifyInstance, options: MediaRelayOpti
   const refuse = async (reply: FastifyReply, status: number, code: ErrorCode, message: string, record: { subject: string | null; reason: string; details: Record<string, string | number> }) => {
     try {
       await audit.append({
-        kind: PROGRAM_AUDIT_KIND.mediaLink,
+        kind: 'media-link',
         subject: record.subject,
         outcome: status >= 500 ? 'error' : 'denied',
         reason: record.reason,
@@ -74,24 +70,24 @@ export function registerMediaRelay(app: FastifyInstance, options: MediaRelayOpti
     const token = (request.params as { '*'?: string })['*'] ?? '';
     const verified = links.verify('media', token);
     if (!verified.ok) {
-      return refuse(reply, 403, LINK_REFUSED, `The link is refused: ${verified.reason}`, { subject: null, reason: verified.reason, details: {} });
+      return refuse(reply, 403, 'LINK_REFUSED', `The link is refused: ${verified.reason}`, { subject: null, reason: verified.reason, details: {} });
     }
     const { cam: cameraId = '', w: what = '', sub: subject = '', ep: epoch = '', id: linkId = '' } = verified.claims;
     const details = { cameraId, what, linkId };
     const source = await sourceOf(cameraId);
-    if (!source) return refuse(reply, 403, LINK_REFUSED, 'The link is refused: the camera is no longer in the program', { subject, reason: 'camera-gone', details });
+    if (!source) return refuse(reply, 403, 'LINK_REFUSED', 'The link is refused: the camera is no longer in the program', { subject, reason: 'camera-gone', details });
     if (String(source.linkEpoch) !== epoch) {
-      return refuse(reply, 403, LINK_REFUSED, 'The link is refused: the owner changed or withdrew sharing since it was issued', { subject, reason: 'revoked', details });
+      return refuse(reply, 403, 'LINK_REFUSED', 'The link is refused: the owner changed or withdrew sharing since it was issued', { subject, reason: 'revoked', details });
     }
-    if (!source.liveNow) return refuse(reply, 403, LINK_REFUSED, 'The link is refused: the owner\'s terms do not share live video now', { subject, reason: 'not-live', details });
+    if (!source.liveNow) return refuse(reply, 403, 'LINK_REFUSED', 'The link is refused: the owner\'s terms do not share live video now', { subject, reason: 'not-live', details });
     const upstream = what === 'snap' ? source.snapshotUrl : source.streamUrls[Number(/^s(\d{1,2})$/.exec(what)?.[1] ?? NaN)];
-    if (!upstream) return refuse(reply, 403, LINK_REFUSED, 'The link is refused: it names no stream of this camera', { subject, reason: 'no-such-stream', details });
+    if (!upstream) return refuse(reply, 403, 'LINK_REFUSED', 'The link is refused: it names no stream of this camera', { subject, reason: 'no-such-stream', details });
     if (registry.openRelays >= MAX_OPEN_RELAYS) {
       return refuse(reply, 503, 'CAMERA_UNAVAILABLE', 'The hub relays as many streams as it may; try again shortly', { subject, reason: 'relay-limit', details });
     }
     // No record, no operation: the use is on the trail before the owner's camera is contacted.
     try {
-      await audit.append({ kind: PROGRAM_AUDIT_KIND.mediaLink, subject, outcome: 'ok', recordIds: [`Camera:${cameraId}`], details });
+      await audit.append({ kind: 'media-link', subject, outcome: 'ok', recordIds: [`Camera:${cameraId}`], details });
     } catch {
       return reply.code(503).send({ error: { code: 'AUDIT_UNAVAILABLE', message: 'The audit record of the link\'s use could not be written, so nothing was relayed' } });
     }

@@ -1,17 +1,12 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import DataLoader from 'dataloader';
 import type { FastifyInstance } from 'fastify';
-import { parse } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
 import type { CameraDiscovered, CameraWithdrawn } from '../../contract';
 import { HubError, badUserInput } from '../../errors/hubErrors';
 import type { RetentionParticipant } from '../../retention/retentionParticipant';
-import type { SubgraphName } from '../../schema/subgraphCatalog';
 import { createChangeFeed } from '../createChangeFeed';
+import { createSubgraphSchema } from '../createSubgraphSchema';
 import { callerOf } from '../rowScope';
 import type { Subgraph, SubgraphDependencies } from '../subgraph';
 import type { ForwardedCaller } from '../../wire/forwardedCaller';
@@ -21,7 +16,7 @@ import { createLinkSigner } from './createLinkSigner';
 import { registerMediaRelay } from './createMediaRelay';
 import { type OwnerRecord, type RegistrationRecord, createProgramStore } from './createProgramStore';
 import type { CommunityAudit, CommunityEventSink, NotificationPort, ProgramCamera, ProgramDirectory, ProgramOwnerContact } from './communityPorts';
-import { COMMUNITY_SCOPES } from './communityScopes';
+import { SCOPES } from '../../auth/roles';
 import type { CommunitySettings } from './communitySettings';
 import { type LiveAccess, type RegistrationStatus, evaluateSharingTerms } from './evaluateSharingTerms';
 import { type FootageDesk, createFootageDesk } from './footage';
@@ -41,8 +36,6 @@ import {
 export { communityMigrations } from './communityMigrations';
 export type { CommunitySettings } from './communitySettings';
 
-/** Cast in this one place until schema/subgraphCatalog.ts lists `community` (requested of the lead). */
-const COMMUNITY_SUBGRAPH_NAME = 'community' as unknown as SubgraphName;
 /** Most cameras one owner may register: a flood of registrations must not fill the review queue. */
 export const MAX_CAMERAS_PER_OWNER = 50;
 /** Why a camera's access changed (GraphQL `AccessChangeReason`). */
@@ -65,7 +58,7 @@ export interface CommunitySubgraph extends Subgraph {
   /** Reads the current access of clock-driven cameras and starts the sweep; call before serving. */
   load(): Promise<void>;
   /** Registers the public HTTP routes (`/community/…`) on the subgraph's server, before it listens. */
-  publicRoutes(app: FastifyInstance): void;
+  publicRoutes(app: FastifyInstance): Promise<void>;
   /** Stops the sweep and cuts the open relays. */
   close(): Promise<void>;
   /** Runs one sweep now (tests drive the clock). */
@@ -119,14 +112,14 @@ const has = (caller: ForwardedCaller | null, scope: string) => caller !== null &
  */
 function ownerFilterOf(ctx: unknown): string | null | undefined {
   const caller = callerOf(ctx);
-  if (caller === null || has(caller, COMMUNITY_SCOPES.review)) return undefined;
-  return has(caller, COMMUNITY_SCOPES.own) ? caller.cameraOwner ?? null : null;
+  if (caller === null || has(caller, SCOPES.communityReview)) return undefined;
+  return has(caller, SCOPES.communityOwn) ? caller.cameraOwner ?? null : null;
 }
 
 /** The signed-in owner's id, or FORBIDDEN. */
 function requireOwner(ctx: unknown, coordinate: string): string {
   const caller = callerOf(ctx);
-  if (!has(caller, COMMUNITY_SCOPES.own) || !caller?.cameraOwner) {
+  if (!has(caller, SCOPES.communityOwn) || !caller?.cameraOwner) {
     throw new HubError('FORBIDDEN', `${coordinate} is for a signed-in camera owner (a token with an owner id)`, { coordinate });
   }
   return caller.cameraOwner;
@@ -311,7 +304,7 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
     Query: {
       me: async (_: unknown, __: unknown, ctx: CommunityContext) => {
         const caller = callerOf(ctx);
-        if (!has(caller, COMMUNITY_SCOPES.own) || !caller?.cameraOwner) return null;
+        if (!has(caller, SCOPES.communityOwn) || !caller?.cameraOwner) return null;
         return ownerView(caller.cameraOwner, await ctx.owner.load(caller.cameraOwner));
       },
       registrations: (_: unknown, args: { filter?: { status?: RegistrationStatus[] | null; level?: string[] | null } | null; first: number; after?: string | null }, ctx: CommunityContext) =>
@@ -333,7 +326,7 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
       },
       approveRegistration: async (_: unknown, args: { id: string; approve: boolean; note?: string | null }, ctx: CommunityContext) => {
         const caller = callerOf(ctx);
-        if (caller !== null && !has(caller, COMMUNITY_SCOPES.review)) {
+        if (caller !== null && !has(caller, SCOPES.communityReview)) {
           throw new HubError('FORBIDDEN', 'approveRegistration is for police staff with community:review', { coordinate: 'Mutation.approveRegistration' });
         }
         const note = validateNote(args.note);
@@ -400,7 +393,7 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
           const caller = callerOf(ctx);
           // The gateway's shared stream carries no caller (and the gateway admits only callers with
           // the camera directory); a caller who is an owner only would hear of their own cameras only.
-          const ownerOnly = caller !== null && !has(caller, COMMUNITY_SCOPES.camerasRead) ? caller.cameraOwner ?? '' : null;
+          const ownerOnly = caller !== null && !has(caller, SCOPES.camerasRead) ? caller.cameraOwner ?? '' : null;
           return changes.subscribe((change) =>
             (wanted === null || wanted.has(change.cameraId)) && (ownerOnly === null || ownerOnly === change.ownerId) ? change : undefined,
           );
@@ -416,7 +409,7 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
       access: async (camera: { id: string }, _: unknown, ctx: CommunityContext) => {
         const view = await accessOf(camera.id, ctx);
         const caller = callerOf(ctx);
-        const mayRead = caller === null || has(caller, COMMUNITY_SCOPES.camerasRead) || (has(caller, COMMUNITY_SCOPES.own) && caller.cameraOwner !== null && view.registration?.ownerId === caller.cameraOwner);
+        const mayRead = caller === null || has(caller, SCOPES.camerasRead) || (has(caller, SCOPES.communityOwn) && caller.cameraOwner !== null && view.registration?.ownerId === caller.cameraOwner);
         if (!mayRead) throw new HubError('FORBIDDEN', 'Camera.access is for callers with the camera directory, or the camera\'s owner', { coordinate: 'Camera.access' });
         return view;
       },
@@ -445,8 +438,8 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
         const caller = callerOf(ctx);
         const registration = view.registration;
         if (caller === null || !registration || !view.withLinks) return null;
-        const isOwner = caller.cameraOwner !== null && caller.cameraOwner === registration.ownerId && has(caller, COMMUNITY_SCOPES.own);
-        if (!isOwner && !has(caller, COMMUNITY_SCOPES.ownerContacts)) return null;
+        const isOwner = caller.cameraOwner !== null && caller.cameraOwner === registration.ownerId && has(caller, SCOPES.communityOwn);
+        if (!isOwner && !has(caller, SCOPES.ownerContacts)) return null;
         return contactOfOwner(view.owner ?? (await ctx.owner.load(registration.ownerId)));
       },
     },
@@ -481,11 +474,8 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
   }
 
   return {
-    name: COMMUNITY_SUBGRAPH_NAME,
-    schema: buildSubgraphSchema({
-      typeDefs: parse(readFileSync(join(__dirname, '../../schema/community.graphql'), 'utf8')),
-      resolvers: { DateTime: DateTimeResolver, ...resolvers } as GraphQLResolverMap<unknown>,
-    }),
+    name: 'community',
+    schema: createSubgraphSchema<CommunityContext>('community', resolvers as GraphQLResolverMap<CommunityContext>),
     createContext: (): CommunityContext => ({
       registrationByCamera: new DataLoader((ids: readonly string[]) => store.registrationsByCameraIds(ids)),
       owner: new DataLoader((ids: readonly string[]) => store.ownersByIds(ids)),
@@ -502,7 +492,7 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
         sweepTimer.unref();
       }
     },
-    publicRoutes(app) {
+    async publicRoutes(app) {
       registerMediaRelay(app, {
         links,
         audit,
@@ -522,7 +512,7 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
         },
       });
       registerAlarmWebhook(app, { audit, now, secretOf: (ownerId) => store.alarmSecretOf(ownerId), raise: raiseAlarm });
-      void footage.publicRoutes(app);
+      await footage.publicRoutes(app);
     },
     sweep,
     async close() {

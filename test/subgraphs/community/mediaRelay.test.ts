@@ -117,7 +117,7 @@ describe.each(STORAGE_TARGETS)('the media relay ($name)', (target) => {
     expect(await open.ended).toBeGreaterThan(0);
     const again = await fetchLink(`${origin}${stream}`);
     expect(again.status).toBe(403);
-    expect(JSON.parse(again.body.toString())).toEqual({ error: { code: expect.any(String), message: expect.stringContaining('withdrew') } });
+    expect(JSON.parse(again.body.toString())).toEqual({ error: { code: 'LINK_REFUSED', message: expect.stringContaining('withdrew') } });
     const refused = community.audits.filter((record) => record.outcome === 'denied');
     expect(refused.at(-1)).toMatchObject({ kind: 'media-link', reason: 'revoked', details: expect.objectContaining({ cameraId }) });
   });

@@ -149,7 +149,7 @@ export async function openCommunity(target: StorageTarget, overrides: Partial<Co
     },
     async listen() {
       const app = Fastify();
-      subgraph.publicRoutes(app);
+      await subgraph.publicRoutes(app);
       await app.listen({ host: '127.0.0.1', port: 0 });
       apps.push(app);
       const address = app.server.address();
