@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../../../errors/hubErrors';
+import { RELAYED_CLIENT_ADDRESS_HEADER } from '../../../http/createPrefixRelay';
 import type { NotificationPort } from '../../../notifications/notificationPort';
 import { isOutboxNotifier } from '../../../notifications/createOutboxNotifier';
 import { renderOutboxPage } from '../../../notifications/renderOutboxPage';
@@ -174,15 +175,15 @@ async function outbox(notifier: NotificationPort, request: FastifyRequest, reply
 }
 
 /**
- * Whether the caller is on this machine: the peer is loopback and so is every hop named in
- * `x-forwarded-for` (the gateway's relay appends the client it relays for; a remote client that
- * writes loopback there itself is still named after it).
+ * Whether the caller is on this machine: the peer is loopback, and so are the client the hub's
+ * relay served (RELAYED_CLIENT_ADDRESS_HEADER, which the relay always sets) and every hop named
+ * in `x-forwarded-for` (a reverse proxy in front of the hub appends the client it serves).
  */
 export function isLoopbackCaller(request: FastifyRequest): boolean {
   const hops = [request.raw.socket.remoteAddress ?? ''];
-  const forwarded = request.headers['x-forwarded-for'];
-  for (const header of Array.isArray(forwarded) ? forwarded : forwarded === undefined ? [] : [forwarded]) {
-    hops.push(...header.split(',').map((hop) => hop.trim()));
+  for (const name of [RELAYED_CLIENT_ADDRESS_HEADER, 'x-forwarded-for']) {
+    const value = request.headers[name];
+    for (const header of Array.isArray(value) ? value : value === undefined ? [] : [value]) hops.push(...header.split(',').map((hop) => hop.trim()));
   }
   return hops.every(isLoopbackAddress);
 }

@@ -94,12 +94,19 @@ describe.each(STORAGE_TARGETS)('footage notifications, outbox and erasure ($name
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.body.toString()).toContain('jane@example.org');
-    for (const forwarded of ['203.0.113.9', '127.0.0.1, 203.0.113.9', '::ffff:10.0.0.1']) {
-      const relayed = await httpCall(`${open.origin}/community/outbox.json`, { headers: { 'x-forwarded-for': forwarded } });
+    const relayedHeaders: Record<string, string>[] = [
+      { 'x-rtcc-client-address': '203.0.113.9' },
+      { 'x-rtcc-client-address': '::ffff:10.0.0.1' },
+      { 'x-forwarded-for': '203.0.113.9' },
+      { 'x-forwarded-for': '127.0.0.1, 203.0.113.9' },
+      { 'x-rtcc-client-address': '127.0.0.1', 'x-forwarded-for': '198.51.100.7' },
+    ];
+    for (const headers of relayedHeaders) {
+      const relayed = await httpCall(`${open.origin}/community/outbox.json`, { headers });
       expect(relayed.status).toBe(403);
       expect(relayed.body.toString()).not.toContain('jane@example.org');
     }
-    expect((await httpCall(`${open.origin}/community/outbox`, { headers: { 'x-forwarded-for': '127.0.0.1' } })).status).toBe(200);
+    expect((await httpCall(`${open.origin}/community/outbox`, { headers: { 'x-rtcc-client-address': '::1', 'x-forwarded-for': '127.0.0.1' } })).status).toBe(200);
   });
 
   it('has no outbox when another notifier is configured', async () => {
