@@ -293,31 +293,42 @@ describe('Community Connect: an owner sees only their own (isolation through the
   });
 
   describe('subscriptions', () => {
-    it('cameraAccessChanged tells owner 1 of their own camera and never of owner 2\'s, asked for by id or not', async () => {
-      const client = createGatewayClient(hub.gatewayUrl, { connectionParams: async () => ({ Authorization: (await ownerHeaders(OWNER_1)).authorization }) });
+    it('cameraAccessChanged gives owner 1 nothing of owner 2\'s cameras, asked for by id or not (refused, or their own camera only), while the police hear of them', async () => {
+      const ownerClient = createGatewayClient(hub.gatewayUrl, { connectionParams: async () => ({ Authorization: (await ownerHeaders(OWNER_1)).authorization }) });
+      const policeClient = createGatewayClient(hub.gatewayUrl);
+      type Change = { cameraAccessChanged: { cameraId: string } };
       try {
-        const byId = record<{ cameraAccessChanged: { cameraId: string } }>(client, 'subscription ($ids: [ID!]) { cameraAccessChanged(cameraIds: $ids) { cameraId reason access { liveNow level } camera { id } } }', { ids: [cameraA, cameraC, cameraD] });
-        const all = record<{ cameraAccessChanged: { cameraId: string } }>(client, 'subscription { cameraAccessChanged { cameraId reason camera { id } } }');
-        // Wait until both are live: owner 1's own change reaches both.
+        const police = record<Change>(policeClient, 'subscription ($ids: [ID!]) { cameraAccessChanged(cameraIds: $ids) { cameraId reason } }', { ids: [cameraA, cameraD] });
+        const byId = record<Change>(ownerClient, 'subscription ($ids: [ID!]) { cameraAccessChanged(cameraIds: $ids) { cameraId reason access { liveNow level } camera { id } } }', { ids: [cameraA, cameraC, cameraD] });
+        const all = record<Change>(ownerClient, 'subscription { cameraAccessChanged { cameraId reason camera { id } } }');
+        const flip = async (owner: Owner, cameraId: string) => {
+          for (const mode of ['NEVER', 'ALWAYS']) ok(await asOwner(owner, `mutation ($id: ID!) { setSharingTerms(cameraId: $id, terms: { mode: ${mode} }) { id } }`, { id: cameraId }));
+        };
+        // Until the police subscription is live, each flip may go unheard; then owner 2's camera changes for certain.
         await eventually(async () => {
-          ok(await asOwner(OWNER_1, 'mutation ($id: ID!) { setSharingTerms(cameraId: $id, terms: { mode: ALWAYS }) { id } }', { id: cameraD }));
-          return byId.events.length > 0 && all.events.length > 0;
-        }, 15_000, 'owner 1\'s subscriptions to hear of their own camera');
-        const seenBefore = { byId: byId.events.length, all: all.events.length };
-        // Owner 2 changes their camera's terms, then owner 1 theirs: owner 1 hears of their own change only.
-        ok(await asOwner(OWNER_2, 'mutation ($id: ID!) { setSharingTerms(cameraId: $id, terms: { mode: SCHEDULE, schedule: [{ day: MONDAY, from: "08:00", to: "18:00" }] }) { id } }', { id: cameraA }));
-        ok(await asOwner(OWNER_2, 'mutation ($id: ID!) { setSharingTerms(cameraId: $id, terms: { mode: ALWAYS }) { id } }', { id: cameraA }));
-        ok(await asOwner(OWNER_1, 'mutation ($id: ID!) { setSharingTerms(cameraId: $id, terms: { mode: ALWAYS }) { id } }', { id: cameraD }));
-        await byId.waitFor(seenBefore.byId + 1);
-        await all.waitFor(seenBefore.all + 1);
-        const heard = [...byId.events, ...all.events].map((event) => event.cameraAccessChanged.cameraId);
-        expect(new Set(heard)).toEqual(new Set([cameraD]));
-        expect(JSON.stringify([...byId.events, ...all.events])).not.toContain(OWNER_2.id);
-        // The same change of owner 2's camera is heard by the police (the stream carries it at all).
+          await flip(OWNER_2, cameraA);
+          return police.events.some((event) => event.cameraAccessChanged.cameraId === cameraA);
+        }, 15_000, 'the police to hear of owner 2\'s camera');
+        // Owner 1's own camera changes too: an owner subscription that is served hears of it.
+        await eventually(async () => {
+          await flip(OWNER_1, cameraD);
+          const heardOwn = (recorded: typeof byId) => recorded.events.some((event) => event.cameraAccessChanged.cameraId === cameraD);
+          return police.events.some((event) => event.cameraAccessChanged.cameraId === cameraD) && (byId.errors.length > 0 || heardOwn(byId)) && (all.errors.length > 0 || heardOwn(all));
+        }, 15_000, 'owner 1\'s subscriptions to be refused or hear of their own camera');
+        for (const recorded of [byId, all]) {
+          expect(recorded.events.map((event) => event.cameraAccessChanged.cameraId).filter((id) => id !== cameraD)).toEqual([]);
+          expect(JSON.stringify(recorded.events)).not.toContain(OWNER_2.id);
+          if (recorded.errors.length > 0) {
+            expect(recorded.events).toEqual([]);
+            expect(JSON.stringify(recorded.errors)).toContain('FORBIDDEN');
+          }
+        }
+        police.stop();
         byId.stop();
         all.stop();
       } finally {
-        await client.dispose();
+        await ownerClient.dispose();
+        await policeClient.dispose();
       }
     }, 60_000);
 
@@ -445,7 +456,10 @@ describe('Community Connect: an owner sees only their own (isolation through the
       expect(accepted.status).toBe(200);
       await accepted.text();
       expect(await accessOfC()).toBe(true);
-      expect(await activeUntil2()).toBe(new Date(clock.getTime() + 15 * 60_000).toISOString());
+      // Camera C shares for its own alarmMinutes (15).
+      const { camera } = ok(await hub.query<{ camera: { access: { liveUntil: string | null } } }>('query ($id: ID!) { camera(id: $id) { access { liveUntil } } }', { id: cameraC }));
+      expect(camera.access.liveUntil).toBe(new Date(clock.getTime() + 15 * 60_000).toISOString());
+      expect(await activeUntil2()).not.toBeNull();
       // And closed again by the owner.
       const closed = await post(alarmUrl2, { secret: secret2, timestamp: nowSeconds(), body: '{"active":false}' });
       expect(closed.status).toBe(200);
