@@ -1,0 +1,114 @@
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { STORAGE_TARGETS } from '../../support/storageTargets';
+import { type TestHub, startTestHub } from '../../support/startTestHub';
+
+const STILL = Buffer.from('a still of the corner');
+
+/** The owner's camera: a still, counting the requests it gets. */
+async function startCamera(): Promise<{ origin: string; requests: string[]; close(): Promise<void> }> {
+  const requests: string[] = [];
+  const server: Server = createServer((request, response) => {
+    requests.push(request.url ?? '');
+    response.writeHead(200, { 'content-type': 'image/jpeg' }).end(STILL);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const REGISTER = `mutation Register($input: RegisterCameraInput!) { registerCamera(input: $input) { id camera { id } status } }`;
+const APPROVE = `mutation Approve($id: ID!) { approveRegistration(id: $id) { status } }`;
+const CAMERA = `query Camera($id: ID!) { camera(id: $id) { id source access { level liveNow canRequestFootage snapshotUrl contact { name email } } } }`;
+interface SeenCamera {
+  readonly source: string;
+  readonly access: { readonly liveNow: boolean; readonly canRequestFootage: boolean; readonly snapshotUrl: string | null; readonly contact: unknown };
+}
+
+const WITHDRAW = `mutation Withdraw($cameraId: ID!, $erase: Boolean!) { withdrawCamera(cameraId: $cameraId, erase: $erase) { erased linksRevoked } }`;
+
+describe.each(STORAGE_TARGETS)('Community Connect through the gateway ($name)', (target) => {
+  let hub: TestHub;
+  let camera: Awaited<ReturnType<typeof startCamera>>;
+  let origin: string;
+  let owner: Record<string, string>;
+  let otherOwner: Record<string, string>;
+
+  beforeAll(async () => {
+    camera = await startCamera();
+    hub = await startTestHub(target, { env: { COMMUNITY_RELAY_PRIVATE_ADDRESSES: 'true', COMMUNITY_LINK_SECRET: 'a-test-link-secret-of-32-characters-or-more' } });
+    origin = new URL(hub.gatewayUrl).origin;
+    owner = { authorization: `Bearer ${await hub.token({ subject: 'resident-1', roles: ['camera-owner'], cameraOwner: 'owner-1' })}` };
+    otherOwner = { authorization: `Bearer ${await hub.token({ subject: 'resident-2', roles: ['camera-owner'], cameraOwner: 'owner-2' })}` };
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await camera?.close();
+  });
+
+  /** The camera as the default supervisor sees it, once `until` holds (events reach the directory through the sink: asynchronous). */
+  async function cameraWhen(id: string, until: (camera: SeenCamera | null) => boolean): Promise<SeenCamera | null> {
+    for (let attempt = 0; ; attempt += 1) {
+      const found = (await hub.query<{ camera: SeenCamera | null }>(CAMERA, { id })).data?.camera ?? null;
+      if (until(found) || attempt === 50) return found;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  test('register → approve → the operator sees it with a signed still → withdraw: the link is refused; erase: it is gone', async () => {
+    await hub.post('mutation P($input: OwnerProfileInput!) { saveOwnerProfile(input: $input) { id } }', { input: { displayName: 'Corner Deli', email: 'deli@example.org' } }, owner);
+    const registered = await hub.post<{ registerCamera: { id: string; camera: { id: string }; status: string } }>(
+      REGISTER,
+      { input: { name: 'Corner Deli, front', point: { lat: 33.415, lon: -111.83 }, level: 'INTEGRATED', streamUrl: `${camera.origin}/live.mjpg`, snapshotUrl: `${camera.origin}/still.jpg` } },
+      owner,
+    );
+    expect(registered.body.errors).toBeUndefined();
+    const { id, camera: { id: cameraId } } = registered.body.data?.registerCamera as { id: string; camera: { id: string } };
+    // Pending: not in the camera directory yet.
+    expect((await hub.query<{ camera: unknown }>(CAMERA, { id: cameraId })).data?.camera).toBeNull();
+
+    expect((await hub.query(APPROVE, { id })).errors).toBeUndefined();
+    // The approval reaches the directory through the ingest sink.
+    const seen = await cameraWhen(cameraId, (found) => found !== null);
+    expect(seen).toMatchObject({ source: 'COMMUNITY_LIVE', access: { liveNow: true, canRequestFootage: true, contact: { name: 'Corner Deli', email: 'deli@example.org' } } });
+    const link = seen?.access.snapshotUrl ?? '';
+    expect(link).toMatch(/^\/community\/media\//);
+
+    // Another owner can neither see the camera nor withdraw it.
+    expect((await hub.post<{ camera: unknown }>(CAMERA, { id: cameraId }, otherOwner)).body.data?.camera ?? null).toBeNull();
+    expect((await hub.post(WITHDRAW, { cameraId, erase: true }, otherOwner)).body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const relayed = await fetch(`${origin}${link}`);
+    expect(relayed.status).toBe(200);
+    expect(Buffer.from(await relayed.arrayBuffer()).equals(STILL)).toBe(true);
+
+    const withdrawn = await hub.post<{ withdrawCamera: { erased: boolean; linksRevoked: number } }>(WITHDRAW, { cameraId, erase: false }, owner);
+    expect(withdrawn.body.data?.withdrawCamera).toEqual({ erased: false, linksRevoked: 1 });
+    const refused = await fetch(`${origin}${link}`);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('LINK_REFUSED');
+    expect(camera.requests).toEqual(['/still.jpg']);
+
+    const auditor = { authorization: `Bearer ${await hub.token({ subject: 'auditor-1', roles: ['auditor'] })}`, 'x-purpose': 'AUDIT-0001' };
+    const trail = await hub.post<{ auditRecords: { edges: { node: { kind: string; outcome: string; recordIds: string[]; details: unknown } }[] } }>(
+      'query Trail($filter: AuditRecordFilter) { auditRecords(filter: $filter) { edges { node { kind outcome recordIds details } } } }',
+      { filter: { kinds: ['MEDIA_LINK'] } },
+      auditor,
+    );
+    expect(trail.body.errors).toBeUndefined();
+    const uses = trail.body.data?.auditRecords.edges.map((edge) => edge.node) ?? [];
+    expect(uses.every((use) => use.recordIds.includes(`Camera:${cameraId}`))).toBe(true);
+    expect(uses.map((use) => use.outcome).sort()).toEqual(['DENIED', 'OK']);
+    expect(JSON.stringify(uses)).not.toContain(camera.origin);
+
+    await hub.post(WITHDRAW, { cameraId, erase: true }, owner);
+    expect(await cameraWhen(cameraId, (found) => found === null)).toBeNull();
+  });
+});
