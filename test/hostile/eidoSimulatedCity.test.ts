@@ -4,7 +4,7 @@ import { type ConfiguredHub, createConfiguredHub } from '../../hub/createConfigu
 import { readHubConfig } from '../../config/hubConfig';
 import type { AuditSubgraph } from '../../subgraphs/audit';
 import { eventually } from '../support/subscribeThroughGateway';
-import { FREE_PORTS } from '../support/startTestHub';
+import { CITY_FREE_PORTS } from '../support/startTestHub';
 
 /**
  * `npm start`'s defaults still work now that the EIDO endpoint authenticates its senders: the
@@ -18,9 +18,7 @@ describe('the simulated city’s CAD authenticates to the EIDO endpoint (protoco
 
   it('accepts the source secret the hub hands the simulated CAD and refuses an unauthenticated POST', async () => {
     const config = readHubConfig({
-      ...FREE_PORTS,
-      AVL_UDP_PORT: '0',
-      EIDO_HTTP_PORT: '0',
+      ...CITY_FREE_PORTS,
       PGLITE_DATA_DIR: 'memory',
       AUTH_DEV_KEY_FILE: 'memory',
       SIM_MODE: 'protocols',

@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FREE_PORTS } from '../support/startTestHub';
+import { CITY_FREE_PORTS } from '../support/startTestHub';
 
 /** Waits until the child prints a line matching `pattern`, and returns the match. */
 function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
@@ -36,9 +36,7 @@ describe('npm start (hub/main.ts)', () => {
         DATABASE_URL: '',
         // The default data directory is the developer's own (test/hub/restart.test.ts runs on it in a temp directory).
         PGLITE_DATA_DIR: 'memory',
-        ...FREE_PORTS,
-        AVL_UDP_PORT: '0',
-        EIDO_HTTP_PORT: '0',
+        ...CITY_FREE_PORTS,
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
