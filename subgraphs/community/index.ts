@@ -356,8 +356,11 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
         const updated = await store.updateTerms(registration.id, { terms, level, status }, now());
         if (!updated) throw badUserInput('cameraId', 'names no camera of yours');
         if (updated.status === 'APPROVED' && (updated.level !== registration.level || registration.status !== 'APPROVED')) await emitDiscovered(updated);
-        const [owner] = await store.ownersByIds([ownerId]);
-        publish(updated.cameraId, ownerId, updated, owner ?? null, 'TERMS_CHANGED');
+        // Operators hear only of cameras in the directory; a pending one is the owner's and staff's business.
+        if (wasInDirectory(updated)) {
+          const [owner] = await store.ownersByIds([ownerId]);
+          publish(updated.cameraId, ownerId, updated, owner ?? null, 'TERMS_CHANGED');
+        }
         return updated;
       },
       withdrawCamera: async (_: unknown, args: { cameraId: string; erase: boolean }, ctx: CommunityContext) => {
@@ -367,15 +370,17 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
         const withdrawn = await store.withdraw(registration.id, now());
         const linksRevoked = registry.revoke(registration.cameraId, 'withdrawn');
         if (!args.erase) {
-          if (inDirectory) await emitWithdrawn(registration.cameraId, false);
-          publish(registration.cameraId, ownerId, withdrawn, null, 'WITHDRAWN');
+          if (inDirectory) {
+            await emitWithdrawn(registration.cameraId, false);
+            publish(registration.cameraId, ownerId, withdrawn, null, 'WITHDRAWN');
+          }
           return { cameraId: registration.cameraId, erased: false, registration: withdrawn, linksRevoked };
         }
         // The directory forgets the camera before its registration goes, so that a failure here can be retried.
         if (inDirectory) await emitWithdrawn(registration.cameraId, true);
         const erasure = await store.erase(registration.id);
         if (erasure?.ownerErased) await footage.eraseOwner(ownerId);
-        publish(registration.cameraId, ownerId, null, null, 'ERASED');
+        if (inDirectory) publish(registration.cameraId, ownerId, null, null, 'ERASED');
         return { cameraId: registration.cameraId, erased: true, registration: null, linksRevoked };
       },
       rotateAlarmSecret: async (_: unknown, __: unknown, ctx: CommunityContext) => {
