@@ -281,6 +281,14 @@ async function main(): Promise<void> {
         for (const { node } of next.data?.cameras?.edges ?? []) putCamera(node);
         page = next.data?.cameras?.pageInfo;
       }
+      // Community cameras' access (their level, live now): city cameras' is CITY.
+      let community: { hasNextPage: boolean; endCursor: string | null } | undefined = { hasNextPage: true, endCursor: null };
+      while (community?.hasNextPage) {
+        const next: ApiResult<{ cameras: Connection<LiveCamera> | null }> = await api.request('CommunityCameras', { after: community.endCursor });
+        for (const { node } of next.data?.cameras?.edges ?? []) putCamera(node);
+        community = next.data?.cameras?.pageInfo;
+        if (!community?.endCursor) break;
+      }
     }
     redraw(true);
   }

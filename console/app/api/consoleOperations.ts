@@ -10,9 +10,9 @@ import { ACCESS_FIELDS, COMMUNITY_CONSOLE_OPERATIONS, CONNECT_OPERATIONS } from 
 const CALL_FIELDS = `id state receivedAt classOfService location { point { lat lon } address uncertaintyMeters }`;
 const INCIDENT_FIELDS = `id number typeCode typeText priority status reportedAt location { point { lat lon } address uncertaintyMeters }`;
 const UNIT_FIELDS = `id callSign status position { point { lat lon } headingDegrees stale fixAt }`;
-/** A camera as the directory's own subscription reports it (the directory's fields only). */
+/** A camera as the directory lists it and its own subscription reports it (the directory's fields only). */
 const CAMERA_DIRECTORY_FIELDS = `id name source ptz status headingDegrees fieldOfViewDegrees rangeMeters location { point { lat lon } }`;
-/** A camera as the queries list it: also its level and what may be done with it now (Community Connect). */
+/** A community camera as the console asks for it: also its level and what may be done with it now (Community Connect). */
 const CAMERA_FIELDS = `${CAMERA_DIRECTORY_FIELDS} access { ${ACCESS_FIELDS} }`;
 /**
  * A docked camera: a city camera's own links, and for a community camera the hub's signed links
@@ -22,16 +22,12 @@ const DOCKED_CAMERA = `camera { id name ptz status source snapshotUrl streams { 
       access { ${ACCESS_FIELDS} snapshotUrl streams { protocol url expiresAt } } } distanceMeters inView bearingDegrees`;
 
 export const CONSOLE_OPERATIONS = {
-  /**
-   * The current state for a role that sees everything live: one query, then subscriptions. Its
-   * first page of cameras is 50 (with their access) so that the whole stays under LIMIT_MAX_COST;
-   * CameraPage brings the rest.
-   */
+  /** The current state for a role that sees everything live: one query, then subscriptions. */
   ConsoleState: `query ConsoleState {
   calls(filter: { state: [RINGING, ACTIVE, ON_HOLD] }, first: 100) { edges { node { ${CALL_FIELDS} } } }
   incidents(filter: { status: [PENDING, DISPATCHED, ENROUTE, ON_SCENE] }, first: 100) { edges { node { ${INCIDENT_FIELDS} } } }
   units(first: 100) { edges { node { ${UNIT_FIELDS} } } pageInfo { hasNextPage endCursor } }
-  cameras(first: 50) { edges { node { ${CAMERA_FIELDS} } } pageInfo { hasNextPage endCursor } }
+  cameras(first: 100) { edges { node { ${CAMERA_DIRECTORY_FIELDS} } } pageInfo { hasNextPage endCursor } }
 }`,
   /** Further pages of the fleet (a city may have more units than a page holds). */
   UnitPage: `query UnitPage($after: String) {
@@ -39,7 +35,15 @@ export const CONSOLE_OPERATIONS = {
 }`,
   /** Further pages of the camera directory (a city has thousands). */
   CameraPage: `query CameraPage($after: String) {
-  cameras(first: 100, after: $after) { edges { node { ${CAMERA_FIELDS} } } pageInfo { hasNextPage endCursor } }
+  cameras(first: 100, after: $after) { edges { node { ${CAMERA_DIRECTORY_FIELDS} } } pageInfo { hasNextPage endCursor } }
+}`,
+  /**
+   * The community cameras with what may be done with them now (Community Connect), page by page
+   * after the state: a city camera's access is always CITY, and asking it of every camera in
+   * ConsoleState would take that query past LIMIT_MAX_COST.
+   */
+  CommunityCameras: `query CommunityCameras($after: String) {
+  cameras(filter: { source: [COMMUNITY_LIVE, COMMUNITY_REGISTERED] }, first: 100, after: $after) { edges { node { ${CAMERA_FIELDS} } } pageInfo { hasNextPage endCursor } }
 }`,
   /** The current state for a city partner: minimised incidents only. */
   PartnerState: `query PartnerState {
