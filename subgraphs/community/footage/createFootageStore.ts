@@ -200,6 +200,20 @@ export function createFootageStore(db: Database) {
       return rows.map(requestFromRow);
     },
 
+    /**
+     * Takes the request's notification for one sender until `until` (a lease: the sweep of this
+     * or another replica leaves it alone meanwhile); false when it is sent or another sender has it.
+     */
+    async claimNotification(id: string, at: Date, until: Date): Promise<boolean> {
+      const claimed = (await requests()
+        .where('id', id)
+        .whereNull('notified_at')
+        .where((q) => q.whereNull('notify_after').orWhere('notify_after', '<=', at))
+        .update({ notify_after: until })
+        .returning('id')) as unknown[];
+      return claimed.length > 0;
+    },
+
     /** Counts one attempt to notify the owner: done (`sentAt`), or failed and not to be retried before `retryAfter`. */
     async recordNotification(id: string, outcome: { sentAt: Date } | { retryAfter: Date }): Promise<void> {
       await requests()

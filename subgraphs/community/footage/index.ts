@@ -35,6 +35,9 @@ const COMMUNITY_REVIEW_SCOPE = SCOPES.communityReview;
 const MAX_NOTIFY_ATTEMPTS = 12;
 const FIRST_RETRY_MS = 10_000;
 const LONGEST_RETRY_MS = 3_600_000;
+/** A send that has not finished in this long counts as failed (retried later); the lease outlasts it, so no sweep sends twice meanwhile. */
+const SEND_TIMEOUT_MS = 30_000;
+const SEND_LEASE_MS = 60_000;
 
 /** The footage desk's settings (COMMUNITY_FOOTAGE_*). */
 export interface FootageSettings {
@@ -118,6 +121,8 @@ export function createFootageDesk(deps: FootageDeskDependencies): FootageDesk {
 
   const notify = async (request: FootageRequestRecord): Promise<void> => {
     const at = now();
+    // One sender per request: the mutation's own send and the sweeps (of every replica) never overlap.
+    if (!(await store.claimNotification(request.id, at, new Date(at.getTime() + SEND_LEASE_MS)))) return;
     const ids = { requestId: request.id, cameraId: request.cameraId, ownerId: request.ownerId };
     const [camera, contact] = await Promise.all([directory.cameraOf(request.cameraId), directory.contactOf(request.ownerId)]);
     const to = contact ? addressOf(contact) : null;
@@ -136,12 +141,15 @@ export function createFootageDesk(deps: FootageDeskDependencies): FootageDesk {
       return;
     }
     try {
-      await notifier.send({ ownerId: request.ownerId, channel: to.channel, to: to.address, topic: `footage-request:${request.id}`, ...messageOf(request, camera, settings) });
+      await withTimeout(
+        notifier.send({ ownerId: request.ownerId, channel: to.channel, to: to.address, topic: `footage-request:${request.id}`, ...messageOf(request, camera, settings) }),
+        SEND_TIMEOUT_MS,
+      );
       await store.recordNotification(request.id, { sentAt: at });
     } catch (error) {
       await retry();
       // The reason names the failure's kind only: a transport's message may quote the address.
-      const reason = error instanceof Error && error.name === 'NotificationRefusedError' ? error.message : `the notifier refused: ${error instanceof Error ? error.name : 'unknown error'}`;
+      const reason = error instanceof Error && (error.name === 'NotificationRefusedError' || error.name === 'NotificationTimeoutError') ? error.message : `the notifier refused: ${error instanceof Error ? error.name : 'unknown error'}`;
       await recordFootageStep(audit, { kind: 'notification', action: 'notification-failed', outcome: 'error', subject: null, reason, recordIds: [`FootageRequest:${request.id}`], details: { ...ids, channel: to.channel, attempt: request.notifyAttempts + 1 } }).catch(() => undefined);
     }
   };
@@ -319,7 +327,7 @@ function createFootageResolvers(services: ResolverServices) {
         await store.insertRequests(records);
         for (const record of records) publish(record);
         // A notifier that refuses leaves the request OPEN; the failure is recorded and the sweep retries.
-        for (const record of records) await notify(record).catch(() => undefined);
+        await Promise.all(records.map((record) => notify(record).catch(() => undefined)));
         return (await store.requestsByIds(records.map((r) => r.id))).map((r, i) => r ?? records[i]);
       },
       answerFootageRequest: async (_: unknown, args: { id: string; approve: boolean; note?: string | null }, ctx: unknown) => {
@@ -399,6 +407,23 @@ function messageOf(request: FootageRequestRecord, camera: ProgramCamera | null, 
     `Request ${request.id}. Sharing is voluntary; you may deny.`,
   ];
   return { subject: 'Community Connect: a footage request for your camera', text: lines.join('\n') };
+}
+
+/** Why a send took too long. */
+class NotificationTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`The notifier did not answer within ${ms} ms`);
+    this.name = 'NotificationTimeoutError';
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NotificationTimeoutError(ms)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';

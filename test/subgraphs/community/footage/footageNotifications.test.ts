@@ -62,6 +62,35 @@ describe.each(STORAGE_TARGETS)('footage notifications, outbox and erasure ($name
     expect(actionsOf(open).filter((a) => a === 'notification-failed')).toHaveLength(2);
   });
 
+  it('never sends twice while a slow send is under way (the sweep leaves a leased notification alone)', async () => {
+    let release: () => void = () => undefined;
+    const attempts: string[] = [];
+    await withDesk({
+      notifier: (outbox): NotificationPort => ({
+        send: async (message) => {
+          attempts.push(message.topic);
+          await new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          return outbox.send(message);
+        },
+        eraseOwner: (id) => outbox.eraseOwner(id),
+      }),
+    });
+    const asked = ask(['community:reg-1']);
+    // Wait until the mutation's send is under way, then sweep as the timer would, later on the clock.
+    while (attempts.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    open.advance(20_000);
+    await open.desk.sweep();
+    expect(attempts).toHaveLength(1);
+    release();
+    expect((await asked).errors).toBeUndefined();
+    open.advance(120_000);
+    await open.desk.sweep();
+    expect(attempts).toHaveLength(1);
+    expect(await open.outbox.list()).toHaveLength(1);
+  });
+
   it('sends nothing when the notification cannot be audited, and sends it on a later sweep', async () => {
     await withDesk();
     open.auditFailsFor = (record) => record.kind === 'notification';
