@@ -113,6 +113,8 @@ export interface ProgramStore {
   clockDrivenRegistrations(): Promise<{ registration: RegistrationRecord; alarmRaisedAt: Date | null }[]>;
   /** Decides a PENDING registration; null when it is not pending (any more). */
   decide(id: string, decision: { status: 'APPROVED' | 'REJECTED'; note: string | null; decidedBy: string }, now: Date): Promise<RegistrationRecord | null>;
+  /** Puts a decision back (the camera directory could not be told of an approval), so that staff can decide again. */
+  undoDecision(id: string, now: Date): Promise<void>;
   /** New terms (and level, and status); the link epoch moves on so that earlier links refuse. */
   updateTerms(id: string, change: { terms: SharingTerms; level: ProgramLevel; status: RegistrationStatus }, now: Date): Promise<RegistrationRecord | null>;
   /** Marks the registration WITHDRAWN (kept, register-only); earlier links refuse. */
@@ -250,6 +252,9 @@ export function createProgramStore(db: Database): ProgramStore {
           .where({ id, status: 'PENDING' })
           .update({ status, decision_note: note, decided_by: decidedBy, decided_at: now, updated_at: now }),
       );
+    },
+    async undoDecision(id, now) {
+      await registrations().where({ id, status: 'APPROVED' }).update({ status: 'PENDING', decision_note: null, decided_by: null, decided_at: null, updated_at: now });
     },
     updateTerms(id, { terms, level, status }, now) {
       return one(

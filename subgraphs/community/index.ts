@@ -38,6 +38,8 @@ export type { CommunitySettings } from './communitySettings';
 
 /** Most cameras one owner may register: a flood of registrations must not fill the review queue. */
 export const MAX_CAMERAS_PER_OWNER = 50;
+/** Most cameras one cameraAccessChanged subscription may name. */
+export const MAX_WATCHED_CAMERAS = 1000;
 /** Why a camera's access changed (GraphQL `AccessChangeReason`). */
 export type AccessChangeReason = 'APPROVED' | 'TERMS_CHANGED' | 'SCHEDULE' | 'ALARM' | 'WITHDRAWN' | 'ERASED';
 
@@ -337,7 +339,13 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
           throw badUserInput('id', registration ? `names a registration that is ${registration.status}, not PENDING` : 'names no registration');
         }
         if (decided.status === 'APPROVED') {
-          await emitDiscovered(decided);
+          try {
+            await emitDiscovered(decided);
+          } catch (error) {
+            // Not in the directory, so not approved: staff may decide again once the sink takes events.
+            await store.undoDecision(decided.id, now());
+            throw error;
+          }
           const [owner] = await store.ownersByIds([decided.ownerId]);
           publish(decided.cameraId, decided.ownerId, decided, owner ?? null, 'APPROVED');
         }
@@ -394,6 +402,7 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
     Subscription: {
       cameraAccessChanged: {
         subscribe: (_: unknown, args: { cameraIds?: readonly string[] | null }, ctx: CommunityContext) => {
+          if (args.cameraIds && args.cameraIds.length > MAX_WATCHED_CAMERAS) throw badUserInput('cameraIds', `names ${args.cameraIds.length} cameras; at most ${MAX_WATCHED_CAMERAS}`);
           const wanted = args.cameraIds ? new Set(args.cameraIds) : null;
           const caller = callerOf(ctx);
           // The gateway's shared stream carries no caller (and the gateway admits only callers with

@@ -31,6 +31,8 @@ export interface OpenCommunity {
   now(): Date;
   /** While true, every audit append fails. */
   failAudit: boolean;
+  /** While true, the event sink refuses every event. */
+  failSink: boolean;
   run(query: string, variables?: Record<string, unknown>, caller?: ForwardedCaller | null): Promise<Body>;
   subscribe(query: string, variables?: Record<string, unknown>, caller?: ForwardedCaller | null): Promise<AsyncIterator<Body>>;
   /** A fastify server on port 0 with the subgraph's public routes; its origin. */
@@ -74,7 +76,7 @@ export async function openCommunity(target: StorageTarget, overrides: Partial<Co
   const notifications: OwnerNotification[] = [];
   const erasedOwners: string[] = [];
   const apps: FastifyInstance[] = [];
-  const state = { failAudit: false };
+  const state = { failAudit: false, failSink: false };
   const notifier: NotificationPort = {
     async send(notification) {
       notifications.push(notification);
@@ -92,6 +94,7 @@ export async function openCommunity(target: StorageTarget, overrides: Partial<Co
     {
       sink: {
         async emit(event) {
+          if (state.failSink) throw new Error('sink down');
           const checked = validateDomainEvent(event);
           if (!checked.ok) throw new Error(`the program emitted an invalid event: ${checked.detail}`);
           events.push(event);
@@ -128,6 +131,12 @@ export async function openCommunity(target: StorageTarget, overrides: Partial<Co
     },
     set failAudit(value: boolean) {
       state.failAudit = value;
+    },
+    get failSink() {
+      return state.failSink;
+    },
+    set failSink(value: boolean) {
+      state.failSink = value;
     },
     async run(query, variables = {}, caller = null) {
       return toJson(await graphql({ schema: subgraph.schema, source: query, variableValues: variables, contextValue: contextOf(caller) }));

@@ -61,6 +61,19 @@ describe.each(STORAGE_TARGETS)('the community program desk ($name)', (target) =>
     expect(again.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  test('an approval the camera directory could not be told of is put back, so that staff can approve again', async () => {
+    const registered = await community.run(REGISTER, { input: { name: 'Porch', point: { lat: 33.41, lon: -111.83 }, level: 'REGISTERED' } }, ownerCaller('owner-1'));
+    const { id } = registered.data?.registerCamera as { id: string };
+    community.failSink = true;
+    const failed = await community.run(APPROVE, { id, approve: true }, staffCaller());
+    expect(failed.errors).toHaveLength(1);
+    community.failSink = false;
+    const listed = await community.run('{ registrations { edges { node { status } } } }', {}, staffCaller());
+    expect(listed.data?.registrations).toEqual({ edges: [{ node: { status: 'PENDING' } }] });
+    expect((await community.run(APPROVE, { id, approve: true }, staffCaller())).data?.approveRegistration).toMatchObject({ status: 'APPROVED' });
+    expect(community.events).toHaveLength(1);
+  });
+
   test('a rejection needs a note, and is told to the owner', async () => {
     const registered = await community.run(REGISTER, { input: { name: 'Porch', point: { lat: 33.41, lon: -111.83 }, level: 'REGISTERED' } }, ownerCaller('owner-1'));
     const { id } = registered.data?.registerCamera as { id: string };
