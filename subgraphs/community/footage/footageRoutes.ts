@@ -52,9 +52,10 @@ export async function registerFootageRoutes(app: FastifyInstance, services: Foot
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     // Wildcards, not `:token`: tokens are longer than find-my-way's 100-character limit on parameters (414).
     scope.put<{ Params: TokenParams }>('/community/upload/*', (request, reply) => upload(services, request, reply));
-    scope.get<{ Params: TokenParams }>('/community/download/*', (request, reply) => download(services, request, reply));
-    scope.get('/community/outbox.json', (request, reply) => outbox(services.notifier, request, reply, 'json'));
-    scope.get('/community/outbox', (request, reply) => outbox(services.notifier, request, reply, 'html'));
+    // No HEAD twins: a HEAD would be audited as a download that sent nothing.
+    scope.get<{ Params: TokenParams }>('/community/download/*', { exposeHeadRoute: false }, (request, reply) => download(services, request, reply));
+    scope.get('/community/outbox.json', { exposeHeadRoute: false }, (request, reply) => outbox(services.notifier, request, reply, 'json'));
+    scope.get('/community/outbox', { exposeHeadRoute: false }, (request, reply) => outbox(services.notifier, request, reply, 'html'));
   });
 }
 

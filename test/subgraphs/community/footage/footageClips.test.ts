@@ -61,6 +61,8 @@ describe.each(STORAGE_TARGETS)('footage clips ($name)', (target) => {
     expect(got.headers['content-type']).toBe('video/mp4');
     expect(got.headers['content-disposition']).toBe(`attachment; filename="${sha256(bytes)}.mp4"`);
     // Audited, naming whom the link was issued to.
+    // A HEAD is no download (and is not recorded as one).
+    expect((await httpCall(`${open.origin}${clip?.download?.url}`, { method: 'HEAD' })).status).toBe(404);
     expect(open.audit.slice(before)).toEqual([
       expect.objectContaining({ kind: 'evidence', subject: 'op-cy', outcome: 'ok', details: { action: 'clip-downloaded', requestId: requestIds[0], sha256: sha256(bytes), sizeBytes: 3000 } }),
     ]);
