@@ -48,9 +48,9 @@ export interface SimulatedCity extends SuppliedVendors {
 }
 
 /**
- * The simulated city's Community Connect program. `start` begins its enrolment once the city is
- * live and does not wait for it (a hub reports ready in seconds; the program's cameras then appear
- * as staff approve them, as they would on a program's first day): await `enrolled`.
+ * The simulated city's Community Connect program. `start` enrols it once the city is live and
+ * resolves after, so that a hub that reports ready holds the program's cameras (as it holds the
+ * VMS's): about 2–6 s for the default 300 cameras' 180 community ones (README).
  */
 export interface SimulatedCommunity {
   readonly plan: CommunityProgramPlan;
@@ -58,7 +58,7 @@ export interface SimulatedCommunity {
   readonly program: SimulatedProgram | null;
   /** What the enrolment did; null before it ended, or when it failed (the failure is logged; the city goes on without it). */
   readonly enrolment: EnrolmentReport | null;
-  /** Resolves once the enrolment `start` began has ended (with its report, or null when it failed or there was none); never rejects. */
+  /** Resolves once the enrolment `start` ran has ended (with its report, or null when it failed or there was none); never rejects. */
   readonly enrolled: Promise<EnrolmentReport | null>;
 }
 
@@ -207,7 +207,7 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
             await hub.sink.emit(event).catch((error: unknown) => log.warn({ err: error, eventId: event.eventId }, 'simulator event not applied'));
           }
         });
-        community.begin(hub);
+        await community.begin(hub);
         return history;
       },
       async stop() {
@@ -266,7 +266,7 @@ export async function createSimulatedCity(config: HubConfig, logger: Logger, clo
       }
       await city.start();
       const history = await goLive((events) => city.play(events));
-      community.begin(hub);
+      await community.begin(hub);
       return history;
     },
     async stop() {
@@ -406,12 +406,12 @@ function createCommunityRole(
   };
   return {
     state: (): SimulatedCommunity | null => (plan ? { plan, program, enrolment, enrolled: enrolled ?? Promise.resolve(null) } : null),
-    /** Begins the enrolment (once) without waiting for it. */
-    begin(hub: Hub) {
-      enrolled ??= run(hub).catch((error: unknown) => {
+    /** Enrols (once), resolving when done: a hub that reports ready holds the program's cameras. */
+    begin(hub: Hub): Promise<EnrolmentReport | null> {
+      return (enrolled ??= run(hub).catch((error: unknown) => {
         log.warn({ err: error }, 'the simulated community program failed');
         return null;
-      });
+      }));
     },
     async stop() {
       stopping = true;

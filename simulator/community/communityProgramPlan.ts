@@ -45,6 +45,12 @@ export interface PlannedCamera {
   readonly terms: PlanTerms;
   /** Staff approve it at enrolment; false: it waits in the review queue, as a new sign-up does. */
   readonly approve: boolean;
+  /**
+   * The owner registers it at level REGISTERED and switches it to its (scheduled) terms with
+   * `setSharingTerms` once staff approved it, as the issue's owner journey goes; the other
+   * cameras are registered with their terms at once. A few only: each is another round trip at start.
+   */
+  readonly integrateLater: boolean;
 }
 
 /** A simulated owner: a business with one or more cameras. */
@@ -89,6 +95,8 @@ export interface CommunityProgramPlanOptions {
 const PROGRAM_STREAM = 7;
 /** Of integrated cameras of owners other than the alarm owner: this share shares always, the rest on a schedule. */
 const ALWAYS_SHARE = 0.45;
+/** Scheduled cameras whose owner integrates them only after approval (`setSharingTerms`). */
+const INTEGRATE_LATER_MAX = 5;
 /** Of all cameras, about one in this many waits for staff (not approved at enrolment). */
 const PENDING_ONE_IN = 25;
 
@@ -133,6 +141,7 @@ export function planCommunityProgram(options: CommunityProgramPlanOptions): Comm
   const liveCount = (ownerId: string) => byOwner.get(ownerId)!.cameras.filter((camera) => camera.cameraSource === 'COMMUNITY_LIVE').length;
   const alarmOwnerId = ownerIds.reduce<string | null>((best, id) => (liveCount(id) > 0 && (best === null || liveCount(id) > liveCount(best)) ? id : best), null);
 
+  let integrateLater = 0;
   const owners = ownerIds.map((ownerId): PlannedOwner => {
     const { owner, cameras } = byOwner.get(ownerId)!;
     const slug = ownerId.replace(/^owner-/, '');
@@ -160,6 +169,10 @@ export function planCommunityProgram(options: CommunityProgramPlanOptions): Comm
             : random.chance(ALWAYS_SHARE)
               ? { mode: 'ALWAYS' }
               : { mode: 'SCHEDULE', schedule: random.pick(SCHEDULES) };
+        // The alarm owner's cameras are always approved: the webhook demonstration needs them.
+        const approve = ownerId === alarmOwnerId || random.int(1, PENDING_ONE_IN) !== 1;
+        const later = approve && terms.mode === 'SCHEDULE' && integrateLater < INTEGRATE_LATER_MAX;
+        if (later) integrateLater += 1;
         return {
           simCameraId: camera.cameraId,
           name: uniqueName(camera.name),
@@ -170,8 +183,8 @@ export function planCommunityProgram(options: CommunityProgramPlanOptions): Comm
           rangeMeters: camera.rangeMeters ?? null,
           level: integrated ? 'INTEGRATED' : 'REGISTERED',
           terms,
-          // The alarm owner's cameras are always approved: the webhook demonstration needs them.
-          approve: ownerId === alarmOwnerId || random.int(1, PENDING_ONE_IN) !== 1,
+          approve,
+          integrateLater: later,
         };
       }),
     };

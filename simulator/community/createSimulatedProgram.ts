@@ -247,7 +247,7 @@ export function createSimulatedProgram(options: SimulatedProgramOptions): Simula
     let termsSet = 0;
     await inPool(plan.owners, async (owner) => {
       stopIfStopped();
-      const scheduled = toApprove.filter((entry) => entry.owner === owner && entry.camera.terms.mode === 'SCHEDULE');
+      const scheduled = toApprove.filter((entry) => entry.owner === owner && entry.camera.integrateLater);
       if (scheduled.length === 0) return;
       await batched(
         { ownerId: owner.ownerId },
@@ -363,8 +363,8 @@ export function createSimulatedProgram(options: SimulatedProgramOptions): Simula
   };
 
   function registrationInput(camera: PlannedCamera): Record<string, unknown> {
-    // Scheduled cameras start registered only and integrate once approved (setSharingTerms).
-    const startsRegistered = camera.terms.mode === 'SCHEDULE' && camera.approve;
+    // A few scheduled cameras start registered only and integrate once approved (setSharingTerms).
+    const startsRegistered = camera.integrateLater;
     const level = startsRegistered ? 'REGISTERED' : camera.level;
     return {
       name: camera.name,

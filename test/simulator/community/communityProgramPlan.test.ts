@@ -50,6 +50,11 @@ describe('the simulated community program\'s plan', () => {
       for (const camera of owner.cameras) expect(camera.terms.mode === 'ALARM').toBe(owner === alarmOwner && camera.level === 'INTEGRATED');
     }
     expect(alarmOwner.cameras.every((camera) => camera.approve)).toBe(true);
+    // A few owners integrate a scheduled camera only once it is approved (setSharingTerms), as the owner journey goes.
+    const later = cameras.filter((camera) => camera.integrateLater);
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.length).toBeLessThanOrEqual(5);
+    for (const camera of later) expect([camera.terms.mode, camera.level, camera.approve]).toEqual(['SCHEDULE', 'INTEGRATED', true]);
     // A few wait for staff, as new sign-ups do; most are approved.
     const pending = cameras.filter((camera) => !camera.approve).length;
     expect(pending).toBeGreaterThan(0);
