@@ -1,16 +1,22 @@
-import { type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { STORAGE_TARGETS } from '../../support/storageTargets';
 import { type TestHub, startTestHub } from '../../support/startTestHub';
 
 const STILL = Buffer.from('a still of the corner');
 
-/** The owner's camera: a still, counting the requests it gets. */
+/** The owner's camera: a still and an endless MJPEG-ish stream, counting the requests it gets. */
 async function startCamera(): Promise<{ origin: string; requests: string[]; close(): Promise<void> }> {
   const requests: string[] = [];
   const server: Server = createServer((request, response) => {
     requests.push(request.url ?? '');
-    response.writeHead(200, { 'content-type': 'image/jpeg' }).end(STILL);
+    if (request.url !== '/live.mjpg') {
+      response.writeHead(200, { 'content-type': 'image/jpeg' }).end(STILL);
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'multipart/x-mixed-replace; boundary=frame' });
+    const timer = setInterval(() => response.write(`--frame\r\n\r\n${STILL.toString()}\r\n`), 20);
+    response.on('close', () => clearInterval(timer));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -26,10 +32,10 @@ async function startCamera(): Promise<{ origin: string; requests: string[]; clos
 
 const REGISTER = `mutation Register($input: RegisterCameraInput!) { registerCamera(input: $input) { id camera { id } status } }`;
 const APPROVE = `mutation Approve($id: ID!) { approveRegistration(id: $id) { status } }`;
-const CAMERA = `query Camera($id: ID!) { camera(id: $id) { id source access { level liveNow canRequestFootage snapshotUrl contact { name email } } } }`;
+const CAMERA = `query Camera($id: ID!) { camera(id: $id) { id source access { level liveNow canRequestFootage snapshotUrl streams { url } contact { name email } } } }`;
 interface SeenCamera {
   readonly source: string;
-  readonly access: { readonly liveNow: boolean; readonly canRequestFootage: boolean; readonly snapshotUrl: string | null; readonly contact: unknown };
+  readonly access: { readonly liveNow: boolean; readonly canRequestFootage: boolean; readonly snapshotUrl: string | null; readonly streams: readonly { readonly url: string }[] | null; readonly contact: unknown };
 }
 
 const WITHDRAW = `mutation Withdraw($cameraId: ID!, $erase: Boolean!) { withdrawCamera(cameraId: $cameraId, erase: $erase) { erased linksRevoked } }`;
@@ -90,7 +96,8 @@ describe.each(STORAGE_TARGETS)('Community Connect through the gateway ($name)', 
     expect(Buffer.from(await relayed.arrayBuffer()).equals(STILL)).toBe(true);
 
     const withdrawn = await hub.post<{ withdrawCamera: { erased: boolean; linksRevoked: number } }>(WITHDRAW, { cameraId, erase: false }, owner);
-    expect(withdrawn.body.data?.withdrawCamera).toEqual({ erased: false, linksRevoked: 1 });
+    // The still link and the stream link handed out with the camera.
+    expect(withdrawn.body.data?.withdrawCamera).toEqual({ erased: false, linksRevoked: 2 });
     const refused = await fetch(`${origin}${link}`);
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('LINK_REFUSED');
@@ -110,5 +117,28 @@ describe.each(STORAGE_TARGETS)('Community Connect through the gateway ($name)', 
 
     await hub.post(WITHDRAW, { cameraId, erase: true }, owner);
     expect(await cameraWhen(cameraId, (found) => found === null)).toBeNull();
+  });
+
+  test('a live stream relayed through the gateway ends when the owner withdraws', async () => {
+    const registered = await hub.post<{ registerCamera: { id: string; camera: { id: string } } }>(
+      REGISTER,
+      { input: { name: 'Bakery, door', point: { lat: 33.416, lon: -111.831 }, level: 'INTEGRATED', streamUrl: `${camera.origin}/live.mjpg` } },
+      owner,
+    );
+    const { id, camera: { id: cameraId } } = registered.body.data?.registerCamera as { id: string; camera: { id: string } };
+    await hub.query(APPROVE, { id });
+    const seen = await cameraWhen(cameraId, (found) => found !== null);
+    const stream = seen?.access.streams?.[0]?.url ?? '';
+    expect(stream).toMatch(/^\/community\/media\//);
+    const response = await new Promise<IncomingMessage>((resolve, reject) => get(`${origin}${stream}`, resolve).on('error', reject));
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('multipart/x-mixed-replace');
+    response.on('error', () => undefined);
+    const ended = new Promise<void>((resolve) => response.on('close', () => resolve()));
+    await new Promise((resolve) => response.once('data', resolve));
+    await hub.post(WITHDRAW, { cameraId, erase: false }, owner);
+    // Cut at the subgraph, and the cut passed on by the gateway's relay: the viewer's stream ends.
+    await ended;
+    expect(response.complete).toBe(false);
   });
 });
