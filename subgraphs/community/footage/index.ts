@@ -78,9 +78,14 @@ export interface FootageDesk {
   publicRoutes(app: FastifyInstance): Promise<void>;
   /** An owner erased their data: their waiting requests expire, their notes go, the notifier forgets them. Clips stay (evidence). */
   eraseOwner(ownerId: string): Promise<void>;
-  /** Expires requests whose time ran out and retries failed notifications; the program desk's access sweep calls it. */
+  /**
+   * Expires requests whose time ran out (resolves once they are), and starts a round of retries of
+   * failed notifications in the background; the program desk's access sweep calls it.
+   */
   sweep(): Promise<void>;
-  /** Waits for a sweep under way. */
+  /** Resolves once the sweep and the notification retries under way are done (tests; orderly shutdown). */
+  settle(): Promise<void>;
+  /** Waits for a sweep and notification retries under way. */
   close(): Promise<void>;
   readonly retention: RetentionParticipant;
   /** How many footageRequestChanged subscriptions are open. */
@@ -171,10 +176,22 @@ export function createFootageDesk(deps: FootageDeskDependencies): FootageDesk {
   };
 
   let sweeping: Promise<void> | null = null;
+  let retrying: Promise<void> | null = null;
+  /** One round of retries at a time, in the background: a slow relay must not hold the access sweep that calls this desk's. */
+  const retryNotifications = (at: Date) => {
+    retrying ??= store
+      .awaitingNotification(at, MAX_NOTIFY_ATTEMPTS)
+      .then((due) => Promise.all(due.map((request) => notify(request).catch(() => undefined))))
+      .then(() => undefined)
+      .catch(() => undefined)
+      .finally(() => {
+        retrying = null;
+      });
+  };
   const sweepOnce = async () => {
     const at = now();
     await expire(await store.dueForExpiry(at), 'not answered or fulfilled before it expired');
-    for (const request of await store.awaitingNotification(at, MAX_NOTIFY_ATTEMPTS)) await notify(request);
+    retryNotifications(at);
   };
 
   const resolvers = createFootageResolvers({
@@ -207,8 +224,13 @@ export function createFootageDesk(deps: FootageDeskDependencies): FootageDesk {
       });
       return sweeping;
     },
+    settle: async () => {
+      await sweeping?.catch(() => undefined);
+      await retrying;
+    },
     async close() {
       await sweeping?.catch(() => undefined);
+      await retrying;
     },
     retention: store.retention,
     activeSubscriptions: () => changes.subscriberCount,

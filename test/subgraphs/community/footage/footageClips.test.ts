@@ -187,6 +187,7 @@ describe.each(STORAGE_TARGETS)('footage clips ($name)', (target) => {
     expect(late.json<{ error: { code: string; message: string } }>().error).toEqual({ code: 'FOOTAGE_REQUEST_CLOSED', message: expect.stringMatching(/EXPIRED/) });
     expect(await open.rows('footage_clips')).toHaveLength(0);
     await open.desk.sweep();
+    await open.desk.settle();
     expect((await open.rows('footage_requests')).find((r) => r.id === requestIds[0])?.status).toBe('EXPIRED');
   });
 

@@ -42,13 +42,16 @@ describe.each(STORAGE_TARGETS)('footage notifications, outbox and erasure ($name
 
     // Backoff: a sweep right away does not hammer the relay.
     await open.desk.sweep();
+    await open.desk.settle();
     expect(attempts).toHaveLength(1);
     open.advance(10_000);
     await open.desk.sweep();
+    await open.desk.settle();
     expect(attempts).toHaveLength(2);
     refusing = false;
     open.advance(20_000);
     await open.desk.sweep();
+    await open.desk.settle();
     expect(attempts).toHaveLength(3);
     expect((await open.outbox.list()).map((m) => m.topic)).toEqual([`footage-request:${made?.id}`]);
     const [row] = await open.rows('footage_requests');
@@ -57,6 +60,7 @@ describe.each(STORAGE_TARGETS)('footage notifications, outbox and erasure ($name
     // Sent once: later sweeps leave it.
     open.advance(3_600_000);
     await open.desk.sweep();
+    await open.desk.settle();
     expect(attempts).toHaveLength(3);
     expect(actionsOf(open).filter((a) => a === 'notification-sent')).toHaveLength(3);
     expect(actionsOf(open).filter((a) => a === 'notification-failed')).toHaveLength(2);
@@ -82,12 +86,43 @@ describe.each(STORAGE_TARGETS)('footage notifications, outbox and erasure ($name
     while (attempts.length === 0) await new Promise((resolve) => setImmediate(resolve));
     open.advance(20_000);
     await open.desk.sweep();
+    await open.desk.settle();
     expect(attempts).toHaveLength(1);
     release();
     expect((await asked).errors).toBeUndefined();
     open.advance(120_000);
     await open.desk.sweep();
+    await open.desk.settle();
     expect(attempts).toHaveLength(1);
+    expect(await open.outbox.list()).toHaveLength(1);
+  });
+
+  it("does not hold the sweep while a retried send hangs (the access sweep that calls it must go on)", async () => {
+    let mode: 'refuse' | 'hang' = 'refuse';
+    let release: () => void = () => undefined;
+    const attempts: string[] = [];
+    await withDesk({
+      notifier: (outbox): NotificationPort => ({
+        send: async (message) => {
+          attempts.push(message.topic);
+          if (mode === 'refuse') throw new Error('relay down');
+          await new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          return outbox.send(message);
+        },
+        eraseOwner: (id) => outbox.eraseOwner(id),
+      }),
+    });
+    await ask(['community:reg-1']);
+    mode = 'hang';
+    open.advance(10_000);
+    await open.desk.sweep();
+    // The sweep is done though the retry it started is still sending.
+    while (attempts.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    expect(await open.outbox.list()).toHaveLength(0);
+    release();
+    await open.desk.settle();
     expect(await open.outbox.list()).toHaveLength(1);
   });
 
@@ -100,6 +135,7 @@ describe.each(STORAGE_TARGETS)('footage notifications, outbox and erasure ($name
     open.auditFailsFor = null;
     open.advance(10_000);
     await open.desk.sweep();
+    await open.desk.settle();
     expect(await open.outbox.list()).toHaveLength(1);
     expect(actionsOf(open)).toEqual(['footage-requested', 'notification-sent']);
   });
@@ -110,6 +146,7 @@ describe.each(STORAGE_TARGETS)('footage notifications, outbox and erasure ($name
     expect(actionsOf(open)).toContain('notification-skipped');
     expect(await open.outbox.list()).toHaveLength(0);
     await open.desk.sweep();
+    await open.desk.settle();
     expect(actionsOf(open).filter((a) => a === 'notification-skipped')).toHaveLength(1);
   });
 

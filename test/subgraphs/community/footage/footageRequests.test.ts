@@ -207,6 +207,7 @@ describe.each(STORAGE_TARGETS)('footage requests ($name)', (target) => {
       expect(codeOf(late)).toBe('FOOTAGE_REQUEST_CLOSED');
       expect(late.errors?.[0]?.extensions?.status).toBe('EXPIRED');
       await open.desk.sweep();
+      await open.desk.settle();
       const statuses = (await open.rows('footage_requests')).map((r) => r.status);
       expect(statuses).toEqual(['EXPIRED', 'EXPIRED']);
       const expired = open.audit.filter((r) => (r.details as { action?: string }).action === 'footage-expired');
@@ -221,6 +222,7 @@ describe.each(STORAGE_TARGETS)('footage requests ($name)', (target) => {
       await owner$.return?.();
       // A second sweep has nothing left to do.
       await open.desk.sweep();
+      await open.desk.settle();
       expect(open.audit.filter((r) => (r.details as { action?: string }).action === 'footage-expired')).toHaveLength(1);
     });
 
@@ -229,6 +231,7 @@ describe.each(STORAGE_TARGETS)('footage requests ($name)', (target) => {
       open.advance(72 * 3_600_000 + 1);
       expect(codeOf(await open.run(UPLOAD_LINK, { id: ids['own-1'] }, owner('own-1')))).toBe('FOOTAGE_REQUEST_CLOSED');
       await open.desk.sweep();
+      await open.desk.settle();
       const [row] = (await open.rows('footage_requests')).filter((r) => r.id === ids['own-1']);
       expect(row?.status).toBe('EXPIRED');
     });
