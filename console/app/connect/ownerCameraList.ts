@@ -72,6 +72,7 @@ function renderOne(registration: OwnerRegistration, context: ConnectContext): HT
     editorHost.hidden = !opening;
     if (!opening) return editorHost.replaceChildren();
     const form = make('form', 'stack');
+    form.noValidate = true;
     const editor = createTermsEditor({ id: `terms-${registration.id}-edit`, initial: registration.terms, level: registration.level });
     const save = make('button', 'primary', 'Save terms');
     save.type = 'submit';

@@ -16,7 +16,8 @@ const PHONE = /^\+?[0-9 ()\-.]{3,32}$/;
 export function renderOwnerProfileForm(container: HTMLElement, owner: CommunityOwner | null, context: ConnectContext): void {
   const form = make('form', 'stack');
   form.id = 'profile-form';
-  form.noValidate = false;
+  // The page's own checks say what is wrong in the status line (read out), for every field alike.
+  form.noValidate = true;
   const displayName = labelledInput({ id: 'profile-display-name', label: 'Display name (you or your business)', required: true, maxLength: MAX_NAME, autocomplete: 'organization', value: owner?.displayName ?? '' });
   const contactName = labelledInput({ id: 'profile-contact-name', label: 'Who police should ask', maxLength: MAX_NAME, autocomplete: 'name', value: owner?.contact?.name ?? '' });
   const phone = labelledInput({ id: 'profile-phone', label: 'Telephone', type: 'tel', maxLength: MAX_PHONE, autocomplete: 'tel', value: owner?.contact?.phone ?? '' });
@@ -25,11 +26,12 @@ export function renderOwnerProfileForm(container: HTMLElement, owner: CommunityO
     'profile-notify-by',
     'Tell me of footage requests by',
     [
+      ['', 'Email if I give one, else text message'],
       ['EMAIL', 'Email'],
       ['SMS', 'Text message (SMS)'],
       ['NONE', 'Do not notify me (I check this page)'],
     ],
-    owner?.contact?.notifyBy ?? 'EMAIL',
+    owner?.contact?.notifyBy ?? '',
   );
   const save = make('button', 'primary', owner?.displayName ? 'Save profile' : 'Create my profile');
   save.type = 'submit';
@@ -48,7 +50,7 @@ export function renderOwnerProfileForm(container: HTMLElement, owner: CommunityO
     if (phoneText && !PHONE.test(phoneText)) return status.fail('The telephone number may hold digits, spaces, + ( ) - . only.');
     const emailText = textOrNull(email.input);
     if (emailText && !email.input.checkValidity()) return status.fail('The email address is not valid.');
-    const channel = notifyBy.select.value as NotificationChannel;
+    const channel = (notifyBy.select.value || null) as NotificationChannel | null;
     if (channel === 'EMAIL' && !emailText) return status.fail('Give an email address to be notified by email.');
     if (channel === 'SMS' && !phoneText) return status.fail('Give a telephone number to be notified by text message.');
     save.disabled = true;

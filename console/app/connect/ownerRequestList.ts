@@ -52,6 +52,7 @@ function renderOne(request: FootageRequest, cameraName: string, context: Connect
 
 function answerForm(request: FootageRequest, context: ConnectContext, status: ReturnType<typeof statusLine>): HTMLElement {
   const form = make('form', 'stack answer');
+  form.noValidate = true;
   const note = labelledInput({ id: `answer-note-${request.id}`, label: 'Note for the police (optional)', maxLength: MAX_NOTE });
   const approve = make('button', 'primary approve', 'Approve');
   approve.type = 'submit';
@@ -86,6 +87,7 @@ function answerForm(request: FootageRequest, context: ConnectContext, status: Re
 
 function uploadForm(request: FootageRequest, context: ConnectContext, status: ReturnType<typeof statusLine>): HTMLElement {
   const form = make('form', 'stack upload');
+  form.noValidate = true;
   const file = labelledInput({ id: `clip-${request.id}`, label: 'The clip (video or image)', type: 'file' });
   file.input.accept = 'video/*,image/*';
   file.input.required = true;

@@ -35,6 +35,8 @@ function checkUrl(text: string, what: string): string | null {
 export function renderRegisterForm(container: HTMLElement, context: ConnectContext, options: RegisterFormOptions): void {
   const form = make('form', 'stack');
   form.id = 'register-form';
+  // The page's own checks say what is wrong in the status line (read out), for every field alike.
+  form.noValidate = true;
   const where = make('fieldset');
   where.append(make('legend', undefined, 'Where it is'));
   const help = make('p', 'hint', 'Click the map where the camera is mounted (drag the pin to move it), or type its latitude and longitude.');
