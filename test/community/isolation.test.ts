@@ -474,12 +474,26 @@ describe('Community Connect: an owner sees only their own (isolation through the
   });
 
   describe('expiry (the hub\'s clock moved)', () => {
-    it('a still link stops working after COMMUNITY_LINK_TTL_SECONDS, an upload link after its lifetime, and a request past its TTL expires and cannot be answered', async () => {
+    it('a still link stops working after COMMUNITY_LINK_TTL_SECONDS, upload and download links after theirs, and a request past its TTL expires and cannot be answered', async () => {
       const media = ok(await hub.query<{ camera: { access: { snapshotUrl: string } } }>('query ($id: ID!) { camera(id: $id) { access { snapshotUrl } } }', { id: cameraA })).camera.access.snapshotUrl;
       const mediaLink = new URL(media, origin()).href;
       const upload = ok(await asOwner<{ footageUploadLink: { url: string; expiresAt: string } }>(OWNER_1, 'mutation ($id: ID!) { footageUploadLink(requestId: $id) { url expiresAt } }', { id: requestD })).footageUploadLink;
       const uploadLink = new URL(upload.url, origin()).href;
       const openRequest = owner2.requestIds.find((id) => id !== requestA)!;
+      // Owner 2 delivers request A's clip in time; the police's download link works, for a while.
+      const put = ok(await asOwner<{ footageUploadLink: { url: string } }>(OWNER_2, 'mutation ($id: ID!) { footageUploadLink(requestId: $id) { url } }', { id: requestA })).footageUploadLink;
+      const stored = await fetch(new URL(put.url, origin()), { method: 'PUT', headers: { 'content-type': 'video/mp4' }, body: new Uint8Array(Buffer.from('a clip of the street')) });
+      expect(stored.status).toBeLessThan(300);
+      await stored.text();
+      const { footageRequest: fulfilled } = ok(await hub.query<{ footageRequest: { status: string; clips: { download: { url: string; expiresAt: string } }[] } }>(
+        'query ($id: ID!) { footageRequest(id: $id) { status clips { download { url expiresAt } } } }',
+        { id: requestA },
+      ));
+      expect(fulfilled.status).toBe('FULFILLED');
+      const downloadLink = new URL(fulfilled.clips[0]!.download.url, origin()).href;
+      const downloaded = await fetch(downloadLink);
+      expect(downloaded.status).toBe(200);
+      expect(Buffer.from(await downloaded.arrayBuffer()).toString('utf8')).toBe('a clip of the street');
 
       clock = new Date(clock.getTime() + 61_000);
       const lateMedia = await fetch(mediaLink);
@@ -490,6 +504,11 @@ describe('Community Connect: an owner sees only their own (isolation through the
       const lateUpload = await fetch(uploadLink, { method: 'PUT', headers: { 'content-type': 'video/mp4' }, body: new Uint8Array(Buffer.from('late clip')) });
       expect(lateUpload.status).toBe(403);
       await lateUpload.text();
+
+      clock = new Date(Date.parse(fulfilled.clips[0]!.download.expiresAt) + 1000);
+      const lateDownload = await fetch(downloadLink);
+      expect(lateDownload.status).toBe(403);
+      expect(await lateDownload.text()).not.toContain('a clip of the street');
 
       // 72 h (COMMUNITY_FOOTAGE_REQUEST_TTL_HOURS) after the request: the sweep marks it EXPIRED, and an answer is refused.
       clock = new Date(START.getTime() + 73 * 3600_000);
