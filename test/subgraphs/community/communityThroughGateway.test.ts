@@ -2,6 +2,7 @@ import { type IncomingMessage, type Server, createServer, get } from 'node:http'
 import type { AddressInfo } from 'node:net';
 import { STORAGE_TARGETS } from '../../support/storageTargets';
 import { type TestHub, startTestHub } from '../../support/startTestHub';
+import { createGatewayClient, record, waitUntil } from '../../support/subscribeThroughGateway';
 
 const STILL = Buffer.from('a still of the corner');
 
@@ -38,6 +39,7 @@ interface SeenCamera {
   readonly access: { readonly liveNow: boolean; readonly canRequestFootage: boolean; readonly snapshotUrl: string | null; readonly streams: readonly { readonly url: string }[] | null; readonly contact: unknown };
 }
 
+const SET_TERMS = `mutation Terms($cameraId: ID!, $terms: SharingTermsInput!) { setSharingTerms(cameraId: $cameraId, terms: $terms) { id } }`;
 const WITHDRAW = `mutation Withdraw($cameraId: ID!, $erase: Boolean!) { withdrawCamera(cameraId: $cameraId, erase: $erase) { erased linksRevoked } }`;
 
 describe.each(STORAGE_TARGETS)('Community Connect through the gateway ($name)', (target) => {
@@ -140,5 +142,47 @@ describe.each(STORAGE_TARGETS)('Community Connect through the gateway ($name)', 
     // Cut at the subgraph, and the cut passed on by the gateway's relay: the viewer's stream ends.
     await ended;
     expect(response.complete).toBe(false);
+  });
+
+  test('operators hear of a withdrawal over cameraAccessChanged, with the directory\'s camera and no links; owners may not subscribe', async () => {
+    const registered = await hub.post<{ registerCamera: { id: string; camera: { id: string } } }>(
+      REGISTER,
+      { input: { name: 'Florist, side', point: { lat: 33.417, lon: -111.829 }, level: 'INTEGRATED', streamUrl: `${camera.origin}/live.mjpg` } },
+      owner,
+    );
+    const { id, camera: { id: cameraId } } = registered.body.data?.registerCamera as { id: string; camera: { id: string } };
+    await hub.query(APPROVE, { id });
+    await cameraWhen(cameraId, (found) => found !== null);
+    const operator = createGatewayClient(hub.gatewayUrl);
+    const asOwner = createGatewayClient(hub.gatewayUrl, { connectionParams: { Authorization: owner.authorization as string } });
+    try {
+      const changes = record<{ cameraAccessChanged: { cameraId: string; reason: string; access: { liveNow: boolean; streams: unknown }; camera: { name: string } | null } }>(
+        operator,
+        'subscription Access($ids: [ID!]) { cameraAccessChanged(cameraIds: $ids) { cameraId reason access { liveNow streams { url } } camera { name } } }',
+        { ids: [cameraId] },
+      );
+      const refused = record(asOwner, 'subscription { cameraAccessChanged { cameraId } }');
+      // The subscription is in place once the gateway has started it upstream; a terms change proves it.
+      let events: typeof changes.events = [];
+      for (let attempt = 0; attempt < 50 && events.length === 0; attempt += 1) {
+        await hub.post(SET_TERMS, { cameraId, terms: { mode: 'ALWAYS' } }, owner);
+        events = await changes.waitFor(1, 200).catch(() => []);
+      }
+      await hub.post(WITHDRAW, { cameraId, erase: false }, owner);
+      await waitUntil(() => changes.events.some((event) => event.cameraAccessChanged.reason === 'WITHDRAWN'), 10_000, () => JSON.stringify(changes.events));
+      expect(changes.events.find((event) => event.cameraAccessChanged.reason === 'WITHDRAWN')?.cameraAccessChanged).toEqual({
+        cameraId,
+        reason: 'WITHDRAWN',
+        access: { liveNow: false, streams: null },
+        camera: { name: 'Florist, side' },
+      });
+      await waitUntil(() => refused.errors.length > 0 || refused.completed);
+      expect(refused.events).toEqual([]);
+      expect(JSON.stringify(refused.errors)).toContain('FORBIDDEN');
+      changes.stop();
+    } finally {
+      await operator.dispose();
+      await asOwner.dispose();
+    }
   });
 });
