@@ -97,7 +97,7 @@ describe.each(STORAGE_TARGETS)('footage notifications, outbox and erasure ($name
     expect(await open.outbox.list()).toHaveLength(1);
   });
 
-  it("does not hold the sweep while a retried send hangs (the access sweep that calls it must go on)", async () => {
+  it('does not hold the sweep while a retried send hangs (the access sweep that calls it must go on)', async () => {
     let mode: 'refuse' | 'hang' = 'refuse';
     let release: () => void = () => undefined;
     const attempts: string[] = [];
