@@ -3,7 +3,8 @@ import { BlockList, isIP } from 'node:net';
 /**
  * Addresses an owner's camera URL must not make the hub fetch from (unless
  * COMMUNITY_RELAY_PRIVATE_ADDRESSES): loopback, private (RFC 1918, RFC 4193), shared (RFC 6598),
- * link-local, unspecified, benchmarking, multicast and reserved ranges, IPv4-mapped forms included.
+ * link-local, unspecified, benchmarking, documentation, multicast and reserved ranges, IPv4-mapped
+ * forms included.
  */
 const PRIVATE = new BlockList();
 for (const [network, prefix] of [
@@ -14,6 +15,10 @@ for (const [network, prefix] of [
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
+  // Documentation ranges (RFC 5737): no camera lives there.
+  ['192.0.2.0', 24],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['224.0.0.0', 4],
@@ -30,6 +35,7 @@ for (const [network, prefix] of [
   // NAT64 and 6to4 embed IPv4 addresses that may be private; an owner's camera has no need of them.
   ['64:ff9b::', 96],
   ['2002::', 16],
+  ['2001:db8::', 32],
 ] as const) {
   PRIVATE.addSubnet(network, prefix, 'ipv6');
 }
