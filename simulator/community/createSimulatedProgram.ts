@@ -294,14 +294,18 @@ export function createSimulatedProgram(options: SimulatedProgramOptions): Simula
   const answerDue = async (): Promise<DeskReport> => {
     const report = { approved: 0, denied: 0, uploaded: 0, failed: 0 };
     // Staff's list says which owners have work; each owner then reads and answers their own, as themselves.
-    const { footageRequests } = await graphql<{ footageRequests: { edges: { node: { id: string; camera: { id: string } } }[] } }>(
+    const { footageRequests } = await graphql<{ footageRequests: { edges: { node: { id: string; status: string; requestedAt: string; camera: { id: string } } }[] } }>(
       'staff',
-      `{ footageRequests(first: ${PAGE}, filter: { status: [OPEN, APPROVED] }) { edges { node { id camera { id } } } } }`,
+      `{ footageRequests(first: ${PAGE}, filter: { status: [OPEN, APPROVED] }) { edges { node { id status requestedAt camera { id } } } } }`,
     );
+    // Only owners with something due: a request they will answer whose delay has passed, or an approved one without its clip.
     const owners = new Set<PlannedOwner>();
     for (const { node } of footageRequests.edges) {
       const entry = cameras.get(node.camera.id);
-      if (entry && (attempts.get(node.id) ?? 0) < MAX_ATTEMPTS) owners.add(entry.owner);
+      if (!entry || (attempts.get(node.id) ?? 0) >= MAX_ATTEMPTS) continue;
+      const answer = plan.answerOf(node.id);
+      const due = answer.kind !== 'ignore' && (node.status === 'APPROVED' || now().getTime() - Date.parse(node.requestedAt) >= answer.afterMs);
+      if (due) owners.add(entry.owner);
     }
     for (const owner of owners) {
       if (stopped) break;
