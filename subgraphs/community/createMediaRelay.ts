@@ -47,6 +47,18 @@ const SAFE_CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;\s*[a-z0-
  */
 export function registerMediaRelay(app: FastifyInstance, options: MediaRelayOptions): void {
   const { links, audit, registry, sourceOf, allowPrivateAddresses, upstreamTimeoutMs, recheckMs = 250 } = options;
+  // Open relays of one camera share their re-reads: one look per camera and interval, however many viewers.
+  // (A link's first use always reads afresh; a withdrawal cuts through the registry without waiting.)
+  const rechecks = new Map<string, { readonly at: number; readonly source: Promise<MediaSource | null> }>();
+  const recheckSource = (cameraId: string) => {
+    const at = Date.now();
+    const hit = rechecks.get(cameraId);
+    if (hit && at - hit.at < recheckMs) return hit.source;
+    if (rechecks.size > 1000) for (const [key, entry] of rechecks) if (at - entry.at >= recheckMs) rechecks.delete(key);
+    const source = sourceOf(cameraId);
+    rechecks.set(cameraId, { at, source });
+    return source;
+  };
 
   const refuse = async (reply: FastifyReply, status: number, code: ErrorCode, message: string, record: { subject: string | null; reason: string; details: Record<string, string | number> }) => {
     try {
@@ -122,7 +134,7 @@ export function registerMediaRelay(app: FastifyInstance, options: MediaRelayOpti
     };
     const handle = registry.openRelay(cameraId, linkId, cut);
     const recheck = setInterval(() => {
-      sourceOf(cameraId).then(
+      recheckSource(cameraId).then(
         (now) => {
           if (!now || !now.liveNow || String(now.linkEpoch) !== epoch) cut();
         },

@@ -374,6 +374,8 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
       withdrawCamera: async (_: unknown, args: { cameraId: string; erase: boolean }, ctx: CommunityContext) => {
         const { ownerId, registration } = await ownRegistration(ctx, args.cameraId, 'Mutation.withdrawCamera');
         const inDirectory = wasInDirectory(registration);
+        // Kept registered only is for a camera the program took: a pending or rejected one can only be erased.
+        if (!args.erase && !inDirectory) throw badUserInput('erase', `must be true for a ${registration.status} registration: only an approved camera stays registered when withdrawn`);
         // Live access ends first: the row refuses links on every replica, this one cuts its relays.
         const withdrawn = await store.withdraw(registration.id, now());
         const linksRevoked = registry.revoke(registration.cameraId, 'withdrawn');

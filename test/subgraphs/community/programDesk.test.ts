@@ -152,6 +152,19 @@ describe.each(STORAGE_TARGETS)('the community program desk ($name)', (target) =>
     expect((access.data?._entities as { access: unknown }[])[0]?.access).toMatchObject({ liveNow: false, canRequestFootage: true });
   });
 
+  test('a pending or rejected registration can only be withdrawn with erasure: it never reaches the directory', async () => {
+    const registered = await community.run(REGISTER, { input: { name: 'Porch', point: { lat: 33.41, lon: -111.83 }, level: 'INTEGRATED', streamUrl: 'http://127.0.0.1:9/x' } }, ownerCaller('owner-1'));
+    const { id, camera } = registered.data?.registerCamera as { id: string; camera: { id: string } };
+    const keep = await community.run(WITHDRAW, { cameraId: camera.id, erase: false }, ownerCaller('owner-1'));
+    expect(keep.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'erase' });
+    await community.run(APPROVE, { id, approve: false, note: 'Not a public view' }, staffCaller());
+    expect((await community.run(WITHDRAW, { cameraId: camera.id, erase: false }, ownerCaller('owner-1'))).errors?.[0]?.extensions?.argument).toBe('erase');
+    expect((await community.run(SET_TERMS, { cameraId: camera.id, terms: { mode: 'ALWAYS' } }, ownerCaller('owner-1'))).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const erased = await community.run(WITHDRAW, { cameraId: camera.id, erase: true }, ownerCaller('owner-1'));
+    expect(erased.data?.withdrawCamera).toMatchObject({ erased: true, linksRevoked: 0 });
+    expect(community.events).toEqual([]);
+  });
+
   test('the alarm webhook URL and a secret shown once', async () => {
     const rotate = await community.run('mutation { rotateAlarmSecret { url secret configured activeUntil } }', {}, ownerCaller('owner-1'));
     const webhook = rotate.data?.rotateAlarmSecret as { url: string; secret: string; configured: boolean };
