@@ -4,8 +4,8 @@ import { type TestHub, startTestHub } from '../../../support/startTestHub';
 import { httpCall } from './openFootageDesk';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-/** A clip of 200 KiB: several chunks through the gateway's relay. */
-const CLIP = Buffer.from(Array.from({ length: 200 * 1024 }, (_, i) => (i * 131) % 251));
+/** A clip of 1.5 MiB: past fastify's default 1 MiB body limit, so that neither the relay nor the route applies it. */
+const CLIP = Buffer.from(Array.from({ length: 1536 * 1024 }, (_, i) => (i * 131) % 251));
 
 type Body<T> = { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 function ok<T>(body: Body<T>): T {
