@@ -16,7 +16,7 @@ import {
   isObjectType,
 } from 'graphql';
 import { type SnapshotServer, createSnapshotServer } from '../../simulator/devices';
-import { FIXTURE_CAMERAS, FIXTURE_TIME, FIXTURE_UNITS, INCIDENT_POINT, loadCityFixture } from '../support/cityFixture';
+import { FIXTURE_CAMERAS, FIXTURE_TIME, FIXTURE_UNITS, INCIDENT_POINT, loadCityFixture, ringingCall } from '../support/cityFixture';
 import { destinationPoint } from '../../geo/geodesy';
 import { DEFAULT_TEST_CALLER, type GraphQLBody, type TestHub, startTestHub } from '../support/startTestHub';
 import { STORAGE_TARGETS } from '../support/storageTargets';
@@ -331,6 +331,60 @@ describe('Community Connect: an owner sees only their own (isolation through the
         await policeClient.dispose();
       }
     }, 60_000);
+
+    it('every subscription root field of the supergraph brings owner 1 nothing of owner 2\'s or the police\'s while the police hear of it', async () => {
+      const schema = readApiSchema();
+      const fields = Object.values(schema.getSubscriptionType()!.getFields());
+      expect(fields.map((field) => field.name)).toEqual(expect.arrayContaining(['cameraAccessChanged', 'footageRequestChanged', 'unitPositions', 'incidentChanged', 'callReceived']));
+      const ownerClient = createGatewayClient(hub.gatewayUrl, { connectionParams: async () => ({ Authorization: (await ownerHeaders(OWNER_1)).authorization, 'X-Purpose': PURPOSE }) });
+      const policeClient = createGatewayClient(hub.gatewayUrl);
+      try {
+        const walked = fields.map((field) => ({
+          field: field.name,
+          owner: record(ownerClient, `subscription { ${field.name} ${selectionOf(field.type, 1) ?? ''} }`),
+          police: record(policeClient, `subscription { ${field.name} { __typename } }`),
+        }));
+        let round = 0;
+        /** One of everything the subscriptions report: police events through the sink, owner 2's camera, a footage request. */
+        const happen = async () => {
+          round += 1;
+          const envelope = { eventId: `walk-${round}-`, source: 'walk', occurredAt: clock.toISOString() };
+          const events = [
+            { type: 'position.fix', unitId: 'unit-a', point: at(10, 300 + round), headingDegrees: 90, speedKph: 30, fixAt: new Date(clock.getTime() + round * 1000).toISOString() },
+            { type: 'unit.statusChanged', unitId: 'unit-a', callSign: '1A11', status: round % 2 === 0 ? 'AVAILABLE' : 'ENROUTE', incidentId: null },
+            { ...ringingCall(`call-walk-${round}`), source: 'walk', occurredAt: clock.toISOString() },
+            { type: 'call.updated', callId: `call-walk-${round}`, state: 'ACTIVE' },
+            { type: 'incident.created', incidentId: `inc-walk-${round}`, number: `MPD261123${String(9000 + round)}`, typeCode: 'THEFT', typeText: 'Theft', priority: 2, status: 'PENDING', location: { point: INCIDENT_POINT, address: null, uncertaintyMeters: 10 }, reportedAt: clock.toISOString(), narrative: 'walk narrative', callIds: [] },
+            { type: 'camera.statusChanged', cameraId: 'cam-east', status: round % 2 === 0 ? 'ONLINE' : 'OFFLINE' },
+          ];
+          for (const [index, event] of events.entries()) await hub.sink.emit({ ...envelope, eventId: `${envelope.eventId}${index}`, ...event } as Parameters<typeof hub.sink.emit>[0]);
+          for (const mode of ['NEVER', 'ALWAYS']) ok(await asOwner(OWNER_2, `mutation ($id: ID!) { setSharingTerms(cameraId: $id, terms: { mode: ${mode} }) { id } }`, { id: cameraA }));
+          ok(await hub.query('mutation ($input: RequestFootageInput!) { requestFootage(input: $input) { id } }', {
+            input: { cameraIds: [cameraB], from: new Date(clock.getTime() - 40 * 60_000).toISOString(), to: new Date(clock.getTime() - 30 * 60_000).toISOString() },
+          }));
+        };
+        await eventually(async () => {
+          await happen();
+          return walked.every(({ police }) => police.events.length > 0);
+        }, 30_000, 'the police to hear of each subscription');
+        // One round more, now that every subscription is live for certain.
+        await happen();
+        await eventually(async () => walked.every(({ police }) => police.events.length >= 2), 15_000, 'the last round to reach the police');
+        for (const { field, owner } of walked) {
+          const text = JSON.stringify(owner.events);
+          const leaked = [...forbiddenMarkers(), 'call-walk-', 'inc-walk-', 'walk narrative'].filter((marker) => text.includes(marker));
+          expect({ field, leaked }).toEqual({ field, leaked: [] });
+          expect({ field, foreignIds: idsIn(owner.events).filter((id) => !ownIds().has(id)) }).toEqual({ field, foreignIds: [] });
+        }
+        for (const { owner, police } of walked) {
+          owner.stop();
+          police.stop();
+        }
+      } finally {
+        await ownerClient.dispose();
+        await policeClient.dispose();
+      }
+    }, 90_000);
 
     it('footageRequestChanged is refused to an owner (owners are notified and query their own)', async () => {
       const client = createGatewayClient(hub.gatewayUrl, { connectionParams: async () => ({ Authorization: (await ownerHeaders(OWNER_1)).authorization }) });
