@@ -107,6 +107,26 @@ describe.each(STORAGE_TARGETS)('the simulated community program ($name)', (targe
     expect(response.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
     // The picture is the simulated camera's, named as the city named it (an owner's second camera of a name is registered as "… 2").
     expect(await response.text()).toContain(`<title>${always.name.replace(/ \d+$/, '').replace(/&/g, '&amp;').replace(/'/g, '&apos;')}</title>`);
+    // Its live stream too: the simulated camera's MJPEG, relayed part by part through the hub's link.
+    const streams = await hub.query<{ camera: { access: { streams: { protocol: string; url: string }[] } } }>('query ($id: ID!) { camera(id: $id) { access { streams { protocol url } } } }', { id: always.id });
+    expect(streams.errors).toBeUndefined();
+    const [stream] = streams.data!.camera.access.streams;
+    expect(stream!.protocol).toBe('MJPEG');
+    const controller = new AbortController();
+    const live = await fetch(new URL(stream!.url, origin()), { signal: controller.signal });
+    expect(live.status).toBe(200);
+    expect(live.headers.get('content-type')).toMatch(/^multipart\/x-mixed-replace; boundary=/);
+    const reader = live.body!.getReader();
+    let received = '';
+    while (!received.includes('</svg>')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      received += Buffer.from(value).toString('utf8');
+    }
+    controller.abort();
+    await reader.cancel().catch(() => undefined);
+    expect(received).toMatch(/content-type: image\/svg\+xml/);
+    expect(received).toContain('</svg>');
     // start() set the alarm owner's secret and their alarm went off once, signed.
     const alarm = city.community!.program!.alarmWebhook()!;
     expect(alarm.ownerId).toBe(city.community!.plan.alarmOwnerId);
