@@ -19,7 +19,10 @@ export interface PrefixRelayOptions {
   /** Where to: the upstream's origin (`http://127.0.0.1:4007`), or null while it is unknown. */
   readonly target: () => string | null;
   readonly logger: Logger;
-  /** Overrides {@link DEFAULT_RESPONSE_TIMEOUT_MS}; once headers came, a long body (a live stream) is not cut. */
+  /**
+   * Overrides {@link DEFAULT_RESPONSE_TIMEOUT_MS}, counted from the moment the whole request is
+   * upstream (an upload may take long to send); once headers came, a long body (a live stream) is not cut.
+   */
   readonly responseTimeoutMs?: number;
 }
 
@@ -29,7 +32,8 @@ export interface PrefixRelayOptions {
  * upload may be large), the answer streamed back with its status and headers (hop-by-hop ones
  * dropped). The client's address travels in {@link RELAYED_CLIENT_ADDRESS_HEADER}. A client that
  * goes away cancels the upstream request; an upstream that cannot be reached is a 502 with a
- * reason, one that does not answer in time a 504.
+ * reason, one that does not answer in time after the request was sent whole a 504. How long a
+ * request may take to arrive is the server's HTTP_REQUEST_TIMEOUT_MS, for uploads too.
  */
 export function createPrefixRelay(options: PrefixRelayOptions): (app: FastifyInstance) => Promise<void> {
   const { prefix, target, logger, responseTimeoutMs = DEFAULT_RESPONSE_TIMEOUT_MS } = options;
@@ -65,11 +69,15 @@ export function createPrefixRelay(options: PrefixRelayOptions): (app: FastifyIns
       const body = unavailableBody(status, reason);
       response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
     };
-    const timer = setTimeout(() => {
-      fail(504, `no answer from the upstream within ${responseTimeoutMs} ms`);
-      upstream.destroy();
-    }, responseTimeoutMs);
-    timer.unref();
+    // The wait for an answer starts once the whole body is upstream: an upload may take long to arrive.
+    let timer: NodeJS.Timeout | undefined;
+    upstream.on('finish', () => {
+      timer = setTimeout(() => {
+        fail(504, `no answer from the upstream within ${responseTimeoutMs} ms of the request`);
+        upstream.destroy();
+      }, responseTimeoutMs);
+      timer.unref();
+    });
     upstream.on('response', (answer: IncomingMessage) => {
       clearTimeout(timer);
       if (answered) {

@@ -98,6 +98,27 @@ describe('createPrefixRelay', () => {
     await streamClosed;
   });
 
+  it('waits for the answer from when the body is sent whole, not from the start of a slow upload', async () => {
+    // A client that takes longer than the answer timeout (500 ms) to send its body still gets the upstream's answer.
+    const chunks = [Buffer.alloc(1024, 1), Buffer.alloc(1024, 2), Buffer.alloc(1024, 3)];
+    const answer = await new Promise<{ status: number; sha: string | undefined }>((resolve, reject) => {
+      const request = httpRequest(`${originOf(front)}/community/echo`, { method: 'PUT', headers: { 'content-type': 'video/mp4', 'content-length': 3072 } }, (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, sha: response.headers['x-content-sha256'] as string | undefined }));
+      });
+      request.on('error', reject);
+      let sent = 0;
+      const next = () => {
+        request.write(chunks[sent]!);
+        sent += 1;
+        if (sent < chunks.length) setTimeout(next, 300);
+        else request.end();
+      };
+      next();
+    });
+    expect(answer).toEqual({ status: 200, sha: createHash('sha256').update(Buffer.concat(chunks)).digest('hex') });
+  });
+
   it('answers 504 when the upstream does not answer in time, 502 when it is down, 503 when it is not known', async () => {
     const slow = await fetch(`${originOf(front)}/community/slow`);
     expect(slow.status).toBe(504);
