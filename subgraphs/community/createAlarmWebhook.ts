@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ErrorCode } from '../../errors/hubErrors';
+import { refusalBody } from './refusalBody';
 import type { CommunityAudit } from './communityPorts';
 
 export const ALARM_TIMESTAMP_HEADER = 'x-rtcc-timestamp';
@@ -52,7 +53,7 @@ export function registerAlarmWebhook(app: FastifyInstance, options: AlarmWebhook
     } catch (error) {
       app.log.error({ err: error }, 'the audit record of a refused alarm could not be written');
     }
-    return reply.code(status).header('cache-control', 'no-store').send({ error: { code, message } });
+    return reply.code(status).header('cache-control', 'no-store').send(refusalBody(code, message));
   };
 
   // Its own scope: the raw body is what is signed, so no parser may touch it first.
@@ -94,7 +95,7 @@ export function registerAlarmWebhook(app: FastifyInstance, options: AlarmWebhook
       try {
         await audit.append({ kind: 'alarm', subject: ownerId, outcome: 'ok', details: { ownerId, active } });
       } catch {
-        return reply.code(503).send({ error: { code: 'AUDIT_UNAVAILABLE', message: 'The audit record of the alarm could not be written, so it opened nothing' } });
+        return reply.code(503).send(refusalBody('AUDIT_UNAVAILABLE', 'The audit record of the alarm could not be written, so it opened nothing'));
       }
       const { activeUntil } = await raise(ownerId, active);
       return reply.header('cache-control', 'no-store').send({ ok: true, active, activeUntil: activeUntil?.toISOString() ?? null });

@@ -5,6 +5,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ErrorCode } from '../../errors/hubErrors';
 import type { AccessRegistry } from './createAccessRegistry';
+import { refusalBody } from './refusalBody';
 import type { CommunityAudit, LinkSigner } from './communityPorts';
 import { isPrivateAddress } from './isPrivateAddress';
 
@@ -74,7 +75,7 @@ export function registerMediaRelay(app: FastifyInstance, options: MediaRelayOpti
       // A refusal does nothing, so it is answered even when its record cannot be written.
       app.log.error({ err: error }, 'the audit record of a refused media link could not be written');
     }
-    return reply.code(status).header('cache-control', 'no-store').send({ error: { code, message } });
+    return reply.code(status).header('cache-control', 'no-store').send(refusalBody(code, message));
   };
 
   // A wildcard, not a parameter: tokens are longer than the router's parameter limit.
@@ -101,7 +102,7 @@ export function registerMediaRelay(app: FastifyInstance, options: MediaRelayOpti
     try {
       await audit.append({ kind: 'media-link', subject, outcome: 'ok', recordIds: [`Camera:${cameraId}`], details });
     } catch {
-      return reply.code(503).send({ error: { code: 'AUDIT_UNAVAILABLE', message: 'The audit record of the link\'s use could not be written, so nothing was relayed' } });
+      return reply.code(503).send(refusalBody('AUDIT_UNAVAILABLE', 'The audit record of the link\'s use could not be written, so nothing was relayed'));
     }
     let response: { request: ClientRequest; response: IncomingMessage };
     try {
