@@ -145,6 +145,18 @@ describeWithChromium('Community Connect’s pages', () => {
     expect(listed.data?.cameras.edges.map(({ node }) => node.id)).not.toContain(`community:${registrationId}`);
   }, 90_000);
 
+  it('keeps an open terms editor through a background refresh, and redraws once it is closed', async () => {
+    await first.click(`#change-terms-${registrationId}`);
+    await first.selectOption(`#terms-${registrationId}-edit-mode`, 'ALARM');
+    const loads = await first.evaluate(() => (window as unknown as { __connect: { loads: number } }).__connect.loads);
+    await refreshOwnerPage(first);
+    expect(await first.evaluate(() => (window as unknown as { __connect: { loads: number } }).__connect.loads)).toBeGreaterThan(loads);
+    expect(await first.inputValue(`#terms-${registrationId}-edit-mode`)).toBe('ALARM');
+    await first.click(`#change-terms-${registrationId}`);
+    await refreshOwnerPage(first);
+    expect(await first.$(`#terms-${registrationId}-edit-mode`)).toBeNull();
+  }, 30_000);
+
   it('shows a city partner no Community Connect part of the console', async () => {
     const partner = await signInToConsole(await context.newPage(), { origin, role: 'partner', purpose: null });
     expect(await partner.isVisible('#footage-toggle')).toBe(false);

@@ -134,13 +134,15 @@ async function main(): Promise<void> {
       registerDrawn = true;
     }
     const registrations = owner?.registrations ?? [];
-    renderOwnerCameraList(element('cameras-body'), registrations, context);
+    // A list with an item being edited (terms, a note, a chosen clip) is not redrawn under the owner; the next load draws it.
+    const idle = (container: HTMLElement) => container.querySelector('[data-editing="true"]') === null;
+    if (idle(element('cameras-body'))) renderOwnerCameraList(element('cameras-body'), registrations, context);
     if (owner) renderAlarmWebhookPanel(element('alarm-body'), owner.alarmWebhook, context);
     else element('alarm-body').textContent = 'Save your profile first.';
     const names = new Map(registrations.map((registration) => [registration.camera?.id ?? `community:${registration.id}`, registration.name]));
     const listed = requests.data?.footageRequests?.edges.map(({ node }) => node) ?? [];
     if (requests.errors.length > 0 && listed.length === 0) element('requests-body').textContent = `The requests could not be loaded: ${describeRefusal(requests as ApiResult<unknown>)}`;
-    else renderOwnerRequestList(element('requests-body'), listed, names, context);
+    else if (idle(element('requests-body'))) renderOwnerRequestList(element('requests-body'), listed, names, context);
   }
 
   await context.refresh();

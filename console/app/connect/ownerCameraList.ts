@@ -13,7 +13,8 @@ const STATUS_TEXT: Readonly<Record<string, string>> = {
 const MODE_TEXT: Readonly<Record<string, string>> = { ALWAYS: 'always', SCHEDULE: 'on a schedule', ALARM: 'while my alarm is active', NEVER: 'never' };
 
 /**
- * The owner's cameras: each with where it stands (status, level, live now / until), its terms,
+ * The owner's cameras (an item being edited is marked `data-editing`, and the page does not
+ * redraw the list under it): each with where it stands (status, level, live now / until), its terms,
  * "Change terms" (an editor opened in place) and "Withdraw" (keep it registered, or erase it and
  * my data, confirmed in a dialog).
  */
@@ -70,6 +71,9 @@ function renderOne(registration: OwnerRegistration, context: ConnectContext): HT
     const opening = editorHost.hidden;
     change.setAttribute('aria-expanded', String(opening));
     editorHost.hidden = !opening;
+    // An open editor keeps the list from being redrawn under the owner (a background refresh waits).
+    if (opening) item.dataset.editing = 'true';
+    else delete item.dataset.editing;
     if (!opening) return editorHost.replaceChildren();
     const form = make('form', 'stack');
     form.noValidate = true;
@@ -89,6 +93,7 @@ function renderOne(registration: OwnerRegistration, context: ConnectContext): HT
       status.ok('Saving the terms…');
       mutate<OwnerRegistration>(context.api, 'SetSharingTerms', 'setSharingTerms', { cameraId, terms: read.terms })
         .then(async () => {
+          delete item.dataset.editing;
           context.announce(`Terms of “${registration.name}” saved: live access follows them at once.`);
           await context.refresh();
         })

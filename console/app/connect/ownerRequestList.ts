@@ -54,6 +54,8 @@ function answerForm(request: FootageRequest, context: ConnectContext, status: Re
   const form = make('form', 'stack answer');
   form.noValidate = true;
   const note = labelledInput({ id: `answer-note-${request.id}`, label: 'Note for the police (optional)', maxLength: MAX_NOTE });
+  // A note being written keeps the list from being redrawn under it.
+  note.input.addEventListener('input', () => markEditing(form, note.input.value !== ''));
   const approve = make('button', 'primary approve', 'Approve');
   approve.type = 'submit';
   approve.id = `approve-${request.id}`;
@@ -69,6 +71,7 @@ function answerForm(request: FootageRequest, context: ConnectContext, status: Re
     approve.disabled = deny.disabled = true;
     mutate<FootageRequest>(context.api, 'AnswerFootageRequest', 'answerFootageRequest', { id: request.id, approve: yes, note: text || null })
       .then(async () => {
+        markEditing(form, false);
         context.announce(yes ? 'Approved: upload the clip next.' : 'Denied.');
         await context.refresh();
       })
@@ -91,6 +94,7 @@ function uploadForm(request: FootageRequest, context: ConnectContext, status: Re
   const file = labelledInput({ id: `clip-${request.id}`, label: 'The clip (video or image)', type: 'file' });
   file.input.accept = 'video/*,image/*';
   file.input.required = true;
+  file.input.addEventListener('change', () => markEditing(form, (file.input.files?.length ?? 0) > 0));
   const send = make('button', 'primary', 'Upload');
   send.type = 'submit';
   send.id = `upload-${request.id}`;
@@ -119,6 +123,7 @@ function uploadForm(request: FootageRequest, context: ConnectContext, status: Re
         result.dataset.sha256 = answered;
         result.textContent = `The hub stored it with SHA-256 ${answered}${local ? (local === answered ? ' (matches your file)' : ` — your file's is ${local}: they differ, upload again`) : ''}.`;
         status.ok('Clip delivered.');
+        markEditing(form, false);
         context.announce(`Clip delivered: the hub stored it with SHA-256 ${answered}${local === answered ? ', which matches your file' : ''}.`);
         await context.refresh();
       } catch (error) {
@@ -129,6 +134,14 @@ function uploadForm(request: FootageRequest, context: ConnectContext, status: Re
     })();
   });
   return form;
+}
+
+/** Marks the request's item as being worked on (`data-editing`): the page then does not redraw the list under it. */
+function markEditing(form: HTMLElement, editing: boolean): void {
+  const item = form.closest<HTMLElement>('.footage-request');
+  if (!item) return;
+  if (editing) item.dataset.editing = 'true';
+  else delete item.dataset.editing;
 }
 
 /**
