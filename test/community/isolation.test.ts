@@ -579,6 +579,45 @@ describe('Community Connect: an owner sees only their own (isolation through the
       expect(footageRequest).toEqual({ status: 'EXPIRED', answeredAt: null });
     }, 60_000);
   });
+
+  describe('every mutation root field of the supergraph', () => {
+    /** What owner 2 and the police hold, as staff see it (the audit trail, which grows with every attempt, aside). */
+    const othersState = async () => {
+      const body = await hub.query(`{
+        registrations(first: 100) { edges { node { id name status level terms { mode alarmMinutes schedule { day from to } } owner { id displayName contact { name phone email notifyBy } alarmWebhook { configured activeUntil } } } } }
+        footageRequests(first: 100) { edges { node { id status answeredAt answerNote clips { sha256 uploadedBy } } } }
+        incident(id: "inc-1") { id status priority narrative }
+        call(id: "call-1") { id state }
+        units(first: 100) { edges { node { id status } } }
+        cameras(first: 100) { edges { node { id name status source } } }
+        devices { deviceId unit { id } }
+      }`);
+      expect(body.errors).toBeUndefined();
+      const data = body.data as { registrations: { edges: { node: { owner: { id: string } | null } }[] } } & Record<string, unknown>;
+      // Owner 1's own rows may change (their profile, their secret): only the others' are compared.
+      return { ...data, registrations: data.registrations.edges.filter((edge) => edge.node.owner?.id !== OWNER_1.id) };
+    };
+
+    it('lets owner 1 change nothing of owner 2\'s or the police\'s, given owner 2\'s and police ids for every id or text it takes', async () => {
+      const schema = readApiSchema();
+      const fields = Object.values(schema.getMutationType()!.getFields());
+      expect(fields.map((field) => field.name)).toEqual(expect.arrayContaining(['registerCamera', 'approveRegistration', 'setSharingTerms', 'withdrawCamera', 'requestFootage', 'answerFootageRequest', 'footageUploadLink']));
+      const candidates = [...owner2.registrationIds, ...owner2.cameraIds, ...owner2.requestIds, OWNER_2.id, 'inc-1', 'call-1', 'unit-a', 'cam-east'];
+      const before = await othersState();
+      let operations = 0;
+      for (const field of fields) {
+        for (const operation of operationsFor(field, candidates, 'mutation')) {
+          operations += 1;
+          const body = await asOwner(OWNER_1, operation.query, operation.variables);
+          const text = JSON.stringify(body.data ?? null);
+          expect({ field: field.name, variables: operation.variables, leaked: forbiddenMarkers().filter((marker) => text.includes(marker)) }).toEqual({ field: field.name, variables: operation.variables, leaked: [] });
+          expect({ field: field.name, foreignIds: idsIn(body.data).filter((id) => !ownIds().has(id)) }).toEqual({ field: field.name, foreignIds: [] });
+        }
+      }
+      expect(operations).toBeGreaterThan(fields.length);
+      expect(await othersState()).toEqual(before);
+    }, 300_000);
+  });
 });
 
 /** Upper bound of how deep the walk selects below a root field. */
@@ -589,7 +628,11 @@ const WALK_DEPTH = 4;
  * field that takes no required argument), with each candidate for an ID or String argument it
  * requires, and plausible values for the rest (an area around the fixture, times before now).
  */
-function operationsFor(field: GraphQLField<unknown, unknown>, candidates: readonly string[]): { query: string; variables: Record<string, unknown> }[] {
+function operationsFor(
+  field: GraphQLField<unknown, unknown>,
+  candidates: readonly string[],
+  kind: 'query' | 'mutation' = 'query',
+): { query: string; variables: Record<string, unknown> }[] {
   const selection = selectionOf(field.type, 0);
   if (selection === null) return [];
   const required = field.args.filter((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined);
@@ -601,7 +644,7 @@ function operationsFor(field: GraphQLField<unknown, unknown>, candidates: readon
     const declarations = required.map((arg) => `$${arg.name}: ${String(arg.type)}`);
     const args = required.map((arg) => `${arg.name}: $${arg.name}`);
     return {
-      query: `query${declarations.length ? ` (${declarations.join(', ')})` : ''} { ${field.name}${args.length ? `(${args.join(', ')})` : ''} ${selection} }`,
+      query: `${kind}${declarations.length ? ` (${declarations.join(', ')})` : ''} { ${field.name}${args.length ? `(${args.join(', ')})` : ''} ${selection} }`,
       variables,
     };
   });
