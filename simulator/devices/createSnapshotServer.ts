@@ -69,8 +69,9 @@ export function createSnapshotServer(options: SnapshotServerOptions): SnapshotSe
     }
     const streamMatch = STREAM_PATH.exec(request.url ?? '');
     if (streamMatch) {
-      const cameraId = decodeURIComponent(streamMatch[1]!);
-      const first = framePart(cameraId);
+      const cameraId = decodedId(streamMatch[1]!) ?? '';
+      // An id that does not decode is no camera ('' names none).
+      const first = cameraId === '' ? null : framePart(cameraId);
       if (first === null) {
         notFound += 1;
         response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('No such camera\n');
@@ -97,7 +98,8 @@ export function createSnapshotServer(options: SnapshotServerOptions): SnapshotSe
       return;
     }
     const match = PATH.exec(request.url ?? '');
-    const scene = match ? sceneOf(decodeURIComponent(match[1]!)) : null;
+    const cameraId = match ? decodedId(match[1]!) : null;
+    const scene = cameraId === null ? null : sceneOf(cameraId);
     if (!scene) {
       notFound += 1;
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('No such camera\n');
@@ -141,4 +143,13 @@ export function createSnapshotServer(options: SnapshotServerOptions): SnapshotSe
     },
     counts: () => ({ served, notFound, streaming }),
   };
+}
+
+/** A camera id from the path, or null when its percent-encoding is broken (`%zz`): no such camera, not a thrown handler. */
+function decodedId(encoded: string): string | null {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
 }

@@ -48,10 +48,19 @@ describe('the simulated cameras\' streams', () => {
     expect(server.counts().streaming).toBe(0);
   });
 
-  it('answers 404 for a camera it does not have, and refuses a frame interval no camera sends', async () => {
+  it('answers 404 for a camera it does not have or a broken id (and keeps serving), and refuses a frame interval no camera sends', async () => {
     const response = await fetch(server.streamUrlOf('cam-9999'));
     expect(response.status).toBe(404);
     await response.text();
+    const origin = new URL(server.urlOf(scene.cameraId)).origin;
+    for (const path of ['/stream/%zz.mjpeg', '/snapshot/%E0%A4%A.svg', '/stream/%00.mjpeg']) {
+      const broken = await fetch(`${origin}${path}`);
+      expect({ path, status: broken.status }).toEqual({ path, status: 404 });
+      await broken.text();
+    }
+    const still = await fetch(server.urlOf(scene.cameraId));
+    expect(still.status).toBe(200);
+    await still.text();
     expect(() => createSnapshotServer({ sceneOf: () => null, now: () => clock, frameIntervalMs: 0 })).toThrow(RangeError);
   });
 });
