@@ -377,7 +377,8 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
         // Kept registered only is for a camera the program took: a pending or rejected one can only be erased.
         if (!args.erase && !inDirectory) throw badUserInput('erase', `must be true for a ${registration.status} registration: only an approved camera stays registered when withdrawn`);
         // Live access ends first: the row refuses links on every replica, this one cuts its relays.
-        const withdrawn = await store.withdraw(registration.id, now());
+        // (A camera the program never took has no live access to end: it is only erased.)
+        const withdrawn = inDirectory ? await store.withdraw(registration.id, now()) : null;
         const linksRevoked = registry.revoke(registration.cameraId, 'withdrawn');
         if (!args.erase) {
           if (inDirectory) {
