@@ -185,4 +185,40 @@ describe.each(STORAGE_TARGETS)('Community Connect through the gateway ($name)', 
       await asOwner.dispose();
     }
   });
+
+  test('after erasure no table of any of the hub\'s schemas holds the owner\'s name, phone, email or camera URLs', async () => {
+    const personal = ['Margaret Hamilton', 'M. Hamilton', '480-555-0123', 'margaret@example.org', 'hamilton-cam.example.org'];
+    const resident = { authorization: `Bearer ${await hub.token({ subject: 'resident-3', roles: ['camera-owner'], cameraOwner: 'owner-3' })}` };
+    await hub.post('mutation P($input: OwnerProfileInput!) { saveOwnerProfile(input: $input) { id } }', { input: { displayName: 'Margaret Hamilton', contactName: 'M. Hamilton', phone: '480-555-0123', email: 'margaret@example.org' } }, resident);
+    await hub.post('mutation { rotateAlarmSecret { secret } }', {}, resident);
+    const registered = await hub.post<{ registerCamera: { id: string; camera: { id: string } } }>(
+      REGISTER,
+      { input: { name: 'Workshop', point: { lat: 33.418, lon: -111.832 }, level: 'INTEGRATED', streamUrl: 'https://hamilton-cam.example.org/live.mjpg', snapshotUrl: 'https://hamilton-cam.example.org/still.jpg' } },
+      resident,
+    );
+    const { id, camera: { id: cameraId } } = registered.body.data?.registerCamera as { id: string; camera: { id: string } };
+    await hub.query(APPROVE, { id });
+    // Staff read the owner's contact (a restricted field) and an operator's console takes links.
+    const seen = await cameraWhen(cameraId, (found) => found !== null);
+    expect(seen?.access.contact).toMatchObject({ email: 'margaret@example.org' });
+    const before = await everyRow();
+    expect(personal.filter((text) => before.includes(text))).toEqual(personal);
+
+    const erased = await hub.post(WITHDRAW, { cameraId, erase: true }, resident);
+    expect(erased.body.errors).toBeUndefined();
+    expect(await cameraWhen(cameraId, (found) => found === null)).toBeNull();
+    const after = await everyRow();
+    expect(personal.filter((text) => after.includes(text))).toEqual([]);
+  });
+
+  /** Every row of every table in every schema of this hub (one prefix), as text. */
+  async function everyRow(): Promise<string> {
+    const { db } = hub.subgraphs.community;
+    const prefix = db.schema.slice(0, -'community'.length);
+    const tables = (await db.knex('information_schema.tables').where('table_schema', 'like', `${prefix}%`).select('table_schema', 'table_name')) as { table_schema: string; table_name: string }[];
+    expect(tables.length).toBeGreaterThan(10);
+    const rows: unknown[] = [];
+    for (const { table_schema: schema, table_name: table } of tables) rows.push(...(await db.knex.withSchema(schema).table(table).select()));
+    return JSON.stringify(rows, (_, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value));
+  }
 });
