@@ -97,6 +97,7 @@ export function consoleSettingsOf(config: HubConfig): ConsoleSettings {
     bounds: [west - WATCHED_MARGIN_DEGREES, south - WATCHED_MARGIN_DEGREES, east + WATCHED_MARGIN_DEGREES, north + WATCHED_MARGIN_DEGREES],
     dockedCameras: config.consoleDockedCameras,
     cameraRadiusMeters: config.consoleCameraRadiusMeters,
+    communityLinkTtlSeconds: config.communityLinkTtlSeconds,
     roleScopes: ROLE_SCOPES,
     auth: config.authIssuer
       ? { mode: 'oidc', issuer: config.authIssuer, clientId: config.consoleOidcClientId, audience: config.authAudience, rolesClaim: config.authRolesClaim }

@@ -13,6 +13,8 @@ export interface ConsoleSettings {
   /** Camera tiles docked beside a selected call or incident, and how far to look for them. */
   readonly dockedCameras: number;
   readonly cameraRadiusMeters: number;
+  /** How long the hub's signed links to community cameras' video work (COMMUNITY_LINK_TTL_SECONDS): tiles renew theirs in time. */
+  readonly communityLinkTtlSeconds: number;
   /** The hub's scopes of each role (auth/roles.ts): what the pages offer a token's roles (the hub checks every request). */
   readonly roleScopes: Readonly<Record<string, readonly string[]>>;
   /** `development`: pick a role and get a token from `devTokenPath`; `oidc`: authorization code with PKCE. */

@@ -195,6 +195,7 @@ async function main(): Promise<void> {
   const panelElement = element('panel');
   const panel = createIncidentPanel({
     requestFootage,
+    linkTtlSeconds: settings.communityLinkTtlSeconds,
     container: panelElement,
     api,
     dockedCameras: settings.dockedCameras,

@@ -87,6 +87,8 @@ describeWithChromium('Community Connect, from a resident’s sign-up to erasure'
       // The owner's camera is this test's server on 127.0.0.1.
       COMMUNITY_RELAY_PRIVATE_ADDRESSES: 'true',
       COMMUNITY_ACCESS_SWEEP_MS: '200',
+      // Short-lived links, so that the console's tiles renew theirs during the test (15 s before expiry).
+      COMMUNITY_LINK_TTL_SECONDS: '20',
     });
     origin = new URL(running.hub.gatewayUrl).origin;
     chromium = await startChromium();
@@ -168,6 +170,8 @@ describeWithChromium('Community Connect, from a resident’s sign-up to erasure'
     expect(await supervisor.textContent(`.pending-registration[data-registration-id="${registrationId}"]`)).toContain(OWNER.phone);
     await supervisor.click(`#approve-${registrationId}`);
     await supervisor.waitForSelector(`.pending-registration[data-registration-id="${registrationId}"]`, { state: 'detached', timeout: 15_000 });
+    // The supervisor's own map gains it live (cameraAccessChanged: approved), with no reload.
+    await waitForCamera(supervisor, { cameraClass: 'community-registered' });
 
     operator = await signInToConsole(await context.newPage(), { origin, role: 'operator', purpose: TEST_PURPOSE });
     await waitForCamera(operator, { cameraClass: 'community-registered', canRequestFootage: true });
@@ -227,6 +231,15 @@ describeWithChromium('Community Connect, from a resident’s sign-up to erasure'
     expect(relayed.status).toBe(200);
     expect(relayed.headers.get('content-type')).toBe('image/png');
     expect(camera.served.length).toBeGreaterThan(0);
+    // The tile asks for a fresh link before this one expires: another token, same camera.
+    await operator.waitForFunction(
+      ([selector, first]) => {
+        const shown = document.querySelector<HTMLImageElement>(selector);
+        return shown !== null && new URL(shown.src).pathname !== first;
+      },
+      [`${liveTile.replace('COMMUNITY_ID', cameraId)} img`, link.pathname] as const,
+      { timeout: 20_000 },
+    );
 
     // Past the window's end: not live; back inside for the withdrawal.
     clock.advance(30 * MINUTE);

@@ -44,6 +44,8 @@ export interface IncidentPanelOptions {
   readonly mayPointCameras: boolean;
   /** Centres the map on what is shown. */
   readonly onShow: (point: GeoPoint) => void;
+  /** How long the hub's signed links work (COMMUNITY_LINK_TTL_SECONDS): docked community tiles renew theirs in time. */
+  readonly linkTtlSeconds?: number;
   /** Set for callers who may request footage (footage:request): "Request footage" on community tiles. */
   readonly requestFootage?: ((camera: { id: string; name: string }) => void) | null;
 }
@@ -160,6 +162,7 @@ export function createIncidentPanel(options: IncidentPanelOptions): IncidentPane
       point,
       requestFootage: options.requestFootage ?? null,
       refreshLinks,
+      linkTtlSeconds: options.linkTtlSeconds,
       onNoLongerLive: () => void redock(),
     });
   };

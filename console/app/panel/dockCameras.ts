@@ -27,6 +27,11 @@ export interface DockOptions {
   readonly requestFootage?: ((camera: { id: string; name: string }) => void) | null;
   /** Asks the hub for fresh signed links of a community camera (before the last ones expire); null when gone. */
   readonly refreshLinks?: ((cameraId: string) => Promise<CameraAccessLinks | null>) | null;
+  /**
+   * How long the hub's signed links work (COMMUNITY_LINK_TTL_SECONDS, /console/config.json): a tile
+   * renews its links this long after it got them, less a margin, whatever this computer's clock says.
+   */
+  readonly linkTtlSeconds?: number;
   /** A community tile found its camera no longer live when it renewed its links: the panel refreshes the docked set. */
   readonly onNoLongerLive?: (cameraId: string) => void;
 }
@@ -41,8 +46,10 @@ export function tileSourceOf(camera: DockedCamera['camera']): TileSource {
 }
 
 const SOURCE_TEXT: Readonly<Record<TileSource, string>> = { city: 'City camera', 'community-registered': 'Community · registered', 'community-live': 'Community · live' };
-/** Renew signed links this long before they expire (the hub's default lifetime is 60 s). */
+/** Renew signed links this long before they expire, and at the latest at three quarters of their life. */
 const RENEW_BEFORE_MS = 15_000;
+/** COMMUNITY_LINK_TTL_SECONDS's default. */
+const DEFAULT_LINK_TTL_SECONDS = 60;
 const MIN_RENEW_MS = 2_000;
 
 /** A community camera's links when live now; null otherwise (a registered camera, terms closed). */
@@ -71,7 +78,8 @@ export function dockCameras(container: HTMLElement, cameras: readonly DockedCame
     none.textContent = 'No camera near enough to see it.';
     container.append(none);
   }
-  const renewals: number[] = [];
+  /** The pending renewal of each live community tile's links. */
+  const renewals = new Set<number>();
   for (const docked of cameras) {
     const { camera } = docked;
     const source = tileSourceOf(camera);
@@ -159,31 +167,32 @@ export function dockCameras(container: HTMLElement, cameras: readonly DockedCame
     // A community camera's links expire (COMMUNITY_LINK_TTL_SECONDS): fresh ones are asked for before they do.
     const refreshLinks = options.refreshLinks;
     if (source !== 'city' && links && refreshLinks) {
-      const schedule = (expiries: readonly (string | undefined)[]) => {
-        const soonest = Math.min(...expiries.map((expiry) => (expiry ? Date.parse(expiry) : Number.NaN)).filter(Number.isFinite));
-        const wait = Number.isFinite(soonest) ? Math.max(MIN_RENEW_MS, soonest - Date.now() - RENEW_BEFORE_MS) : options.refreshMs * 6;
-        renewals.push(
-          window.setTimeout(() => {
-            if (!tile.isConnected) return;
-            refreshLinks(camera.id)
-              .then((fresh) => {
-                if (!tile.isConnected) return;
-                if (!fresh?.liveNow) {
-                  tile.remove();
-                  options.onNoLongerLive?.(camera.id);
-                  return;
-                }
-                snapshot.url = fresh.snapshotUrl;
-                if (snapshot.image && fresh.snapshotUrl) snapshot.image.src = fresh.snapshotUrl;
-                const next = fresh.streams?.[0];
-                if (next) link.href = next.url;
-                schedule((fresh.streams ?? []).map((entry) => entry.expiresAt));
-              })
-              .catch(() => schedule([]));
-          }, wait),
-        );
+      // Counted from when the links came, not against their expiresAt: that is the hub's clock, and this computer's may be off.
+      const ttlMs = (options.linkTtlSeconds ?? DEFAULT_LINK_TTL_SECONDS) * 1000;
+      const wait = Math.max(MIN_RENEW_MS, Math.min(ttlMs - RENEW_BEFORE_MS, ttlMs * 0.75));
+      const schedule = () => {
+        const timer = window.setTimeout(() => {
+          renewals.delete(timer);
+          if (!tile.isConnected) return;
+          refreshLinks(camera.id)
+            .then((fresh) => {
+              if (!tile.isConnected) return;
+              if (!fresh?.liveNow) {
+                tile.remove();
+                options.onNoLongerLive?.(camera.id);
+                return;
+              }
+              snapshot.url = fresh.snapshotUrl;
+              if (snapshot.image && fresh.snapshotUrl) snapshot.image.src = fresh.snapshotUrl;
+              const next = fresh.streams?.[0];
+              if (next) link.href = next.url;
+              schedule();
+            })
+            .catch(() => schedule());
+        }, wait);
+        renewals.add(timer);
       };
-      schedule(links.streams.map((entry) => entry.expiresAt));
+      schedule();
     }
   }
   const timer = window.setInterval(() => {
