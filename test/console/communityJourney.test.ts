@@ -277,6 +277,9 @@ describeWithChromium('Community Connect, from a resident’s sign-up to erasure'
     await operator.fill('#footage-message', 'A break-in next door, around the back door.');
     await operator.click('#request-footage-submit');
     await operator.waitForSelector('#community-status >> text=Footage requested', { timeout: 15_000 });
+    // The footage requests view, open from now on, follows the request live (footageRequestChanged).
+    await operator.click('#footage-toggle');
+    await operator.waitForSelector('#community .footage-request[data-status="OPEN"]', { timeout: 15_000 });
 
     await refreshOwnerPage(owner);
     const request = await owner.waitForSelector('.footage-request[data-status="OPEN"]', { timeout: 15_000 });
@@ -291,8 +294,7 @@ describeWithChromium('Community Connect, from a resident’s sign-up to erasure'
     expect(await owner.textContent('#connect-status')).toContain(clipSha256);
     await owner.waitForSelector(`.footage-request[data-request-id="${requestId}"][data-status="FULFILLED"]`, { timeout: 15_000 });
 
-    await operator.click('#footage-toggle');
-    const download = await operator.waitForSelector(`.footage-request[data-request-id="${requestId}"] .clip-download`, { timeout: 15_000 });
+    const download = await operator.waitForSelector(`.footage-request[data-request-id="${requestId}"][data-status="FULFILLED"] .clip-download`, { timeout: 15_000 });
     expect(await operator.textContent(`.footage-request[data-request-id="${requestId}"] .clip-sha256`)).toBe(clipSha256);
     const answer = await fetch(new URL((await download.getAttribute('href'))!, origin));
     expect(answer.status).toBe(200);
