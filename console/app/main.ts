@@ -244,7 +244,11 @@ async function main(): Promise<void> {
     }
     const known = entities.cameras.get(change.cameraId);
     if (known) entities.cameras.set(change.cameraId, { ...known, access: change.access });
-    if (!known || change.access.level !== known.access?.level || change.reason === 'APPROVED' || change.reason === 'WITHDRAWN') {
+    // A schedule window or an alarm changes only the access; approval, withdrawal and new terms may change the camera
+    // (its source with its level): it is asked for whole. A camera this console does not hold (outside its area) is left alone
+    // unless it was just approved.
+    const reshaped = change.reason === 'APPROVED' || change.reason === 'WITHDRAWN' || change.reason === 'TERMS_CHANGED' || change.access.level !== known?.access?.level;
+    if (reshaped && (known || change.reason === 'APPROVED' || change.reason === 'TERMS_CHANGED')) {
       void api.request<{ camera: LiveCamera | null }>('CameraDetails', { id: change.cameraId }).then((result) => {
         const camera = result.data?.camera;
         if (camera) putCamera(camera);
