@@ -261,7 +261,9 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
     const alarmMinutes = (await store.registrationsOfOwner(owner.id))
       .filter((registration) => registration.terms.mode === 'ALARM')
       .map((registration) => registration.terms.alarmMinutes);
-    const until = new Date(owner.alarmRaisedAt.getTime() + Math.max(settings.alarmMinutes, ...alarmMinutes) * 60_000);
+    // As long as the longest of the owner's ALARM cameras shares (the default only without one).
+    const minutes = alarmMinutes.length > 0 ? Math.max(...alarmMinutes) : settings.alarmMinutes;
+    const until = new Date(owner.alarmRaisedAt.getTime() + minutes * 60_000);
     return until > now() ? until : null;
   };
 
