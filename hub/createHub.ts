@@ -17,7 +17,7 @@ import { createIngestSubgraph } from '../subgraphs/ingest';
 import { type AuditSubgraph, auditMigrations, createAuditSubgraph } from '../subgraphs/audit';
 import { type AuditLog, createAuditLog } from '../audit';
 import { type CommunitySettings, communityMigrations, createCommunitySubgraph } from '../subgraphs/community';
-import { createConfiguredNotifier } from '../notifications';
+import { type NotificationPort, createConfiguredNotifier } from '../notifications';
 import { type SubgraphServer, createSubgraphServer } from '../subgraphs/createSubgraphServer';
 import type { SignatureReplayCache } from '../wire/gatewaySignature';
 import { openSignatureReplayCache } from '../wire/openSignatureReplayCache';
@@ -44,6 +44,12 @@ export interface HubOptions {
    * hub's lookups that adapters need at the edge (AVL device → unit).
    */
   readonly adapters?: readonly Adapter[] | ((lookups: AdapterLookups) => readonly Adapter[]);
+  /**
+   * How Community Connect tells owners of footage requests, when the agency supplies its own
+   * (email and SMS over its transports: notifications/createEmailNotifier, createSmsNotifier);
+   * default the adapter COMMUNITY_NOTIFIER names.
+   */
+  readonly notifier?: NotificationPort;
 }
 
 /** What adapters may consult while translating (`AdapterContextLookups`), as the hub's own parts provide it. */
@@ -96,6 +102,8 @@ interface HubServices {
   readonly metrics: HubMetrics;
   /** The audit log, once the audit subgraph has opened it (it starts before the community subgraph). */
   readonly auditLog: () => AuditLog;
+  /** The agency's own notifier (HubOptions.notifier), if it supplied one. */
+  readonly notifier: NotificationPort | undefined;
 }
 
 interface SubgraphFactory {
@@ -131,7 +139,9 @@ const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
       createCommunitySubgraph(dependencies, {
         sink: services.sink,
         audit: { append: (record) => services.auditLog().append(record) },
-        notifier: createConfiguredNotifier(services.config.communityNotifier, { db: dependencies.db, logger: services.logger.child({ component: 'notifications' }), now: dependencies.now }),
+        notifier:
+          services.notifier ??
+          createConfiguredNotifier(services.config.communityNotifier, { db: dependencies.db, logger: services.logger.child({ component: 'notifications' }), now: dependencies.now }),
         settings: communitySettingsOf(services.config),
         onSweepError: (error) => services.logger.warn({ err: error }, 'community access sweep failed; the next one tries again'),
       }),
@@ -196,6 +206,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       cameraControl: createCameraControl(() => adapters),
       metrics,
       auditLog: () => (running.audit.subgraph as AuditSubgraph).auditLog,
+      notifier: options.notifier,
     };
     for (const name of SUBGRAPH_NAMES) {
       const db = name === 'ingest' ? ingestDb : undefined;
