@@ -7,3 +7,14 @@ export { REDACTED, redactKeysMatching, redactVariables } from './redactVariables
 export { hashDocument } from './hashDocument';
 export { GENESIS_HASH, MAX_AUDIT_JSON_DEPTH, canonicalAuditRecord, hashAuditRecord } from './canonicalAuditRecord';
 export { type JsonBounds, type JsonMeasure, measureJson } from './measureJson';
+export {
+  type Refusal,
+  type RefusalAuditor,
+  type RefusalAuditorOptions,
+  type RefusalDetail,
+  type RefusalKind,
+  OTHER_ADDRESSES,
+  REFUSAL_WINDOW_MS,
+  createRefusalAuditor,
+  printable,
+} from './createRefusalAuditor';

@@ -1,10 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import Fastify from 'fastify';
-import type { AuditRecordInput } from '../../audit/auditRecord';
+import { type AuditRecordInput, type RefusalAuditor, createRefusalAuditor } from '../../audit';
 import type { ErrorCode } from '../../errors/hubErrors';
 import type { Adapter, AdapterStatus, EventSink, Listening, Replayable, ReplayOrigin } from '../../contract';
 import { type EidoRejection, type IncidentCodeTable, translateEido } from '../eido';
-import { type RefusalAuditor, createRefusalAuditor } from './createRefusalAuditor';
 import { type EidoAuthentication, createSenderCheck } from './createSenderCheck';
 import { readEidoPayload } from './readEidoPayload';
 
@@ -181,7 +180,8 @@ export function createEidoHttpAdapter(options: EidoHttpAdapterOptions): EidoHttp
       auditor = audit
         ? createRefusalAuditor({
             append: (record) => audit.append(record),
-            adapter: name,
+            kind: 'ingest-refused',
+            details: { adapter: name },
             now,
             onError: (error) => onError(error, { during: 'audit of a refused POST' }),
           })
@@ -215,7 +215,8 @@ export function createEidoHttpAdapter(options: EidoHttpAdapterOptions): EidoHttp
               senders.set(request, verdict.sender);
               return;
             }
-            await auditor?.refused({ clientAddress: request.ip, status: verdict.status, reason: verdict.reason, claimedSender: verdict.claimedSender });
+            const claimed: Record<string, string> = verdict.claimedSender ? { claimedSender: verdict.claimedSender } : {};
+            await auditor?.refused({ clientAddress: request.ip, status: verdict.status, reason: verdict.reason, details: claimed });
             await reply.code(verdict.status).send(errorBody(CODE_OF_STATUS[verdict.status], `EIDO POST refused: ${verdict.reason}`));
             return reply;
           },

@@ -1,8 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { RefusalAuditor } from '../../audit';
 import type { ErrorCode } from '../../errors/hubErrors';
 import { refusalBody } from './refusalBody';
 import type { CommunityAudit } from './communityPorts';
+import { clientAddressOf } from './clientAddressOf';
 
 export const ALARM_TIMESTAMP_HEADER = 'x-rtcc-timestamp';
 export const ALARM_SIGNATURE_HEADER = 'x-rtcc-signature';
@@ -17,6 +19,11 @@ const OWNER_ID = /^[^\u0000-\u001f\u007f-\u009f\s/]{1,200}$/u;
 
 export interface AlarmWebhookOptions {
   readonly audit: CommunityAudit;
+  /**
+   * Audits refused calls (kind `alarm`, outcome denied), per client address and window: the first
+   * at once, the rest as one record with their count. A flood of bad calls is not a flood of records.
+   */
+  readonly refusals: RefusalAuditor;
   readonly now: () => Date;
   /** The owner's alarm secret, or null (unknown owner, or none set). */
   readonly secretOf: (ownerId: string) => Promise<string | null>;
@@ -37,7 +44,7 @@ export function signAlarm(secret: string, timestamp: string, body: string | Buff
  * the owner id only) before it takes effect.
  */
 export function registerAlarmWebhook(app: FastifyInstance, options: AlarmWebhookOptions): void {
-  const { audit, now, secretOf, raise } = options;
+  const { audit, refusals, now, secretOf, raise } = options;
   const seen = new Map<string, number>();
   const remember = (signature: string, at: number) => {
     for (const [key, expiry] of seen) {
@@ -48,11 +55,8 @@ export function registerAlarmWebhook(app: FastifyInstance, options: AlarmWebhook
   };
 
   const refuse = async (reply: FastifyReply, status: 400 | 401, code: ErrorCode, message: string, ownerId: string, reason: string) => {
-    try {
-      await audit.append({ kind: 'alarm', subject: null, outcome: 'denied', reason, details: { ownerId } });
-    } catch (error) {
-      app.log.error({ err: error }, 'the audit record of a refused alarm could not be written');
-    }
+    // The summariser never throws: a record it could not write is reported through its onError.
+    await refusals.refused({ clientAddress: clientAddressOf(reply.request), status, reason, details: { ownerId } });
     return reply.code(status).header('cache-control', 'no-store').send(refusalBody(code, message));
   };
 

@@ -3,11 +3,13 @@ import { type ClientRequest, type IncomingMessage, request as httpRequest } from
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { RefusalAuditor } from '../../audit';
 import type { ErrorCode } from '../../errors/hubErrors';
 import type { AccessRegistry } from './createAccessRegistry';
 import { refusalBody } from './refusalBody';
 import type { CommunityAudit, LinkSigner } from './communityPorts';
 import { isPrivateAddress } from './isPrivateAddress';
+import { clientAddressOf } from './clientAddressOf';
 
 /** What the relay needs to know of a camera at the moment a link is used (and while it streams). */
 export interface MediaSource {
@@ -22,6 +24,11 @@ export interface MediaSource {
 export interface MediaRelayOptions {
   readonly links: LinkSigner;
   readonly audit: CommunityAudit;
+  /**
+   * Audits refused links (kind `media-link`, outcome denied), per client address and window: the
+   * first at once, the rest as one record with their count. A flood of bad links is not a flood of records.
+   */
+  readonly refusals: RefusalAuditor;
   readonly registry: AccessRegistry;
   /** The camera's source now; null when it is unknown or erased. */
   readonly sourceOf: (cameraId: string) => Promise<MediaSource | null>;
@@ -47,7 +54,7 @@ const SAFE_CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;\s*[a-z0-
  * address is refused unless `allowPrivateAddresses`.
  */
 export function registerMediaRelay(app: FastifyInstance, options: MediaRelayOptions): void {
-  const { links, audit, registry, sourceOf, allowPrivateAddresses, upstreamTimeoutMs, recheckMs = 250 } = options;
+  const { links, audit, refusals, registry, sourceOf, allowPrivateAddresses, upstreamTimeoutMs, recheckMs = 250 } = options;
   // Open relays of one camera share their re-reads: one look per camera and interval, however many viewers.
   // (A link's first use always reads afresh; a withdrawal cuts through the registry without waiting.)
   const rechecks = new Map<string, { readonly at: number; readonly source: Promise<MediaSource | null> }>();
@@ -62,15 +69,15 @@ export function registerMediaRelay(app: FastifyInstance, options: MediaRelayOpti
   };
 
   const refuse = async (reply: FastifyReply, status: number, code: ErrorCode, message: string, record: { subject: string | null; reason: string; details: Record<string, string | number> }) => {
+    const recordIds = typeof record.details.cameraId === 'string' && record.details.cameraId !== '' ? [`Camera:${record.details.cameraId}`] : [];
     try {
-      await audit.append({
-        kind: 'media-link',
-        subject: record.subject,
-        outcome: status >= 500 ? 'error' : 'denied',
-        reason: record.reason,
-        recordIds: typeof record.details.cameraId === 'string' && record.details.cameraId !== '' ? [`Camera:${record.details.cameraId}`] : [],
-        details: record.details,
-      });
+      if (status < 500) {
+        // A refusal (the link's fault): summarised per client address, so that a flood is a few records.
+        await refusals.refused({ clientAddress: clientAddressOf(reply.request), status, reason: record.reason, subject: record.subject, recordIds, details: record.details });
+      } else {
+        // The hub's or the camera's failure with a good link: one record each (as many as good links).
+        await audit.append({ kind: 'media-link', subject: record.subject, outcome: 'error', reason: record.reason, recordIds, details: record.details });
+      }
     } catch (error) {
       // A refusal does nothing, so it is answered even when its record cannot be written.
       app.log.error({ err: error }, 'the audit record of a refused media link could not be written');

@@ -2,6 +2,7 @@ import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import DataLoader from 'dataloader';
 import type { FastifyInstance } from 'fastify';
+import { type RefusalAuditor, createRefusalAuditor } from '../../audit';
 import type { CameraDiscovered, CameraWithdrawn } from '../../contract';
 import { HubError, badUserInput } from '../../errors/hubErrors';
 import type { RetentionParticipant } from '../../retention/retentionParticipant';
@@ -53,6 +54,12 @@ export interface CommunityServices {
   readonly randomBytes?: (size: number) => Buffer;
   /** Told of a sweep that failed (the next one tries again); default: nothing. */
   readonly onSweepError?: (error: unknown) => void;
+  /**
+   * Window in which one client address's refused requests at the public routes share one audit
+   * record (the first is recorded at once, the rest with their count when it ends), ms
+   * (COMMUNITY_REFUSAL_WINDOW_MS); default 60 000.
+   */
+  readonly refusalWindowMs?: number;
 }
 
 /** The community subgraph: Community Connect's owners, registrations, terms, live links and footage requests. */
@@ -135,12 +142,18 @@ function requireOwner(ctx: unknown, coordinate: string): string {
  * (`camera.discovered`, no personal data); withdrawal and erasure leave it (`camera.withdrawn`).
  */
 export function createCommunitySubgraph({ db, now }: SubgraphDependencies, services: CommunityServices): CommunitySubgraph {
-  const { sink, audit, notifier, settings, randomBytes = cryptoRandomBytes, onSweepError } = services;
+  const { sink, audit, notifier, settings, randomBytes = cryptoRandomBytes, onSweepError, refusalWindowMs } = services;
   const store = createProgramStore(db);
   const changes = createChangeFeed<AccessChange>();
   const registry = createAccessRegistry(now);
   const links = createLinkSigner({ secret: settings.linkSecret, publicUrl: settings.publicUrl, now });
   const linkTtlMs = settings.linkTtlSeconds * 1000;
+  // Refusals at the public routes, summarised per client address and window (a flood of bad links
+  // or webhook calls is a few records, not one each); failures go to the server's log once it has one.
+  let logRefusalAuditError = (_error: unknown, _kind: string): void => undefined;
+  const refusalAuditor = (kind: 'media-link' | 'alarm'): RefusalAuditor =>
+    createRefusalAuditor({ append: (record) => audit.append(record), kind, now, windowMs: refusalWindowMs, onError: (error) => logRefusalAuditError(error, kind) });
+  const refusals = { media: refusalAuditor('media-link'), alarm: refusalAuditor('alarm') };
   /** liveNow as last published, by camera id: the sweep publishes what the clock changed. */
   const lastLive = new Map<string, boolean>();
   let sweepTimer: NodeJS.Timeout | null = null;
@@ -169,7 +182,8 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
       return contact;
     },
     async programCameras() {
-      return (await store.programRegistrations()).filter(wasInDirectory).map(programCameraOf);
+      // All of them: the program view counts the pending ones too (summarizeProgram counts levels of approved ones only).
+      return (await store.programRegistrations()).map(programCameraOf);
     },
   };
 
@@ -434,7 +448,8 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
       },
     },
     CameraAccess: {
-      level: (view: AccessView) => (view.city ? 'CITY' : view.registration?.level ?? 'REGISTERED'),
+      // A camera withdrawn and kept is registered only, whatever level it had (the directory keeps it as COMMUNITY_REGISTERED).
+      level: (view: AccessView) => (view.city ? 'CITY' : view.registration?.status === 'WITHDRAWN' ? 'REGISTERED' : (view.registration?.level ?? 'REGISTERED')),
       liveNow: (view: AccessView) => view.live.liveNow,
       liveUntil: (view: AccessView) => view.live.liveUntil,
       liveFrom: (view: AccessView) => view.live.liveFrom,
@@ -512,9 +527,11 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
       }
     },
     async publicRoutes(app) {
+      logRefusalAuditError = (error, kind) => app.log.error({ err: error, kind }, 'the audit record of refused requests could not be written');
       registerMediaRelay(app, {
         links,
         audit,
+        refusals: refusals.media,
         registry,
         allowPrivateAddresses: settings.relayPrivateAddresses,
         upstreamTimeoutMs: settings.relayTimeoutMs ?? 10_000,
@@ -530,7 +547,7 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
           };
         },
       });
-      registerAlarmWebhook(app, { audit, now, secretOf: (ownerId) => store.alarmSecretOf(ownerId), raise: raiseAlarm });
+      registerAlarmWebhook(app, { audit, refusals: refusals.alarm, now, secretOf: (ownerId) => store.alarmSecretOf(ownerId), raise: raiseAlarm });
       await footage.publicRoutes(app);
     },
     sweep,
@@ -540,6 +557,8 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
       await sweeping;
       registry.cutAll('closing');
       await footage.close();
+      // The counts of refusals still held go on the trail.
+      await Promise.all([refusals.media.close(), refusals.alarm.close()]);
     },
   };
 }
@@ -550,7 +569,7 @@ function programCameraOf(registration: RegistrationRecord): ProgramCamera {
     ownerId: registration.ownerId,
     name: registration.name,
     point: registration.location.point,
-    level: registration.level,
+    level: registration.status === 'WITHDRAWN' ? 'REGISTERED' : registration.level,
     status: registration.status,
   };
 }

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type RefusalAuditor, createRefusalAuditor } from '../../../audit';
 import type { ErrorCode } from '../../../errors/hubErrors';
 import { RELAYED_CLIENT_ADDRESS_HEADER } from '../../../http/createPrefixRelay';
 import type { NotificationPort } from '../../../notifications/notificationPort';
 import { isOutboxNotifier } from '../../../notifications/createOutboxNotifier';
 import { renderOutboxPage } from '../../../notifications/renderOutboxPage';
 import type { CommunityAudit, LinkSigner } from '../communityPorts';
-import { type FootageAuditStep, recordFootageStep } from './footageAudit';
+import { clientAddressOf, isLoopbackAddress } from '../clientAddressOf';
+import { recordFootageStep } from './footageAudit';
 import type { FootageRequestRecord, FootageStore } from './createFootageStore';
 
 /** Media types a clip may be sent as (the design: video, stills, or bytes of no stated type). */
@@ -22,7 +24,16 @@ export interface FootageRouteServices {
   readonly maxClipBytes: number;
   /** Called with each request a stored clip fulfilled, for `footageRequestChanged`. */
   readonly published: (request: FootageRequestRecord) => void;
+  /**
+   * Audits refused uploads and downloads (kind `evidence`, outcome denied) per client address and
+   * window: the first at once, the rest as one record with their count. Its owner closes it; when
+   * none is given the routes make their own (default window) and close it with the server.
+   */
+  readonly refusals?: RefusalAuditor;
 }
+
+/** The services as the handlers use them: with the refusal summariser. */
+type RouteServices = FootageRouteServices & { readonly refusals: RefusalAuditor };
 
 /** The token of a link: the rest of the path (a signer refuses one with a `/` or too long). */
 interface TokenParams {
@@ -34,9 +45,22 @@ function refuse(reply: FastifyReply, status: number, code: ErrorCode, message: s
   return reply.code(status).header('cache-control', 'no-store').send({ error: { code, message } });
 }
 
-/** Audits a refusal; a refusal does nothing, so an audit failure does not change the answer. */
-async function auditRefusal(audit: CommunityAudit, step: Omit<FootageAuditStep, 'kind' | 'outcome'>): Promise<void> {
-  await recordFootageStep(audit, { ...step, kind: 'evidence', outcome: 'denied' }).catch(() => undefined);
+/** A refused step of the footage desk's routes, as its audit record names it: ids and sizes only. */
+interface RefusedStep {
+  readonly action: 'clip-upload-refused' | 'clip-download-refused';
+  readonly status: number;
+  readonly subject: string | null;
+  readonly reason: string;
+  readonly details: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * Audits a refusal through the summariser (a flood of bad links is a few records); a refusal does
+ * nothing, so an audit failure does not change the answer (the summariser reports it and resolves).
+ */
+function auditRefusal(refusals: RefusalAuditor, request: FastifyRequest, step: RefusedStep): Promise<void> {
+  const { action, status, subject, reason, details } = step;
+  return refusals.refused({ clientAddress: clientAddressOf(request), status, subject, reason, details: { action, ...details } });
 }
 
 /**
@@ -45,7 +69,19 @@ async function auditRefusal(audit: CommunityAudit, step: Omit<FootageAuditStep, 
  * (`/community/outbox`, `/community/outbox.json`, loopback callers only). Registered in a scope
  * of their own: the upload's body parser (none: the handler streams the body) stays here.
  */
-export async function registerFootageRoutes(app: FastifyInstance, services: FootageRouteServices): Promise<void> {
+export async function registerFootageRoutes(app: FastifyInstance, given: FootageRouteServices): Promise<void> {
+  let refusals = given.refusals;
+  if (!refusals) {
+    const own = createRefusalAuditor({
+      append: (record) => given.audit.append(record),
+      kind: 'evidence',
+      now: given.now,
+      onError: (error) => app.log.error({ err: error }, 'the audit record of refused footage uploads or downloads could not be written'),
+    });
+    app.addHook('onClose', () => own.close());
+    refusals = own;
+  }
+  const services: RouteServices = { ...given, refusals };
   await app.register(async (scope) => {
     // The handler reads the body itself, hashing and counting as it streams.
     scope.removeAllContentTypeParsers();
@@ -59,10 +95,10 @@ export async function registerFootageRoutes(app: FastifyInstance, services: Foot
   });
 }
 
-async function upload(services: FootageRouteServices, request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply) {
-  const { store, audit, links, now, maxClipBytes } = services;
-  const refused = async (status: number, code: ErrorCode, message: string, details: FootageAuditStep['details'], subject: string | null) => {
-    await auditRefusal(audit, { action: 'clip-upload-refused', subject, reason: message, details });
+async function upload(services: RouteServices, request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply) {
+  const { store, audit, links, now, maxClipBytes, refusals } = services;
+  const refused = async (status: number, code: ErrorCode, message: string, details: RefusedStep['details'], subject: string | null) => {
+    await auditRefusal(refusals, request, { action: 'clip-upload-refused', status, subject, reason: message, details });
     // The rest of a refused body is not read: the connection closes after the answer.
     reply.header('connection', 'close');
     return refuse(reply, status, code, message);
@@ -125,18 +161,18 @@ async function upload(services: FootageRouteServices, request: FastifyRequest<{ 
   return reply.code(201).header('x-content-sha256', body.sha256).send(clipAnswer(clip, stored.request.status));
 }
 
-async function download(services: FootageRouteServices, request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply) {
-  const { store, audit, links } = services;
+async function download(services: RouteServices, request: FastifyRequest<{ Params: TokenParams }>, reply: FastifyReply) {
+  const { store, audit, links, refusals } = services;
   const verified = links.verify('download', request.params['*']);
   if (!verified.ok) {
-    await auditRefusal(audit, { action: 'clip-download-refused', subject: null, reason: verified.reason, details: {} });
+    await auditRefusal(refusals, request, { action: 'clip-download-refused', status: 403, subject: null, reason: verified.reason, details: {} });
     return refuse(reply, 403, 'LINK_REFUSED', `Download link refused: ${verified.reason}`);
   }
   const { requestId = '', sha256 = '', subject = '' } = verified.claims;
   const clip = await store.clip(requestId, sha256);
   const bytes = clip ? await store.clipBytes(sha256) : null;
   if (!clip || !bytes) {
-    await auditRefusal(audit, { action: 'clip-download-refused', subject, reason: 'no such clip', details: { requestId, sha256 } });
+    await auditRefusal(refusals, request, { action: 'clip-download-refused', status: 404, subject, reason: 'no such clip', details: { requestId, sha256 } });
     return refuse(reply, 404, 'LINK_REFUSED', 'Download link refused: the clip it names is not held (purged)');
   }
   try {
@@ -187,10 +223,6 @@ export function isLoopbackCaller(request: FastifyRequest): boolean {
     for (const header of Array.isArray(value) ? value : value === undefined ? [] : [value]) hops.push(...header.split(',').map((hop) => hop.trim()));
   }
   return hops.every(isLoopbackAddress);
-}
-
-function isLoopbackAddress(address: string): boolean {
-  return address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address);
 }
 
 type ReadClip =

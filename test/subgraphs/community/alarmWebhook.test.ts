@@ -47,6 +47,8 @@ describe.each(STORAGE_TARGETS)('the alarm webhook ($name)', (target) => {
     ['a body over 1 KiB', () => [url, `{"active":true,"pad":"${'x'.repeat(2000)}"}`, signed(`{"active":true,"pad":"${'x'.repeat(2000)}"}`)], 413],
     ['a malformed owner id', () => ['/community/alarm/%00owner', '{"active":true}', signed('{"active":true}')], 400],
   ])('%s opens nothing (and is audited when the route reads it)', async (_, request, status) => {
+    // Each case in a window of its own: a window's first refusal per address is recorded at once.
+    community.setNow(new Date(community.now().getTime() + 61_000));
     const [path, body, headers] = request();
     const before = community.audits.length;
     const answer = await post(path, body, headers);
@@ -55,6 +57,21 @@ describe.each(STORAGE_TARGETS)('the alarm webhook ($name)', (target) => {
       expect(answer.body.error?.code).toEqual(expect.any(String));
       expect(community.audits.slice(before)).toEqual([expect.objectContaining({ kind: 'alarm', outcome: 'denied' })]);
     }
+    expect(await liveNow()).toBe(false);
+  });
+
+  test('refusals from one address in one window: the first recorded at once, the rest as one record with their count when the next window starts', async () => {
+    community.setNow(new Date(community.now().getTime() + 61_000));
+    const before = community.audits.length;
+    for (let index = 0; index < 5; index += 1) expect((await post(url, '{"active":true}', signed('{"active":true}', 'not-the-secret'))).status).toBe(401);
+    expect(community.audits.slice(before)).toEqual([expect.objectContaining({ kind: 'alarm', outcome: 'denied', reason: 'bad-signature', details: expect.objectContaining({ ownerId: 'owner-1', count: 1, status: 401, clientAddress: '127.0.0.1' }) })]);
+    community.setNow(new Date(community.now().getTime() + 61_000));
+    expect((await post('/community/alarm/nobody', '{"active":true}', signed('{"active":true}'))).status).toBe(401);
+    expect(community.audits.slice(before).map((record) => [record.reason, (record.details as { count: number }).count])).toEqual([
+      ['bad-signature', 1],
+      ['bad-signature', 4],
+      ['unknown-owner', 1],
+    ]);
     expect(await liveNow()).toBe(false);
   });
 
