@@ -107,7 +107,7 @@ export interface ProgramStore {
   /** Newest first. `ownerId`: only that owner's; null: none; undefined: every owner's. */
   listRegistrations(filter: RegistrationFilter, first: number, after: string | null | undefined, ownerId: string | null | undefined): Promise<Connection<RegistrationRecord>>;
   registrationsOfOwner(ownerId: string): Promise<RegistrationRecord[]>;
-  /** Approved (or withdrawn and kept) registrations, for the footage desk's program view. */
+  /** Every registration not erased (pending, approved, rejected, withdrawn and kept), for the footage desk's program view. */
   programRegistrations(): Promise<RegistrationRecord[]>;
   /** Approved integrated registrations whose access the clock changes (SCHEDULE, ALARM), with their owner's alarm. */
   clockDrivenRegistrations(): Promise<{ registration: RegistrationRecord; alarmRaisedAt: Date | null }[]>;
@@ -234,7 +234,7 @@ export function createProgramStore(db: Database): ProgramStore {
       return rows.map(registrationFromRow);
     },
     async programRegistrations() {
-      const rows: RegistrationRow[] = await registrations().whereIn('status', ['APPROVED', 'WITHDRAWN']).orderBy('id');
+      const rows: RegistrationRow[] = await registrations().orderBy('id');
       return rows.map(registrationFromRow);
     },
     async clockDrivenRegistrations() {

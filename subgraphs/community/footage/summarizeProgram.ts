@@ -25,7 +25,8 @@ const QUADRANTS = ['NW', 'NE', 'SW', 'SE'] as const;
  */
 export function summarizeProgram(cameras: readonly ProgramCamera[], requests: readonly FootageRequestRecord[], area: Area | null): ProgramSummary {
   const inArea = area === null ? cameras : cameras.filter((camera) => areaContains(area, camera.point));
-  const approved = inArea.filter((camera) => camera.status === 'APPROVED');
+  // In the directory: approved, or withdrawn and kept (registered only: the directory lists it; its level says REGISTERED).
+  const approved = inArea.filter((camera) => camera.status === 'APPROVED' || camera.status === 'WITHDRAWN');
   const camerasByLevel = LEVELS.map((level) => ({ level, count: approved.filter((camera) => camera.level === level).length }));
 
   const districtOf = districtsFor(approved, area);

@@ -152,6 +152,27 @@ describe.each(STORAGE_TARGETS)('the community program desk ($name)', (target) =>
     expect((access.data?._entities as { access: unknown }[])[0]?.access).toMatchObject({ liveNow: false, canRequestFootage: true });
   });
 
+  test('an integrated camera withdrawn and kept is registered only: its access says REGISTERED, and the program view counts it so', async () => {
+    const { cameraId } = await enrol(community, 'owner-1', {});
+    expect((await accessOf(community, cameraId, operatorCaller())).data?._entities).toMatchObject([{ access: { level: 'INTEGRATED', liveNow: true } }]);
+    await community.run(WITHDRAW, { cameraId, erase: false }, ownerCaller('owner-1'));
+    expect((await accessOf(community, cameraId, operatorCaller())).data?._entities).toMatchObject([{ access: { level: 'REGISTERED', liveNow: false, canRequestFootage: true } }]);
+    const program = await community.run('{ communityProgram { camerasByLevel { level count } } }', {}, staffCaller());
+    expect(program.errors).toBeUndefined();
+    expect(program.data?.communityProgram).toEqual({ camerasByLevel: [{ level: 'REGISTERED', count: 1 }, { level: 'INTEGRATED', count: 0 }] });
+  });
+
+  test('the program view counts the registrations waiting for staff beside the approved cameras', async () => {
+    await enrol(community, 'owner-1', {});
+    for (const name of ['Porch', 'Garage']) {
+      const registered = await community.run(REGISTER, { input: { name, point: { lat: 33.41, lon: -111.83 }, level: 'REGISTERED' } }, ownerCaller('owner-2'));
+      expect(registered.errors).toBeUndefined();
+    }
+    const program = await community.run('{ communityProgram { pendingRegistrations camerasByLevel { level count } } }', {}, staffCaller());
+    expect(program.errors).toBeUndefined();
+    expect(program.data?.communityProgram).toMatchObject({ pendingRegistrations: 2, camerasByLevel: expect.arrayContaining([{ level: 'INTEGRATED', count: 1 }]) });
+  });
+
   test('a pending or rejected registration can only be withdrawn with erasure: it never reaches the directory', async () => {
     const registered = await community.run(REGISTER, { input: { name: 'Porch', point: { lat: 33.41, lon: -111.83 }, level: 'INTEGRATED', streamUrl: 'http://127.0.0.1:9/x' } }, ownerCaller('owner-1'));
     const { id, camera } = registered.data?.registerCamera as { id: string; camera: { id: string } };
