@@ -9,6 +9,11 @@ export type RefusalDetail = string | number | boolean | null;
 /** A request refused at the door: who asked and why. */
 export interface Refusal {
   readonly clientAddress: string;
+  /**
+   * What was refused, when one summariser serves several doors (e.g. `upload`, `download`): one
+   * address's refusals of different groups are counted apart, so that a count names one door. Default: one group.
+   */
+  readonly group?: string;
   /** HTTP status answered (401, 403, 404, 409, 413, 415, 429, …). */
   readonly status: number;
   readonly reason: string;
@@ -31,7 +36,7 @@ export interface RefusalAuditorOptions {
   readonly onError: (error: unknown) => void;
   /** Length of the window in which one address's refusals share a record. Default 60 000 ms. */
   readonly windowMs?: number;
-  /** Addresses tracked at once; refusals from further addresses share one bucket. Default 10 000. */
+  /** Tallies (an address in a group) kept at once; refusals from further addresses share one tally a group. Default 10 000. */
   readonly maxAddresses?: number;
 }
 
@@ -45,6 +50,8 @@ export interface RefusalAuditor {
 }
 
 interface Tally {
+  /** The address the tally's records name: the client's, or OTHER_ADDRESSES. */
+  readonly address: string;
   readonly startedAt: number;
   /** Refusals after the first of the window, not yet written. */
   pending: number;
@@ -92,15 +99,17 @@ export function createRefusalAuditor(options: RefusalAuditorOptions): RefusalAud
     return done;
   };
 
-  const closeTally = (address: string, tally: Tally): Promise<void> => {
-    tallies.delete(address);
-    return tally.pending > 0 ? write(tally.last, address, tally.pending, tally.startedAt) : Promise.resolve();
+  const closeTally = (key: string, tally: Tally): Promise<void> => {
+    tallies.delete(key);
+    return tally.pending > 0 ? write(tally.last, tally.address, tally.pending, tally.startedAt) : Promise.resolve();
   };
+  /** A tally's key: its group and its address. */
+  const keyOf = (group: string | undefined, address: string) => (group === undefined ? address : `${group}\u0000${address}`);
 
   const flush = async () => {
     const at = now().getTime();
     const writes: Promise<void>[] = [];
-    for (const [address, tally] of [...tallies]) if (at - tally.startedAt >= windowMs || at < tally.startedAt) writes.push(closeTally(address, tally));
+    for (const [key, tally] of [...tallies]) if (at - tally.startedAt >= windowMs || at < tally.startedAt) writes.push(closeTally(key, tally));
     await Promise.all(writes);
   };
   const timer = setInterval(() => void flush(), windowMs);
@@ -109,9 +118,11 @@ export function createRefusalAuditor(options: RefusalAuditorOptions): RefusalAud
   return {
     async refused(refusal) {
       const at = now().getTime();
-      const known = tallies.has(refusal.clientAddress) || tallies.size < maxAddresses;
+      const own = keyOf(refusal.group, refusal.clientAddress);
+      const known = tallies.has(own) || tallies.size < maxAddresses;
       const address = known ? refusal.clientAddress : OTHER_ADDRESSES;
-      const current = tallies.get(address);
+      const key = known ? own : keyOf(refusal.group, OTHER_ADDRESSES);
+      const current = tallies.get(key);
       if (current && at - current.startedAt < windowMs && at >= current.startedAt) {
         current.pending += 1;
         current.last = refusal;
@@ -119,15 +130,15 @@ export function createRefusalAuditor(options: RefusalAuditorOptions): RefusalAud
       }
       // The ended window's count goes on the trail before the new window's first refusal (the new
       // tally is in place at once, so that refusals meanwhile count in it).
-      const closing = current ? closeTally(address, current) : Promise.resolve();
-      tallies.set(address, { startedAt: at, pending: 0, last: refusal });
+      const closing = current ? closeTally(key, current) : Promise.resolve();
+      tallies.set(key, { address, startedAt: at, pending: 0, last: refusal });
       await closing;
       await write(refusal, address, 1, at);
     },
     flush,
     async close() {
       clearInterval(timer);
-      await Promise.all([...tallies].map(([address, tally]) => closeTally(address, tally)));
+      await Promise.all([...tallies].map(([key, tally]) => closeTally(key, tally)));
       await Promise.all([...writing]);
     },
   };

@@ -86,6 +86,20 @@ describe('the refusal summariser', () => {
     expect(records.slice(3).map((record) => (record.details as { clientAddress: string }).clientAddress).sort()).toEqual(['198.51.100.1', '198.51.100.2']);
   });
 
+  test('one address\'s refusals of different groups are counted apart, so that a count names one door', async () => {
+    const { records, auditor } = make({ kind: 'evidence' });
+    for (const group of ['upload', 'download', 'upload', 'download', 'download']) {
+      await auditor.refused({ clientAddress: '192.0.2.8', group, status: 403, reason: `${group} refused`, details: { action: group } });
+    }
+    await auditor.close();
+    expect(records.map((record) => [(record.details as { action: string }).action, countsOf([record])[0]])).toEqual([
+      ['upload', 1],
+      ['download', 1],
+      ['upload', 1],
+      ['download', 2],
+    ]);
+  });
+
   test('flush() writes the counts of windows that ended, and only those', async () => {
     const { records, auditor, advance } = make({ windowMs: 1000 });
     await auditor.refused({ clientAddress: '192.0.2.1', status: 403, reason: 'expired' });

@@ -60,7 +60,8 @@ interface RefusedStep {
  */
 function auditRefusal(refusals: RefusalAuditor, request: FastifyRequest, step: RefusedStep): Promise<void> {
   const { action, status, subject, reason, details } = step;
-  return refusals.refused({ clientAddress: clientAddressOf(request), status, subject, reason, details: { action, ...details } });
+  // Counted apart by action: a count record names one door.
+  return refusals.refused({ clientAddress: clientAddressOf(request), group: action, status, subject, reason, details: { action, ...details } });
 }
 
 /**
