@@ -25,6 +25,7 @@ import type { GraphQLBody } from '../support/startTestHub';
 import { eventually } from '../support/subscribeThroughGateway';
 
 const CAMERAS = 150;
+const ONVIF_CAMERAS = 3;
 declare const window: { __console?: ConsoleProbe };
 
 /** An incident reported now at `point`, as a CAD would send it. */
@@ -76,7 +77,7 @@ describeWithChromium('the operator console in a browser', () => {
       SIM_SEED: '1',
       SIM_UNITS: '12',
       SIM_CAMERAS: String(CAMERAS),
-      SIM_ONVIF_CAMERAS: '3',
+      SIM_ONVIF_CAMERAS: String(ONVIF_CAMERAS),
       // A new call every few seconds, so that one arrives well inside the 30 s the issue allows.
       SIM_CALLS_PER_MINUTE: '12',
       ONVIF_POLL_INTERVAL_MS: '500',
@@ -117,18 +118,28 @@ describeWithChromium('the operator console in a browser', () => {
   const waitForIds = (page: Page, kind: 'calls' | 'incidents', wanted: readonly string[]) =>
     page.waitForFunction(([which, ids]) => ids.every((id) => window.__console!.ids(which).includes(id)), [kind, wanted] as const, { timeout: 30_000 });
 
+  /** The cameras the directory should list: the city's (its CSV file and its ONVIF devices) and those the program approved. */
+  const expectedCameras = async () => {
+    const csvRows = readFileSync(running.city!.cameraCsvFiles[0]!, 'utf8').trim().split('\n').length - 1;
+    const program = await api<{ communityProgram: { camerasByLevel: { count: number }[] } }>('{ communityProgram { camerasByLevel { count } } }');
+    const community = program.data!.communityProgram.camerasByLevel.reduce((sum, { count }) => sum + count, 0);
+    return csvRows + ONVIF_CAMERAS + community;
+  };
+
   it('signs an operator in and draws calls, units and cameras from the first query', async () => {
     // Wait for the city to have at least one active call, and every camera imported.
+    const cameras = await expectedCameras();
+    expect(cameras).toBeLessThanOrEqual(CAMERAS);
     await eventually(async () => {
       const state = await api<{ calls: { edges: unknown[] } }>('{ calls(filter: { state: [RINGING, ACTIVE, ON_HOLD] }, first: 5) { edges { node { id } } } }');
-      return (state.data?.calls.edges.length ?? 0) > 0 && (await cameraIds()).length === CAMERAS;
+      return (state.data?.calls.edges.length ?? 0) > 0 && (await cameraIds()).length === cameras;
     }, 60_000, 'an active call and the camera directory');
     operator = await signIn('operator', TEST_PURPOSE);
     const drawn = await layerCounts(operator);
     expect(drawn.calls).toBeGreaterThan(0);
     expect(drawn.units).toBeGreaterThan(0);
     expect((await layerIds(operator, 'cameras')).sort()).toEqual((await cameraIds()).sort());
-    expect(drawn.cameras).toBe(CAMERAS);
+    expect(drawn.cameras).toBe(cameras);
     expect(await operator.evaluate(() => document.querySelector('#map canvas') !== null)).toBe(true);
     await operator.waitForTimeout(1500);
     await operator.screenshot({ path: join(SCREENSHOTS, 'console-operator.png') });
