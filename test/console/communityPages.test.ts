@@ -157,6 +157,12 @@ describeWithChromium('Community Connect’s pages', () => {
     expect(await first.$(`#terms-${registrationId}-edit-mode`)).toBeNull();
   }, 30_000);
 
+  it('offers only erasure when withdrawing a camera the program never took (here: not accepted)', async () => {
+    await first.click(`#withdraw-${registrationId}`);
+    await first.waitForSelector('#withdraw-choice-erase');
+    expect(await first.$('#withdraw-choice-keep')).toBeNull();
+  }, 30_000);
+
   it('shows a city partner no Community Connect part of the console', async () => {
     const partner = await signInToConsole(await context.newPage(), { origin, role: 'partner', purpose: null });
     expect(await partner.isVisible('#footage-toggle')).toBe(false);

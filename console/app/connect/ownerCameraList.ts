@@ -108,8 +108,9 @@ function renderOne(registration: OwnerRegistration, context: ConnectContext): HT
       id: 'withdraw',
       title: `Withdraw “${registration.name}”`,
       explanation: 'Live access ends at once: links police hold stop working. Footage already handed over stays with the police as evidence.',
+      // Kept registered only is for a camera the program took: one still waiting (or not accepted) can only be erased.
       choices: [
-        ['keep', 'Keep it registered (police may still ask me for footage)'],
+        ...(registration.status === 'APPROVED' ? [['keep', 'Keep it registered (police may still ask me for footage)'] as const] : []),
         ['erase', 'Erase it and my data (my profile goes with my last camera)'],
       ],
       confirmLabel: 'Withdraw',
