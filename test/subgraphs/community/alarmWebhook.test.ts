@@ -1,3 +1,5 @@
+import type { FastifyRequest } from 'fastify';
+import { clientAddressOf } from '../../../subgraphs/community/clientAddressOf';
 import { signAlarm } from '../../../subgraphs/community/createAlarmWebhook';
 import { STORAGE_TARGETS } from '../../support/storageTargets';
 import { type Body, type OpenCommunity, accessOf, enrol, openCommunity, operatorCaller, ownerCaller } from './openCommunity';
@@ -75,6 +77,19 @@ describe.each(STORAGE_TARGETS)('the alarm webhook ($name)', (target) => {
     expect(await liveNow()).toBe(false);
   });
 
+  test.each([
+    ['an address', '203.0.113.5', '203.0.113.5'],
+    ['an IPv6 address', '2001:db8::7', '2001:db8::7'],
+    ['no address', 'somewhere\telse', '127.0.0.1'],
+    ['a list of addresses', '203.0.113.5, 198.51.100.2', '127.0.0.1'],
+  ])('a loopback peer (the hub\'s relay) naming %s in x-rtcc-client-address: the refusal is counted under %s', async (_, header, counted) => {
+    community.setNow(new Date(community.now().getTime() + 61_000));
+    const before = community.audits.length;
+    const answer = await post(url, '{"active":true}', { ...signed('{"active":true}', 'not-the-secret'), 'x-rtcc-client-address': header });
+    expect(answer.status).toBe(401);
+    expect(community.audits.slice(before).map((record) => (record.details as { clientAddress: string }).clientAddress)).toEqual([expect.stringMatching(new RegExp(`^(::ffff:)?${counted.replace(/[.:]/g, '\\$&')}$`))]);
+  });
+
   test('a signed alarm opens the owner\'s ALARM cameras for their minutes, is audited first, and cannot be replayed', async () => {
     const changes = await community.subscribe('subscription { cameraAccessChanged { cameraId reason access { liveNow liveUntil } } }');
     const body = '{"active":true}';
@@ -116,5 +131,19 @@ describe.each(STORAGE_TARGETS)('the alarm webhook ($name)', (target) => {
       community.failAudit = false;
     }
     expect(await liveNow()).toBe(false);
+  });
+});
+
+describe('the client address of a public route', () => {
+  const request = (ip: string, header?: string | string[]) => ({ ip, headers: header === undefined ? {} : { 'x-rtcc-client-address': header } }) as unknown as FastifyRequest;
+  test('is the relay\'s header only when the peer is loopback, and only when it is one IP address', () => {
+    expect(clientAddressOf(request('127.0.0.1', '203.0.113.5'))).toBe('203.0.113.5');
+    expect(clientAddressOf(request('::1', ' 2001:db8::1 '))).toBe('2001:db8::1');
+    expect(clientAddressOf(request('::ffff:127.0.0.1', '203.0.113.5'))).toBe('203.0.113.5');
+    // Anyone else naming an address is counted under their own.
+    expect(clientAddressOf(request('198.51.100.9', '203.0.113.5'))).toBe('198.51.100.9');
+    expect(clientAddressOf(request('127.0.0.1', ['203.0.113.5', '203.0.113.6']))).toBe('127.0.0.1');
+    expect(clientAddressOf(request('127.0.0.1', '203.0.113.5\u0000'))).toBe('127.0.0.1');
+    expect(clientAddressOf(request('127.0.0.1'))).toBe('127.0.0.1');
   });
 });
