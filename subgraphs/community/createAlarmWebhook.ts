@@ -40,8 +40,9 @@ export function signAlarm(secret: string, timestamp: string, body: string | Buff
  * `POST /community/alarm/<ownerId>`: an owner's alarm system opens (or closes early) live sharing
  * of the owner's ALARM-mode cameras. Signed with the owner's secret over the timestamp and the
  * raw body; a timestamp more than ALARM_MAX_SKEW_SECONDS off, a signature seen before, a wrong
- * secret, an unknown owner or a bad body opens nothing, and each answer is audited (kind `alarm`,
- * the owner id only) before it takes effect.
+ * secret, an unknown owner or a bad body opens nothing. An accepted alarm is audited (kind
+ * `alarm`, the owner id only) before it takes effect; refusals through `refusals`, per client
+ * address and window (the first at once, the rest counted), so that a flood of them stays a few records.
  */
 export function registerAlarmWebhook(app: FastifyInstance, options: AlarmWebhookOptions): void {
   const { audit, refusals, now, secretOf, raise } = options;

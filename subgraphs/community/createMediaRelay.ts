@@ -51,7 +51,8 @@ const SAFE_CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;\s*[a-z0-
  * fetches the owner's stream or still and pipes it through with its content type. An open relay
  * re-reads the terms every `recheckMs` and is cut when sharing ends; a withdrawal cuts it at once
  * through the registry. The owner's URL is never shown, and a URL that resolves to a private
- * address is refused unless `allowPrivateAddresses`.
+ * address is refused unless `allowPrivateAddresses`. A refused link (403) is audited through
+ * `refusals`, per client address and window; a failure with a good link (502, 503) one record each.
  */
 export function registerMediaRelay(app: FastifyInstance, options: MediaRelayOptions): void {
   const { links, audit, refusals, registry, sourceOf, allowPrivateAddresses, upstreamTimeoutMs, recheckMs = 250 } = options;
