@@ -450,6 +450,12 @@ export const HUB_SETTINGS = {
   communityLinkTtlSeconds: define('COMMUNITY_LINK_TTL_SECONDS', '60', 'How long a signed live-video link works (a fresh one comes with every query); sharing that ends cuts it sooner.', (raw) => integerIn(raw, 5, 3600)),
   communityAlarmMinutes: define('COMMUNITY_ALARM_MINUTES', '30', 'Minutes an owner\'s alarm opens live sharing for, when their terms do not say (ALARM mode).', (raw) => integerIn(raw, 1, 1440)),
   communityAccessSweepMs: define('COMMUNITY_ACCESS_SWEEP_MS', '1000', 'How often the community subgraph looks for live access that opened or closed by the clock (a schedule window, an alarm\'s end) and for footage requests that expired.', (raw) => integerIn(raw, 100, 60_000)),
+  communityRefusalWindowMs: define(
+    'COMMUNITY_REFUSAL_WINDOW_MS',
+    '60000',
+    'Window in which refused requests from one client address at Community Connect\'s public routes (bad or expired media links, badly signed alarm webhook calls, refused clip uploads and downloads) share one audit record: the first is recorded at once, the rest as one record with their count when the window ends.',
+    (raw) => integerIn(raw, 100, 3_600_000),
+  ),
   communityRelayPrivateAddresses: define(
     'COMMUNITY_RELAY_PRIVATE_ADDRESSES',
     'auto',

@@ -143,6 +143,7 @@ const SUBGRAPH_FACTORIES: Readonly<Record<SubgraphName, SubgraphFactory>> = {
           services.notifier ??
           createConfiguredNotifier(services.config.communityNotifier, { db: dependencies.db, logger: services.logger.child({ component: 'notifications' }), now: dependencies.now }),
         settings: communitySettingsOf(services.config),
+        refusalWindowMs: services.config.communityRefusalWindowMs,
         onSweepError: (error) => services.logger.warn({ err: error }, 'community access sweep failed; the next one tries again'),
       }),
     port: (c) => c.communityPort,

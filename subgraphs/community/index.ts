@@ -151,9 +151,9 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
   // Refusals at the public routes, summarised per client address and window (a flood of bad links
   // or webhook calls is a few records, not one each); failures go to the server's log once it has one.
   let logRefusalAuditError = (_error: unknown, _kind: string): void => undefined;
-  const refusalAuditor = (kind: 'media-link' | 'alarm'): RefusalAuditor =>
+  const refusalAuditor = (kind: 'media-link' | 'alarm' | 'evidence'): RefusalAuditor =>
     createRefusalAuditor({ append: (record) => audit.append(record), kind, now, windowMs: refusalWindowMs, onError: (error) => logRefusalAuditError(error, kind) });
-  const refusals = { media: refusalAuditor('media-link'), alarm: refusalAuditor('alarm') };
+  const refusals = { media: refusalAuditor('media-link'), alarm: refusalAuditor('alarm'), evidence: refusalAuditor('evidence') };
   /** liveNow as last published, by camera id: the sweep publishes what the clock changed. */
   const lastLive = new Map<string, boolean>();
   let sweepTimer: NodeJS.Timeout | null = null;
@@ -200,6 +200,7 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
       ownerPageUrl: `${settings.publicUrl ?? ''}/connect/`,
     },
     randomBytes,
+    refusals: refusals.evidence,
   });
 
   // ---- events to the camera directory: ids, place and optics only ----
@@ -558,7 +559,7 @@ export function createCommunitySubgraph({ db, now }: SubgraphDependencies, servi
       registry.cutAll('closing');
       await footage.close();
       // The counts of refusals still held go on the trail.
-      await Promise.all([refusals.media.close(), refusals.alarm.close()]);
+      await Promise.all([refusals.media.close(), refusals.alarm.close(), refusals.evidence.close()]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { FastifyInstance } from 'fastify';
+import type { RefusalAuditor } from '../../../audit';
 import { SCOPES } from '../../../auth/roles';
 import { parseArea } from '../../../geo/area';
 import { HubError, badUserInput } from '../../../errors/hubErrors';
@@ -67,6 +68,8 @@ export interface FootageDeskDependencies {
   readonly settings: FootageSettings;
   /** Randomness of request ids; injected for tests. */
   readonly randomBytes?: (size: number) => Buffer;
+  /** Audits refused uploads and downloads per client address and window (kind `evidence`); its owner closes it. Default: the routes' own. */
+  readonly refusals?: RefusalAuditor;
 }
 
 /** The footage desk, for the community subgraph to merge (see createCommunitySubgraph). */
@@ -211,7 +214,8 @@ export function createFootageDesk(deps: FootageDeskDependencies): FootageDesk {
   return {
     migrations: footageMigrations,
     resolvers,
-    publicRoutes: (app) => registerFootageRoutes(app, { store, audit, links, notifier, now, maxClipBytes: settings.maxClipBytes, published: publish }),
+    publicRoutes: (app) =>
+      registerFootageRoutes(app, { store, audit, links, notifier, now, maxClipBytes: settings.maxClipBytes, published: publish, ...(deps.refusals ? { refusals: deps.refusals } : {}) }),
     async eraseOwner(ownerId) {
       await expire(await store.waitingOf(ownerId), 'the owner erased their registration');
       await store.clearNotesOf(ownerId);
