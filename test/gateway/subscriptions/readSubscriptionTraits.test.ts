@@ -26,6 +26,17 @@ describe('readSubscriptionTraits', () => {
         geofenceArgument: null,
         requiredScope: { scope: 'cameras:read', reason: 'it reports every camera; camera owners query their own cameras' },
       },
+      // Community Connect's: shared upstream, so refused to owners, who read their own through queries.
+      cameraAccessChanged: {
+        coalesceBy: null,
+        geofenceArgument: null,
+        requiredScope: { scope: 'cameras:read', reason: 'it reports every community camera; owners query their own cameras\' access (me.registrations)' },
+      },
+      footageRequestChanged: {
+        coalesceBy: null,
+        geofenceArgument: null,
+        requiredScope: { scope: 'footage:request', reason: 'owners are notified of requests through the notification adapters and query their own' },
+      },
     });
     expect(Object.fromEntries(coalescedFieldsOf(traits))).toEqual({ unitPositions: 'id' });
   });
